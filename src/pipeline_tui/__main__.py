@@ -1,0 +1,5 @@
+"""Run the CLI with ``python -m pipeline_tui``."""
+
+from pipeline_tui.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""CLI sub-commands, one module per group; cli.py composes them."""

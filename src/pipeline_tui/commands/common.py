@@ -1,0 +1,93 @@
+"""What every command shares: opening the store, the --format option and input parsing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline_tui.models import PipelineError
+from pipeline_tui.store import Store
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
+
+
+@dataclass
+class State:
+    """Global options, set by the root callback and read by every command."""
+
+    db: Path | None = None
+    command: str = ""
+    stores: list[Store] = field(default_factory=list)
+
+
+STATE = State()
+
+
+def store() -> Store:
+    """Open the configured database (created on first use) for this command."""
+    from pipeline_tui.config import db_path
+    from pipeline_tui.services.common import default_owner
+
+    s = Store(db_path(STATE.db), command=STATE.command)
+    s.actor = default_owner(s)
+    STATE.stores.append(s)
+    return s
+
+
+def close_stores() -> None:
+    while STATE.stores:
+        STATE.stores.pop().close()
+
+
+def money(st: Store, text: str, currency: str | None = None,
+          fallback: str | None = None) -> tuple[int, str]:
+    """Parse an amount into (minor units, currency): --currency, else the text's, else
+    ``fallback``, else the configured default."""
+    from pipeline_tui.models.money import check_currency, parse_amount, to_minor
+    from pipeline_tui.services.common import default_currency
+
+    amount, found = parse_amount(text)
+    cur = check_currency(currency) if currency else (found or fallback or default_currency(st))
+    if found and found != cur:
+        raise PipelineError(f"amount {text!r} is in {found} but --currency says {cur}")
+    return to_minor(amount, cur, text), cur
+
+
+def day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from pipeline_tui.models.dates import parse_date
+
+    return parse_date(text)
+
+
+def day_or_none(text: str | None) -> date | None | str:
+    """Like day(), but 'none' or '' clears the field (returned as the string 'clear')."""
+    if text is not None and text.strip().lower() in ("", "none", "-"):
+        return "clear"
+    return day(text)
+
+
+def moment(text: str | None, what: str = "--at") -> datetime | None:
+    if text is None:
+        return None
+    from pipeline_tui.models.dates import not_future, parse_moment
+
+    return not_future(parse_moment(text), what, text)
+
+
+def fail(message: str) -> None:
+    raise PipelineError(message)

@@ -1,0 +1,249 @@
+"""`pipeline deal ...`: add, list, show, edit, move, won, lost, reopen."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pipeline_tui.commands.common import FormatOpt, Fmt, day, day_or_none, money, moment, store
+from pipeline_tui.models import Deal, PipelineError
+from pipeline_tui.models.money import format_money
+from pipeline_tui.render import Col, emit, emit_record, say, to_json
+
+app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
+
+DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False)]
+AtOpt = Annotated[str | None, typer.Option("--at", help="When it happened (not in the future).")]
+
+
+def _due_state(row: dict[str, Any]) -> str:
+    from pipeline_tui.models.dates import today
+
+    step = row.get("next_step") or ""
+    due = row.get("next_due")
+    if not step:
+        return "(no next step)"
+    if not due:
+        return step
+    mark = "OVERDUE " if due < today().isoformat() else ("today " if due == today().isoformat()
+                                                          else "")
+    return f"{step} ({mark}{due})"
+
+
+def _money(row: dict[str, Any], key: str = "value") -> str:
+    from pipeline_tui.models.money import to_minor
+
+    return format_money(to_minor(row[key], row["currency"]), row["currency"])
+
+
+LIST_COLS = [
+    Col("id", "ID", right=True),
+    Col("title", "Title"),
+    Col("company", "Company"),
+    Col("owner", "Owner"),
+    Col("stage", "Stage"),
+    Col("value", "Value", show=_money, right=True),
+    Col("close_date", "Close"),
+    Col("next_step", "Next step", show=_due_state),
+]
+STATUS_COL = Col("status", "Status")
+
+
+def confirm(deal: Deal, verb: str, fmt: Fmt) -> None:
+    if fmt == Fmt.json:
+        say(to_json(deal.to_dict()))
+    else:
+        say(f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
+            f"{format_money(deal.value_minor, deal.currency)})")
+
+
+@app.command("add")
+def add(
+    title: Annotated[str, typer.Argument(help="What is being sold, e.g. 'Annual plan, 40 seats'.")],
+    value: Annotated[str, typer.Option("--value", "-v", help="12500, 12,500.50, 12.5k, $12,500")],
+    currency: Annotated[str | None, typer.Option(help="ISO code; default from config.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company name (created if new).")] = None,
+    contact: Annotated[str | None, typer.Option(help="'Name <email>', a name or an email.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner; default from config.")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Pipeline; default pipeline.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Stage; default the first.")] = None,
+    probability: Annotated[int | None, typer.Option(help="Override the stage's %.")] = None,
+    close: Annotated[str | None, typer.Option("--close", help="Expected close date.")] = None,
+    next_step: Annotated[str | None, typer.Option(help="The next thing to do.")] = None,
+    next_due: Annotated[str | None, typer.Option(help="When the next step is due.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Add a deal."""
+    from pipeline_tui.services.deals import DealInput, add_deal
+
+    close_date, due = day(close), day(next_due)
+    st = store()
+    minor, cur = money(st, value, currency)
+    deal = add_deal(st, DealInput(
+        title=title, value_minor=minor, currency=cur, company=company, contact=contact,
+        owner=owner, pipeline=pipeline, stage=stage, probability=probability,
+        close_date=close_date, next_step=next_step, next_due=due,
+    ))
+    confirm(deal, "Created", fmt)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str, typer.Option(help="open, won, lost or all.")] = "open",
+    stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Only this pipeline.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in title, "
+                                                "company or contact.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N deals.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """List deals (open ones by default), soonest close date first."""
+    from pipeline_tui.store.deals import DealFilter, count_deals, list_deals
+
+    if status not in ("open", "won", "lost", "all"):
+        raise PipelineError(f"invalid status {status!r}: use open, won, lost or all")
+    if limit is not None and limit < 0:
+        raise PipelineError(f"invalid limit {limit}")
+    st = store()
+    f = DealFilter(status=None if status == "all" else status, stage=stage, owner=owner,
+                   pipeline=pipeline, search=search, limit=limit)
+    deals = [d.to_dict() for d in list_deals(st, f)]
+    cols = LIST_COLS + [STATUS_COL] if status == "all" else LIST_COLS
+    title = None
+    if fmt in (Fmt.table, Fmt.md):
+        total = count_deals(st, DealFilter(**{**f.__dict__, "limit": None}))
+        title = f"{status.capitalize()} deals ({len(deals)} of {total})"
+    emit(deals, cols, fmt.value, title=title, empty="No deals match.")
+
+
+def deal_detail(deal_id: int) -> dict[str, Any]:
+    from pipeline_tui.store.activities import for_deal
+    from pipeline_tui.store.deals import get_deal, stage_history
+
+    st = store()
+    deal = get_deal(st, deal_id)
+    record = deal.to_dict()
+    record.update(
+        probability_override=deal.probability_override, category_override=deal.category,
+        lead_id=deal.lead_id, stage_entered_at=deal.stage_entered_at, custom=deal.custom,
+        stage_history=[c.to_dict() for c in stage_history(st, deal_id)],
+        activities=[a.to_dict() for a in for_deal(st, deal_id)],
+    )
+    return record
+
+
+@app.command("show")
+def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
+    """Show one deal with its stage history and activity timeline."""
+    record = deal_detail(deal_id)
+    fields = [(k, k.replace("_", " ").capitalize()) for k in record
+              if k not in ("stage_history", "activities")]
+    history_cols = [Col("at", "When"), Col("from", "From"), Col("to", "To"), Col("by", "By")]
+    activity_cols = [
+        Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
+        Col("kind", "Kind"), Col("subject", "Subject"), Col("outcome", "Outcome"),
+        Col("notes", "Notes"),
+    ]
+    emit_record(record, fields, fmt.value, title=f"Deal {deal_id}", sections=[
+        ("Stage history", record["stage_history"], history_cols),
+        ("Activities", record["activities"], activity_cols),
+    ])
+
+
+@app.command("edit")
+def edit(
+    deal_id: DealId,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    value: Annotated[str | None, typer.Option("--value", "-v", help="New value.")] = None,
+    currency: Annotated[str | None, typer.Option(help="New currency.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company ('' clears).")] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact ('' clears).")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    probability: Annotated[str | None, typer.Option(help="0-100, or 'auto' for the stage's.")]
+    = None,
+    category: Annotated[str | None, typer.Option(
+        help="pipeline, best_case, commit, omitted, or 'auto'.")] = None,
+    close: Annotated[str | None, typer.Option("--close", help="Close date ('none' clears).")]
+    = None,
+    next_step: Annotated[str | None, typer.Option(help="Next step ('' clears).")] = None,
+    next_due: Annotated[str | None, typer.Option(help="Next step due ('none' clears).")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Change fields of a deal."""
+    from pipeline_tui.services.deals import UNSET, edit_deal
+    from pipeline_tui.store.deals import get_deal
+
+    fields: dict[str, Any] = {}
+    if close is not None:
+        parsed = day_or_none(close)
+        fields["close_date"] = None if parsed == "clear" else parsed
+    if next_due is not None:
+        parsed = day_or_none(next_due)
+        fields["next_due"] = None if parsed == "clear" else parsed
+    if probability is not None:
+        if probability.strip().lower() == "auto":
+            fields["probability"] = None
+        else:
+            try:
+                fields["probability"] = int(probability)
+            except ValueError:
+                raise PipelineError(f"invalid probability {probability!r}: use 0-100 or auto") \
+                    from None
+    if category is not None:
+        fields["category"] = None if category.strip().lower() == "auto" else category
+    st = store()
+    if value is not None or currency is not None:
+        deal = get_deal(st, deal_id)
+        minor, cur = money(st, value if value is not None else str(deal.value), currency,
+                           fallback=deal.currency)
+        fields.update(value_minor=minor, currency=cur)
+    for key, val in (("title", title), ("company", company), ("contact", contact),
+                     ("owner", owner), ("next_step", next_step)):
+        if val is not None:
+            fields[key] = val
+    if not fields:
+        raise PipelineError("nothing to change: give at least one option (see --help)")
+    deal = edit_deal(st, deal_id, **{k: fields.get(k, UNSET) for k in fields})
+    confirm(deal, "Updated", fmt)
+
+
+@app.command("move")
+def move(deal_id: DealId, stage: Annotated[str, typer.Argument(help="Target stage name.")],
+         at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Move a deal to another stage of its pipeline."""
+    from pipeline_tui.services.deals import move_deal
+
+    when = moment(at)
+    confirm(move_deal(store(), deal_id, stage, at=when), "Moved", fmt)
+
+
+@app.command("won")
+def won(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Mark a deal won."""
+    from pipeline_tui.services.deals import win_deal
+
+    when = moment(at)
+    confirm(win_deal(store(), deal_id, at=when), "Won", fmt)
+
+
+@app.command("lost")
+def lost(deal_id: DealId,
+         reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why (required).")]
+         = None, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Mark a deal lost, with the reason."""
+    from pipeline_tui.services.deals import lose_deal
+
+    if reason is None or not reason.strip():
+        raise PipelineError("deal lost needs --reason, e.g. --reason 'Chose a competitor'")
+    when = moment(at)
+    confirm(lose_deal(store(), deal_id, reason, at=when), "Lost", fmt)
+
+
+@app.command("reopen")
+def reopen(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
+    """Reopen a won or lost deal."""
+    from pipeline_tui.services.deals import reopen_deal
+
+    confirm(reopen_deal(store(), deal_id), "Reopened", fmt)

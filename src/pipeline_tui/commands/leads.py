@@ -1,0 +1,142 @@
+"""`pipeline lead ...`: add, list, show, edit, qualify, disqualify."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pipeline_tui.commands.common import FormatOpt, Fmt, day, money, store
+from pipeline_tui.commands.deals import confirm as confirm_deal
+from pipeline_tui.models import Lead, PipelineError
+from pipeline_tui.render import Col, emit, emit_record, say, to_json
+
+app = typer.Typer(help="Add, qualify and work leads.", no_args_is_help=True)
+LeadId = Annotated[int, typer.Argument(help="Lead id.", show_default=False)]
+
+LIST_COLS = [
+    Col("id", "ID", right=True), Col("name", "Name"), Col("company", "Company"),
+    Col("email", "Email"), Col("source", "Source"), Col("owner", "Owner"),
+    Col("status", "Status"), Col("created_at", "Created", show=lambda r: r["created_at"][:10]),
+]
+
+
+def confirm(lead: Lead, verb: str, fmt: Fmt) -> None:
+    if fmt == Fmt.json:
+        say(to_json(lead.to_dict()))
+    else:
+        say(f"{verb} lead {lead.id}: {lead.name} ({lead.status})")
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
+    source: Annotated[str | None, typer.Option(help="website, referral, event, ...")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner; default from config.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Add a lead."""
+    from pipeline_tui.services.leads import add_lead
+
+    confirm(add_lead(store(), name, company=company, email=email, phone=phone, source=source,
+                     owner=owner, notes=note), "Created", fmt)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option(
+        help="new, working, qualified, disqualified or all (default: all).")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text to find.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N leads.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """List leads, newest first."""
+    from pipeline_tui.services.leads import check_status
+    from pipeline_tui.store.leads import list_leads
+
+    leads = list_leads(store(), check_status(status), owner, search, limit)
+    emit([lead.to_dict() for lead in leads], LIST_COLS, fmt.value,
+         title=f"Leads ({len(leads)})", empty="No leads match.")
+
+
+@app.command("show")
+def show(lead_id: LeadId, fmt: FormatOpt = Fmt.table) -> None:
+    """Show one lead with its activities."""
+    from pipeline_tui.store.activities import for_lead
+    from pipeline_tui.store.leads import get_lead
+
+    st = store()
+    lead = get_lead(st, lead_id)
+    record: dict[str, Any] = lead.to_dict()
+    record.update(disqualify_reason=lead.disqualify_reason, deal_id=lead.deal_id,
+                  activities=[a.to_dict() for a in for_lead(st, lead_id)])
+    fields = [(k, k.replace("_", " ").capitalize()) for k in record if k != "activities"]
+    cols = [Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
+            Col("kind", "Kind"), Col("subject", "Subject"), Col("outcome", "Outcome")]
+    emit_record(record, fields, fmt.value, title=f"Lead {lead_id}",
+                sections=[("Activities", record["activities"], cols)])
+
+
+@app.command("edit")
+def edit(
+    lead_id: LeadId,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company ('' clears).")] = None,
+    email: Annotated[str | None, typer.Option(help="Email ('' clears).")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone ('' clears).")] = None,
+    source: Annotated[str | None, typer.Option(help="Source ('' clears).")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    note: Annotated[str | None, typer.Option(help="Notes ('' clears).")] = None,
+    status: Annotated[str | None, typer.Option(help="new or working.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Change fields of a lead."""
+    from pipeline_tui.services.leads import edit_lead
+
+    given = {"name": name, "company": company, "email": email, "phone": phone,
+             "source": source, "owner": owner, "notes": note, "status": status}
+    fields = {k: v for k, v in given.items() if v is not None}
+    if not fields:
+        raise PipelineError("nothing to change: give at least one option (see --help)")
+    confirm(edit_lead(store(), lead_id, **fields), "Updated", fmt)
+
+
+@app.command("qualify")
+def qualify(
+    lead_id: LeadId,
+    value: Annotated[str, typer.Option("--value", "-v", help="Deal value.")],
+    currency: Annotated[str | None, typer.Option(help="ISO code; default from config.")] = None,
+    close: Annotated[str | None, typer.Option("--close", help="Expected close date.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Starting stage; default the first.")] = None,
+    title: Annotated[str | None, typer.Option(help="Deal title; default from the lead.")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Pipeline; default pipeline.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Qualify a lead: create a deal linked to it and mark it qualified."""
+    from pipeline_tui.services.leads import qualify_lead
+
+    close_date = day(close)
+    st = store()
+    minor, cur = money(st, value, currency)
+    deal = qualify_lead(st, lead_id, minor, currency=cur, close_date=close_date, stage=stage,
+                        title=title, pipeline=pipeline)
+    confirm_deal(deal, f"Qualified lead {lead_id} into", fmt)
+
+
+@app.command("disqualify")
+def disqualify(
+    lead_id: LeadId,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why (required).")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Disqualify a lead, with the reason."""
+    from pipeline_tui.services.leads import disqualify_lead
+
+    if reason is None or not reason.strip():
+        raise PipelineError("lead disqualify needs --reason")
+    confirm(disqualify_lead(store(), lead_id, reason), "Disqualified", fmt)

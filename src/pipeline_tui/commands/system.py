@@ -1,0 +1,134 @@
+"""Root-level commands: init, today, undo, log, config and the bare summary."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pipeline_tui.commands.activities import COLS as ACTIVITY_COLS
+from pipeline_tui.commands.common import FormatOpt, Fmt, store
+from pipeline_tui.commands.deals import LIST_COLS as DEAL_COLS
+from pipeline_tui.models.money import format_money
+from pipeline_tui.render import Col, emit, say, to_json
+
+config_app = typer.Typer(help="Read and change settings (owner, currency, rates).",
+                         no_args_is_help=True)
+
+
+def init(demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False
+         ) -> None:
+    """Create the database (and load the demo pipeline with --demo)."""
+    from pipeline_tui.services.demo import load_demo
+
+    st = store()
+    deals = int(st.scalar("SELECT count(*) FROM deals"))
+    say(f"Database: {st.path}")
+    if not demo:
+        return
+    if deals:
+        say(f"It already holds {deals} deals; the demo was not loaded again.")
+        return
+    n_deals, n_leads = load_demo(st)
+    say(f"Loaded the demo pipeline: {n_deals} deals, {n_leads} leads, 3 owners.")
+
+
+def today(owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+          fmt: FormatOpt = Fmt.table) -> None:
+    """The agenda: overdue and due-today activities, deals whose next step is due or missing."""
+    from pipeline_tui.services.agenda import agenda
+
+    a = agenda(store(), owner)
+    if fmt == Fmt.json:
+        say(to_json({"date": a.day.isoformat(), **{
+            key: [i.to_dict() for i in items] for key, _, items in a.sections()}}))
+        return
+    if fmt == Fmt.md:
+        say(f"# Agenda for {a.day.isoformat()}\n")
+    for key, title, items in a.sections():
+        cols = ACTIVITY_COLS if "activities" in key else DEAL_COLS
+        emit([i.to_dict() for i in items], cols, fmt.value, title=f"{title} ({len(items)})",
+             empty="None.")
+
+
+def undo(fmt: FormatOpt = Fmt.table) -> None:
+    """Revert the last command as a whole."""
+    from pipeline_tui.services.journal import undo as undo_last
+
+    result = undo_last(store())
+    if fmt == Fmt.json:
+        say(to_json(result.__dict__))
+    else:
+        say(f"Undid command {result.command_id}: {result.summary} ({result.changes} changes)")
+
+
+def _change(row: dict[str, Any]) -> str:
+    before, after = row["before"] or {}, row["after"] or {}
+    if row["action"] == "update":
+        return ", ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after)
+    shown = after or before
+    label = shown.get("title") or shown.get("name") or shown.get("subject") or ""
+    return str(label)
+
+
+def log(limit: Annotated[int, typer.Option(help="How many events.")] = 20,
+        fmt: FormatOpt = Fmt.table) -> None:
+    """Recent events from the append-only log, newest first."""
+    from pipeline_tui.services.journal import recent
+
+    rows = [e.to_dict() for e in recent(store(), limit)]
+    cols = [
+        Col("id", "Event", right=True), Col("command_id", "Cmd", right=True), Col("at", "When"),
+        Col("owner", "By"), Col("command", "Command"),
+        Col("entity", "Entity", show=lambda r: f"{r['entity']} {r['entity_id']}"),
+        Col("action", "Action", show=lambda r: r["action"] + (" (undone)" if r["undone"] else "")),
+        Col("change", "Change", show=_change),
+    ]
+    emit(rows, cols, fmt.value, title="Event log", empty="No events yet.")
+
+
+def summary() -> None:
+    """Open deals per stage, with totals per currency."""
+    from pipeline_tui.services.agenda import summary as stage_summary
+
+    st = store()
+    rows = []
+    for s in stage_summary(st):
+        rows.append({
+            "stage": s.stage, "deals": s.deals,
+            "total": ", ".join(format_money(v, c) for c, v in s.totals.items()) or "-",
+            "weighted": ", ".join(format_money(v, c) for c, v in s.weighted.items()) or "-",
+        })
+    emit(rows, [Col("stage", "Stage"), Col("deals", "Open deals", right=True),
+                Col("total", "Total", right=True), Col("weighted", "Weighted", right=True)],
+         "table", title=f"Pipeline summary ({st.path})")
+    say("Run 'pipeline --help' for commands, 'pipeline today' for your agenda.")
+
+
+@config_app.command("get")
+def config_get(key: Annotated[str, typer.Argument(help="owner, currency or rate.XXX")]) -> None:
+    """Print one setting."""
+    from pipeline_tui.services.settings import get_value
+
+    value = get_value(store(), key)
+    say("" if value is None else value)
+
+
+@config_app.command("set")
+def config_set(key: Annotated[str, typer.Argument(help="owner, currency or rate.XXX")],
+               value: Annotated[str, typer.Argument(help="The new value.")]) -> None:
+    """Change one setting."""
+    from pipeline_tui.services.settings import set_value
+
+    key, value = set_value(store(), key, value)
+    say(f"Set {key} = {value}")
+
+
+@config_app.command("list")
+def config_list(fmt: FormatOpt = Fmt.table) -> None:
+    """Print every setting."""
+    from pipeline_tui.services.settings import all_values
+
+    values = all_values(store())
+    emit([{"key": k, "value": v} for k, v in values.items()],
+         [Col("key", "Key"), Col("value", "Value")], fmt.value, title="Settings")

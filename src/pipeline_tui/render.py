@@ -1,0 +1,145 @@
+"""Output shared by every command: Rich tables, CSV, JSON and Markdown from the same rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pipeline_tui.models.csvsafe import neutralise
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FORMATS = ("table", "json", "csv", "md")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its key in the row dict, its header, and how a table shows it."""
+
+    key: str
+    header: str
+    show: Callable[[dict[str, Any]], str] | None = None
+    right: bool = False
+
+    def text(self, row: dict[str, Any]) -> str:
+        if self.show is not None:
+            return self.show(row)
+        value = row.get(self.key)
+        return "" if value is None else str(value)
+
+
+_console: Console | None = None
+
+
+def console() -> Console:
+    """Built on first use: Rich's import is paid only by commands that draw a table."""
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False, soft_wrap=False)
+    return _console
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def emit(rows: Sequence[dict[str, Any]], cols: Sequence[Col], fmt: str, *,
+         title: str | None = None, empty: str = "Nothing to show.") -> None:
+    """Print rows in the chosen format. JSON and CSV carry every key; tables carry cols."""
+    out = sys.stdout
+    if fmt == "json":
+        out.write(to_json(list(rows)) + "\n")
+    elif fmt == "csv":
+        keys = list(rows[0].keys()) if rows else [c.key for c in cols]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow([_csv_value(row.get(k)) for k in keys])
+    elif fmt == "md":
+        if title:
+            out.write(f"## {_md_cell(title)}\n\n")
+        if not rows:
+            out.write(f"_{empty}_\n\n")
+            return
+        out.write("| " + " | ".join(c.header for c in cols) + " |\n")
+        out.write("|" + "|".join("---:" if c.right else "---" for c in cols) + "|\n")
+        for row in rows:
+            out.write("| " + " | ".join(_md_cell(c.text(row)) for c in cols) + " |\n")
+        out.write("\n")
+    else:
+        table(rows, cols, title=title, empty=empty)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return ""
+    return neutralise(value)
+
+
+def table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], *, title: str | None = None,
+          empty: str = "Nothing to show.") -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    c = console()
+    if not rows:
+        if title:
+            c.print(Text(title, style="bold"))
+        c.print(Text(empty, style="dim"))
+        return
+    t = Table(title=Text(title, style="bold") if title else None, title_justify="left",
+              header_style="bold", expand=False)
+    for col in cols:
+        t.add_column(col.header, justify="right" if col.right else "left", overflow="fold")
+    for row in rows:
+        # Text, never str: user text such as "[bold red]x[/]" must print literally.
+        t.add_row(*(Text(col.text(row)) for col in cols))
+    c.print(t)
+
+
+def emit_record(record: dict[str, Any], fields: Sequence[tuple[str, str]], fmt: str, *,
+                title: str | None = None,
+                sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Col]]] = ()
+                ) -> None:
+    """One object: JSON prints it whole; the other formats show fields, then sub-tables."""
+    if fmt == "json":
+        sys.stdout.write(to_json(record) + "\n")
+        return
+    shown = [{"field": label, "value": _plain(record.get(key))} for key, label in fields]
+    kv = [Col("field", "Field"), Col("value", "Value")]
+    if fmt == "csv":
+        emit([{k: v for k, v in record.items() if not isinstance(v, list)}], kv, "csv")
+        return
+    emit(shown, kv, fmt, title=title)
+    for heading, rows, cols in sections:
+        emit(rows, cols, fmt, title=heading, empty="None.")
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def say(message: str) -> None:
+    """A confirmation line on stdout, plain text (never markup)."""
+    sys.stdout.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(message + "\n")

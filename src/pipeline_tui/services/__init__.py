@@ -1,0 +1,1 @@
+"""The rules of the pipeline: pure functions over a Store, free of any UI library."""

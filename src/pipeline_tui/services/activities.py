@@ -1,0 +1,83 @@
+"""Activity rules: log what was done, plan what is next, mark plans done."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pipeline_tui.models import Activity, ActivityKind, ConflictError, PipelineError
+from pipeline_tui.models.dates import iso_ts, not_future
+from pipeline_tui.services.common import clean_text, default_owner
+from pipeline_tui.store import Store
+from pipeline_tui.store.activities import get_activity
+from pipeline_tui.store.deals import get_deal
+from pipeline_tui.store.leads import get_lead
+from pipeline_tui.store.lookup import ensure_owner
+
+
+def check_kind(kind: str) -> str:
+    try:
+        return ActivityKind(kind.strip().lower()).value
+    except ValueError:
+        kinds = ", ".join(k.value for k in ActivityKind)
+        raise PipelineError(f"invalid activity kind {kind!r}: use {kinds}") from None
+
+
+def _target(store: Store, deal_id: int | None, lead_id: int | None) -> str:
+    """Check that the activity is on exactly one existing deal or lead; name it."""
+    if (deal_id is None) == (lead_id is None):
+        raise PipelineError("give exactly one of --deal or --lead")
+    if deal_id is not None:
+        get_deal(store, deal_id)
+        return f"deal {deal_id}"
+    get_lead(store, lead_id or 0)
+    return f"lead {lead_id}"
+
+
+def log_activity(store: Store, kind: str, subject: str, *, deal_id: int | None = None,
+                 lead_id: int | None = None, notes: str | None = None,
+                 outcome: str | None = None, at: datetime | None = None,
+                 owner: str | None = None) -> Activity:
+    kind = check_kind(kind)
+    subject = clean_text(subject, "subject", required=True) or ""
+    where = _target(store, deal_id, lead_id)
+    if at is not None:
+        not_future(at, "--at", iso_ts(at))
+    with store.tx(f"log {kind} on {where}") as tx:
+        when = iso_ts(at) if at else tx.now
+        activity_id = tx.insert("activities", {
+            "kind": kind, "subject": subject, "deal_id": deal_id, "lead_id": lead_id,
+            "owner_id": ensure_owner(tx, owner or default_owner(store)),
+            "done_at": when, "due_at": None, "outcome": clean_text(outcome, "outcome"),
+            "notes": clean_text(notes, "notes"), "created_at": tx.now, "updated_at": tx.now,
+        })
+    return get_activity(store, activity_id)
+
+
+def plan_activity(store: Store, kind: str, subject: str, due: date | datetime, *,
+                  deal_id: int | None = None, lead_id: int | None = None,
+                  notes: str | None = None, owner: str | None = None) -> Activity:
+    kind = check_kind(kind)
+    subject = clean_text(subject, "subject", required=True) or ""
+    where = _target(store, deal_id, lead_id)
+    due_at = iso_ts(due) if isinstance(due, datetime) else due.isoformat()
+    with store.tx(f"plan {kind} on {where}") as tx:
+        activity_id = tx.insert("activities", {
+            "kind": kind, "subject": subject, "deal_id": deal_id, "lead_id": lead_id,
+            "owner_id": ensure_owner(tx, owner or default_owner(store)),
+            "done_at": None, "due_at": due_at, "outcome": None,
+            "notes": clean_text(notes, "notes"), "created_at": tx.now, "updated_at": tx.now,
+        })
+    return get_activity(store, activity_id)
+
+
+def complete_activity(store: Store, activity_id: int, outcome: str | None = None,
+                      notes: str | None = None) -> Activity:
+    activity = get_activity(store, activity_id)
+    if activity.done_at:
+        raise ConflictError(f"activity {activity_id} is already done")
+    with store.tx(f"complete activity {activity_id}") as tx:
+        changes = {"done_at": tx.now, "outcome": clean_text(outcome, "outcome")}
+        if notes is not None:
+            changes["notes"] = clean_text(notes, "notes")
+        tx.update("activities", activity_id, changes)
+    return get_activity(store, activity_id)

@@ -1,0 +1,227 @@
+"""Deal rules: add, edit, move through stages, win, lose and reopen."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pipeline_tui.models import ConflictError, Deal, ForecastCategory, NotFoundError, PipelineError
+from pipeline_tui.models.dates import iso_ts, utcnow
+from pipeline_tui.models.money import check_currency
+from pipeline_tui.services.common import (
+    check_probability,
+    clean_text,
+    currency_or_default,
+    default_owner,
+)
+from pipeline_tui.store import Store, Tx
+from pipeline_tui.store import stages as stage_q
+from pipeline_tui.store.deals import get_deal
+from pipeline_tui.store.lookup import ensure_company, ensure_contact, ensure_owner
+
+UNSET: Any = object()
+_OUTCOMES = {"won", "lost", "closed won", "closed lost", "closedwon", "closedlost"}
+
+
+@dataclass
+class DealInput:
+    """What a user supplies for a new deal; None means 'use the default'."""
+
+    title: str
+    value_minor: int = 0
+    currency: str | None = None
+    company: str | None = None
+    contact: str | None = None
+    owner: str | None = None
+    pipeline: str | None = None
+    stage: str | None = None
+    probability: int | None = None
+    category: str | None = None
+    close_date: date | None = None
+    next_step: str | None = None
+    next_due: date | None = None
+    lead_id: int | None = None
+    custom: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_stage(store: Store, pipeline_id: int, name: str) -> int:
+    if name.strip().casefold() in _OUTCOMES:
+        raise PipelineError(
+            f"{name!r} is an outcome, not a stage: use 'deal won' or 'deal lost'"
+        )
+    found = stage_q.find_stage(store, pipeline_id, name)
+    if found is None:
+        names = ", ".join(s.name for s in stage_q.stages(store, pipeline_id))
+        raise NotFoundError(f"no stage named {name!r} (stages: {names})")
+    return found.id
+
+
+def check_category(category: str | None) -> str | None:
+    if category is None:
+        return None
+    try:
+        return ForecastCategory(category.strip().lower().replace(" ", "_")).value
+    except ValueError:
+        choices = ", ".join(c.value for c in ForecastCategory)
+        raise PipelineError(f"invalid category {category!r}: use {choices} or auto") from None
+
+
+def _moment(at: datetime | None, tx: Tx) -> str:
+    return iso_ts(at) if at else tx.now
+
+
+def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
+    title = clean_text(d.title, "title", required=True)
+    check_probability(d.probability)
+    if d.next_due and not d.next_step:
+        raise PipelineError("--next-due needs --next-step")
+    if d.value_minor < 0:
+        raise PipelineError("deal value must not be negative")
+    currency = currency_or_default(store, d.currency)
+    pipeline = stage_q.pipeline_by_name(store, d.pipeline)
+    if d.stage:
+        stage_id = resolve_stage(store, pipeline.id, d.stage)
+    else:
+        first = stage_q.stages(store, pipeline.id)
+        if not first:
+            raise PipelineError(f"pipeline {pipeline.name!r} has no stages")
+        stage_id = first[0].id
+    with store.tx(f"add deal {title!r}") as tx:
+        created = _moment(at, tx)
+        company_id = ensure_company(tx, d.company) if clean_text(d.company, "company") else None
+        contact_id = (ensure_contact(tx, d.contact, company_id)
+                      if clean_text(d.contact, "contact") else None)
+        owner_id = ensure_owner(tx, d.owner or default_owner(store))
+        deal_id = tx.insert("deals", {
+            "title": title, "company_id": company_id, "contact_id": contact_id,
+            "owner_id": owner_id, "pipeline_id": pipeline.id, "stage_id": stage_id,
+            "status": "open", "value_minor": d.value_minor, "currency": currency,
+            "probability": d.probability, "category": check_category(d.category),
+            "close_date": d.close_date.isoformat() if d.close_date else None,
+            "next_step": clean_text(d.next_step, "next step"),
+            "next_due": d.next_due.isoformat() if d.next_due else None,
+            "lead_id": d.lead_id, "custom": json.dumps(d.custom) if d.custom else None,
+            "created_at": created, "updated_at": created,
+        })
+        tx.insert("stage_changes", {
+            "deal_id": deal_id, "from_stage_id": None, "to_stage_id": stage_id,
+            "changed_at": created, "owner_id": owner_id,
+        })
+    return get_deal(store, deal_id)
+
+
+def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
+    """Change any of: title, value_minor, currency, company, contact, owner, probability,
+    category, close_date, next_step, next_due. A value of None clears the field."""
+    deal = get_deal(store, deal_id)
+    changes: dict[str, Any] = {}
+    with store.tx(f"edit deal {deal_id}") as tx:
+        for key, value in fields.items():
+            if value is UNSET:
+                continue
+            if key == "title":
+                changes["title"] = clean_text(value, "title", required=True)
+            elif key == "value_minor":
+                if value < 0:
+                    raise PipelineError("deal value must not be negative")
+                changes["value_minor"] = value
+            elif key == "currency":
+                changes["currency"] = check_currency(value)
+            elif key == "company":
+                changes["company_id"] = ensure_company(tx, value) if clean_text(
+                    value, "company") else None
+            elif key == "contact":
+                company_id = changes.get("company_id", tx.row("deals", deal_id)["company_id"])
+                changes["contact_id"] = ensure_contact(tx, value, company_id) if clean_text(
+                    value, "contact") else None
+            elif key == "owner":
+                changes["owner_id"] = ensure_owner(tx, clean_text(value, "owner", required=True)
+                                                   or "")
+            elif key == "probability":
+                changes["probability"] = check_probability(value)
+            elif key == "category":
+                changes["category"] = check_category(value)
+            elif key in ("close_date", "next_due"):
+                changes[key] = value.isoformat() if value else None
+            elif key == "next_step":
+                changes["next_step"] = clean_text(value, "next step")
+            else:
+                raise PipelineError(f"unknown deal field {key!r}")
+        if changes.get("next_due") and not changes.get("next_step", deal.next_step):
+            raise PipelineError("--next-due needs a next step")
+        if changes:
+            tx.update("deals", deal_id, changes)
+    return get_deal(store, deal_id)
+
+
+def _require_open(deal: Deal) -> None:
+    if deal.status != "open":
+        raise ConflictError(f"deal {deal.id} is {deal.status}; reopen it first")
+
+
+def move_deal(store: Store, deal_id: int, stage: str, *, at: datetime | None = None) -> Deal:
+    deal = get_deal(store, deal_id)
+    _require_open(deal)
+    stage_id = resolve_stage(store, deal.pipeline_id, stage)
+    if stage_id == deal.stage_id:
+        raise ConflictError(f"deal {deal_id} is already in {deal.stage}")
+    target = stage_q.stage_by_id(store, stage_id)
+    with store.tx(f"move deal {deal_id} {deal.stage} -> {target.name}") as tx:
+        when = _moment(at, tx)
+        if deal.stage_entered_at and when < deal.stage_entered_at:
+            raise PipelineError(f"--at {when[:10]} is before the deal entered {deal.stage}")
+        tx.insert("stage_changes", {
+            "deal_id": deal_id, "from_stage_id": deal.stage_id, "to_stage_id": stage_id,
+            "changed_at": when, "owner_id": ensure_owner(tx, tx.store.actor or default_owner(store)),
+        })
+        tx.update("deals", deal_id, {"stage_id": stage_id})
+    return get_deal(store, deal_id)
+
+
+def step_deal(store: Store, deal_id: int, direction: int) -> Deal:
+    """Move a deal to the next (+1) or previous (-1) stage of its pipeline."""
+    deal = get_deal(store, deal_id)
+    ordered = stage_q.stages(store, deal.pipeline_id)
+    index = next(i for i, s in enumerate(ordered) if s.id == deal.stage_id) + direction
+    if not 0 <= index < len(ordered):
+        edge = "last" if direction > 0 else "first"
+        raise ConflictError(f"deal {deal_id} is already in the {edge} stage")
+    return move_deal(store, deal_id, ordered[index].name)
+
+
+def _closing(at: datetime | None, deal: Deal) -> str:
+    when = iso_ts(at or utcnow())
+    if when < deal.created_at:
+        raise PipelineError(f"--at {when[:10]} is before the deal was created")
+    return when
+
+
+def win_deal(store: Store, deal_id: int, *, at: datetime | None = None) -> Deal:
+    deal = get_deal(store, deal_id)
+    _require_open(deal)
+    with store.tx(f"win deal {deal_id}") as tx:
+        tx.update("deals", deal_id, {"status": "won", "closed_at": _closing(at, deal)})
+    return get_deal(store, deal_id)
+
+
+def lose_deal(store: Store, deal_id: int, reason: str | None, *,
+              at: datetime | None = None) -> Deal:
+    reason = clean_text(reason, "lost reason", required=True)
+    deal = get_deal(store, deal_id)
+    _require_open(deal)
+    with store.tx(f"lose deal {deal_id}") as tx:
+        tx.update("deals", deal_id, {
+            "status": "lost", "closed_at": _closing(at, deal), "lost_reason": reason,
+        })
+    return get_deal(store, deal_id)
+
+
+def reopen_deal(store: Store, deal_id: int) -> Deal:
+    deal = get_deal(store, deal_id)
+    if deal.status == "open":
+        raise ConflictError(f"deal {deal_id} is already open")
+    with store.tx(f"reopen deal {deal_id}") as tx:
+        tx.update("deals", deal_id, {"status": "open", "closed_at": None, "lost_reason": None})
+    return get_deal(store, deal_id)

@@ -1,0 +1,86 @@
+"""Load the demo pipeline shipped in data/demo.json, with dates relative to today."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
+from typing import Any
+
+from pipeline_tui.models.dates import utcnow
+from pipeline_tui.models.money import to_minor
+from pipeline_tui.services import activities, deals, leads
+from pipeline_tui.store import Store
+
+
+def _load() -> dict[str, Any]:
+    text = resources.files("pipeline_tui").joinpath("data/demo.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _at(day: date, days_ago: int, hour: int) -> datetime:
+    """A past moment on the given day; never later than now, so backdating rules hold."""
+    moment = datetime.combine(day - timedelta(days=days_ago), time(hour), tzinfo=UTC)
+    return min(moment, utcnow() - timedelta(minutes=1))
+
+
+def _activities(store: Store, day: date, items: list[dict[str, Any]], owner: str, *,
+                deal_id: int | None = None, lead_id: int | None = None) -> None:
+    for a in items:
+        if "due_in_days" in a:
+            activities.plan_activity(store, a["kind"], a["subject"],
+                                     day + timedelta(days=a["due_in_days"]), deal_id=deal_id,
+                                     lead_id=lead_id, notes=a.get("notes"), owner=owner)
+        else:
+            activities.log_activity(store, a["kind"], a["subject"], deal_id=deal_id,
+                                    lead_id=lead_id, notes=a.get("notes"),
+                                    outcome=a.get("outcome"), owner=owner,
+                                    at=_at(day, a["days_ago"], 11))
+
+
+def _deal(store: Store, day: date, d: dict[str, Any]) -> None:
+    store.actor = d["owner"]
+    history = d["history"]
+    next_due = d.get("next_due_in_days")
+    deal = deals.add_deal(store, deals.DealInput(
+        title=d["title"], value_minor=to_minor(d["value"], d["currency"]),
+        currency=d["currency"], company=d.get("company"), contact=d.get("contact"),
+        owner=d["owner"], stage=history[0][0], probability=d.get("probability"),
+        close_date=day + timedelta(days=d["close_in_days"]),
+        next_step=d.get("next_step"),
+        next_due=None if next_due is None else day + timedelta(days=next_due),
+    ), at=_at(day, d["created_days_ago"], 9))
+    for stage, days_ago in history[1:]:
+        deals.move_deal(store, deal.id, stage, at=_at(day, days_ago, 13))
+    _activities(store, day, d.get("activities", []), d["owner"], deal_id=deal.id)
+    if d["status"] == "won":
+        deals.win_deal(store, deal.id, at=_at(day, d["closed_days_ago"], 17))
+    elif d["status"] == "lost":
+        deals.lose_deal(store, deal.id, d["lost_reason"], at=_at(day, d["closed_days_ago"], 17))
+
+
+def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:
+    """Load the demo in one command (one transaction, one undo). Returns (deals, leads)."""
+    data = _load()
+    day = day or date.today()
+    actor = store.actor
+    try:
+        with store.tx("load demo pipeline"):
+            for d in data["deals"]:
+                _deal(store, day, d)
+            for lead_data in data["leads"]:
+                store.actor = lead_data["owner"]
+                lead = leads.add_lead(
+                    store, lead_data["name"], company=lead_data.get("company"),
+                    email=lead_data.get("email"), phone=lead_data.get("phone"),
+                    source=lead_data.get("source"), owner=lead_data["owner"],
+                    notes=lead_data.get("notes"), at=_at(day, lead_data["created_days_ago"], 9))
+                _activities(store, day, lead_data.get("activities", []), lead_data["owner"],
+                            lead_id=lead.id)
+                if lead_data["status"] == "working":
+                    leads.edit_lead(store, lead.id, status="working")
+                elif lead_data["status"] == "disqualified":
+                    leads.disqualify_lead(store, lead.id, lead_data["disqualify_reason"])
+    finally:
+        store.actor = actor
+    return len(data["deals"]), len(data["leads"])

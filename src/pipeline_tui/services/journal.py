@@ -1,0 +1,32 @@
+"""Undo and the event log, over the store's journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline_tui.models import ConflictError, Event
+from pipeline_tui.store import Store
+from pipeline_tui.store import journal as j
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    command_id: int
+    command: str
+    summary: str
+    changes: int
+
+
+def undo(store: Store) -> UndoResult:
+    """Revert the most recent command that has not been undone, as a whole."""
+    with store.tx("undo", kind="undo") as tx:
+        last = j.last_undoable(store)
+        if last is None:
+            raise ConflictError("nothing to undo")
+        tx.summary = f"undo {last['summary']}"
+        changes = j.revert_command(tx, last["id"])
+    return UndoResult(last["id"], last["command"], last["summary"], changes)
+
+
+def recent(store: Store, limit: int = 20) -> list[Event]:
+    return j.recent_events(store, limit)

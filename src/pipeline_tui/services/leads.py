@@ -1,0 +1,109 @@
+"""Lead rules: add, edit, qualify into a deal, disqualify."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pipeline_tui.models import ConflictError, Deal, Lead, PipelineError
+from pipeline_tui.models.dates import iso_ts
+from pipeline_tui.services.common import clean_text, default_owner
+from pipeline_tui.services.deals import UNSET, DealInput, add_deal
+from pipeline_tui.store import Store
+from pipeline_tui.store.leads import get_lead
+from pipeline_tui.store.lookup import ensure_company, ensure_owner
+
+_STATUSES = ("new", "working", "qualified", "disqualified")
+
+
+def _email(value: str | None) -> str | None:
+    email = clean_text(value, "email")
+    if email is not None and ("@" not in email or " " in email.strip()):
+        raise PipelineError(f"invalid email {email!r}")
+    return email.strip() if email else None
+
+
+def add_lead(store: Store, name: str, *, company: str | None = None, email: str | None = None,
+             phone: str | None = None, source: str | None = None, owner: str | None = None,
+             notes: str | None = None, at: datetime | None = None) -> Lead:
+    name = clean_text(name, "name", required=True) or ""
+    email = _email(email)
+    with store.tx(f"add lead {name!r}") as tx:
+        created = iso_ts(at) if at else tx.now
+        lead_id = tx.insert("leads", {
+            "name": name,
+            "company_id": ensure_company(tx, company) if clean_text(company, "company") else None,
+            "email": email, "phone": clean_text(phone, "phone"),
+            "source": clean_text(source, "source"),
+            "owner_id": ensure_owner(tx, owner or default_owner(store)),
+            "status": "new", "notes": clean_text(notes, "note"),
+            "created_at": created, "updated_at": created,
+        })
+    return get_lead(store, lead_id)
+
+
+def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
+    """Change any of: name, company, email, phone, source, owner, notes, status."""
+    get_lead(store, lead_id)
+    changes: dict[str, Any] = {}
+    with store.tx(f"edit lead {lead_id}") as tx:
+        for key, value in fields.items():
+            if value is UNSET:
+                continue
+            if key == "name":
+                changes["name"] = clean_text(value, "name", required=True)
+            elif key == "company":
+                changes["company_id"] = ensure_company(tx, value) if clean_text(
+                    value, "company") else None
+            elif key == "email":
+                changes["email"] = _email(value)
+            elif key in ("phone", "source", "notes"):
+                changes[key] = clean_text(value, key)
+            elif key == "owner":
+                changes["owner_id"] = ensure_owner(tx, clean_text(value, "owner", required=True)
+                                                   or "")
+            elif key == "status":
+                if value not in ("new", "working"):
+                    raise PipelineError(
+                        f"invalid lead status {value!r}: use new or working "
+                        "(qualify and disqualify have their own commands)")
+                changes["status"] = value
+            else:
+                raise PipelineError(f"unknown lead field {key!r}")
+        if changes:
+            tx.update("leads", lead_id, changes)
+    return get_lead(store, lead_id)
+
+
+def qualify_lead(store: Store, lead_id: int, value_minor: int, *, currency: str | None = None,
+                 close_date: date | None = None, stage: str | None = None,
+                 title: str | None = None, pipeline: str | None = None) -> Deal:
+    lead = get_lead(store, lead_id)
+    if lead.status in ("qualified", "disqualified"):
+        raise ConflictError(f"lead {lead_id} is already {lead.status}")
+    contact = f"{lead.name} <{lead.email}>" if lead.email else lead.name
+    deal_title = title or (f"{lead.company} - {lead.name}" if lead.company else lead.name)
+    with store.tx(f"qualify lead {lead_id}") as tx:
+        deal = add_deal(store, DealInput(
+            title=deal_title, value_minor=value_minor, currency=currency,
+            company=lead.company, contact=contact, owner=lead.owner, pipeline=pipeline,
+            stage=stage, close_date=close_date, lead_id=lead_id,
+        ))
+        tx.update("leads", lead_id, {"status": "qualified"})
+    return deal
+
+
+def disqualify_lead(store: Store, lead_id: int, reason: str | None) -> Lead:
+    reason = clean_text(reason, "reason", required=True)
+    lead = get_lead(store, lead_id)
+    if lead.status in ("qualified", "disqualified"):
+        raise ConflictError(f"lead {lead_id} is already {lead.status}")
+    with store.tx(f"disqualify lead {lead_id}") as tx:
+        tx.update("leads", lead_id, {"status": "disqualified", "disqualify_reason": reason})
+    return get_lead(store, lead_id)
+
+
+def check_status(status: str | None) -> str | None:
+    if status is not None and status not in (*_STATUSES, "all"):
+        raise PipelineError(f"invalid status {status!r}: use {', '.join(_STATUSES)} or all")
+    return None if status == "all" else status

@@ -1,0 +1,58 @@
+"""Queries over activities: timelines, the planned and the overdue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline_tui.models import Activity, NotFoundError
+from pipeline_tui.store.core import Store
+
+_COLUMNS = ("id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "
+            "created_at, regarding")
+
+
+def get_activity(store: Store, activity_id: int) -> Activity:
+    row = store.one(f"SELECT {_COLUMNS} FROM activities_view WHERE id = ?", (activity_id,))
+    if row is None:
+        raise NotFoundError(f"no activity with id {activity_id}")
+    return Activity(**dict(row))
+
+
+def for_deal(store: Store, deal_id: int) -> list[Activity]:
+    rows = store.all(
+        f"SELECT {_COLUMNS} FROM activities_view WHERE deal_id = ? "
+        "ORDER BY coalesce(done_at, due_at), id", (deal_id,))
+    return [Activity(**dict(r)) for r in rows]
+
+
+def for_lead(store: Store, lead_id: int) -> list[Activity]:
+    rows = store.all(
+        f"SELECT {_COLUMNS} FROM activities_view WHERE lead_id = ? "
+        "ORDER BY coalesce(done_at, due_at), id", (lead_id,))
+    return [Activity(**dict(r)) for r in rows]
+
+
+def list_activities(store: Store, *, planned_before: str | None = None,
+                    state: str | None = None, owner: str | None = None,
+                    limit: int | None = None) -> list[Activity]:
+    """Activities newest first; planned_before (an ISO timestamp) selects open plans due before."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if planned_before is not None:
+        clauses.append("done_at IS NULL AND due_at < ?")
+        params.append(planned_before)
+    if state == "planned":
+        clauses.append("done_at IS NULL")
+    elif state == "done":
+        clauses.append("done_at IS NOT NULL")
+    if owner:
+        clauses.append("lower(owner) = lower(?)")
+        params.append(owner)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    order = " ORDER BY due_at, id" if state == "planned" or planned_before else \
+        " ORDER BY coalesce(done_at, due_at) DESC, id DESC"
+    sql = f"SELECT {_COLUMNS} FROM activities_view{where}{order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [Activity(**dict(r)) for r in store.all(sql, tuple(params))]

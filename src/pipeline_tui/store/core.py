@@ -1,0 +1,228 @@
+"""Opening the database (pragmas, permissions, migrations) and the write transaction."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pipeline_tui.models.dates import iso_ts, utcnow
+from pipeline_tui.models.errors import NotFoundError, PipelineError
+from pipeline_tui.store.schema import SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 15_000
+# Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
+_STAMPED = {"leads", "deals", "activities", "targets"}
+
+
+class SchemaTooNewError(PipelineError):
+    """The database was written by a newer pipeline-tui."""
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+class Store:
+    """One connection to one pipeline database, plus the current write transaction."""
+
+    def __init__(self, path: str | Path, *, actor: str | None = None, command: str = "") -> None:
+        self.path = Path(path)
+        self.actor = actor
+        self.command = command
+        new_file = str(path) != ":memory:" and not self.path.exists()
+        if new_file:
+            _create_private(self.path)
+        try:
+            self.conn = sqlite3.connect(
+                str(self.path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self.conn.row_factory = sqlite3.Row
+            self._pragmas()
+        except sqlite3.DatabaseError as exc:
+            raise PipelineError(f"cannot open database {str(self.path)!r}: {exc}") from None
+        self._lock = threading.RLock()
+        self._tx: Tx | None = None
+        self._ensure_schema()
+
+    def _pragmas(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            c.execute("PRAGMA journal_mode = WAL")
+        c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA synchronous = FULL")
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _ensure_schema(self) -> None:
+        version = self.schema_version()
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"database {str(self.path)!r} has schema v{version}, newer than this "
+                f"pipeline-tui (v{SCHEMA_VERSION}): upgrade pipeline-tui"
+            )
+        from pipeline_tui.store.schema import migrate
+
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have migrated while we waited for the lock.
+                current = self.schema_version()
+                if current < SCHEMA_VERSION:
+                    if current > 0:
+                        self.conn.execute("ROLLBACK")
+                        self.backup_before_migration(current)
+                        self.conn.execute("BEGIN IMMEDIATE")
+                    migrate(self.conn)
+                    if current == 0:
+                        from pipeline_tui.store.seed import seed_defaults
+
+                        seed_defaults(self.conn)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def backup_before_migration(self, version: int) -> Path:
+        """Copy the database consistently before a migration alters it."""
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.v{version}-{stamp}.bak")
+        self.conn.execute("VACUUM INTO ?", (str(target),))
+        os.chmod(target, 0o600)
+        return target
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+
+    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: a cheap way to notice outside writes."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def tx(self, summary: str, *, kind: str = "change") -> Iterator[Tx]:
+        """One user-facing command: a BEGIN IMMEDIATE transaction and one journal entry.
+
+        Nested calls join the outer transaction, so composite operations (a demo load, a
+        qualify that creates a deal) commit and undo as one command.
+        """
+        if self._tx is not None:
+            yield self._tx
+            return
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            tx = Tx(self, summary, kind)
+            self._tx = tx
+            try:
+                yield tx
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._tx = None
+
+
+class Tx:
+    """Writes inside one transaction; every change is journalled with before/after values."""
+
+    def __init__(self, store: Store, summary: str, kind: str) -> None:
+        self.store = store
+        self.conn = store.conn
+        self.summary = summary
+        self.kind = kind
+        self.now = iso_ts(utcnow())
+        self._command_id: int | None = None
+
+    @property
+    def command_id(self) -> int:
+        if self._command_id is None:
+            cur = self.conn.execute(
+                "INSERT INTO commands (command, summary, at, owner, kind) VALUES (?, ?, ?, ?, ?)",
+                (self.store.command or self.summary, self.summary, self.now, self.store.actor,
+                 self.kind),
+            )
+            self._command_id = int(cur.lastrowid or 0)
+        return self._command_id
+
+    def _event(self, entity: str, entity_id: int, action: str,
+               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        self.conn.execute(
+            "INSERT INTO events (command_id, entity, entity_id, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (self.command_id, entity, entity_id, action,
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False)),
+        )
+
+    def row(self, table: str, row_id: int) -> dict[str, Any]:
+        found = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if found is None:
+            raise NotFoundError(f"no {table[:-1]} with id {row_id}")
+        return dict(found)
+
+    def insert(self, table: str, values: dict[str, Any], *, journal: bool = True) -> int:
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values())
+        )
+        new_id = int(cur.lastrowid or 0)
+        if journal:
+            self._event(table, new_id, "insert", None, {"id": new_id, **values})
+        return new_id
+
+    def update(self, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Apply the fields that differ; return the row as it was before."""
+        before = self.row(table, row_id)
+        diff = {k: v for k, v in changes.items() if before.get(k) != v}
+        if not diff:
+            return before
+        if table in _STAMPED and "updated_at" not in diff:
+            diff["updated_at"] = self.now
+        sets = ", ".join(f"{k} = ?" for k in diff)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*diff.values(), row_id))
+        self._event(table, row_id, "update", {k: before[k] for k in diff}, diff)
+        return before
+
+    def delete(self, table: str, row_id: int) -> dict[str, Any]:
+        before = self.row(table, row_id)
+        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self._event(table, row_id, "delete", before, None)
+        return before
+
+    def raw(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        """Unjournalled SQL, for the journal's own bookkeeping."""
+        return self.conn.execute(sql, params)

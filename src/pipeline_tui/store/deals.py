@@ -1,0 +1,102 @@
+"""Queries over deals, their stage history and filters for lists."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline_tui.models import Deal, NotFoundError, StageChange
+from pipeline_tui.store.core import Store
+
+_COLUMNS = (
+    "id, title, company, contact, owner, pipeline, stage, status, value_minor, currency, "
+    "probability, close_date, next_step, next_due, created_at, closed_at, lost_reason, "
+    "updated_at, stage_id, pipeline_id, probability_override, category_override, lead_id, "
+    "stage_entered_at, custom"
+)
+
+
+def _deal(row: sqlite3.Row) -> Deal:
+    data = dict(row)
+    data["category"] = data.pop("category_override")
+    data["custom"] = json.loads(data["custom"]) if data["custom"] else {}
+    return Deal(**data)
+
+
+@dataclass
+class DealFilter:
+    status: str | None = "open"  # None means all
+    stage: str | None = None
+    owner: str | None = None
+    pipeline: str | None = None
+    search: str | None = None
+    limit: int | None = None
+
+
+def get_deal(store: Store, deal_id: int) -> Deal:
+    row = store.one(f"SELECT {_COLUMNS} FROM deals_view WHERE id = ?", (deal_id,))
+    if row is None:
+        raise NotFoundError(f"no deal with id {deal_id}")
+    return _deal(row)
+
+
+def _where(f: DealFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.status:
+        clauses.append("status = ?")
+        params.append(f.status)
+    if f.stage:
+        clauses.append("lower(stage) = lower(?)")
+        params.append(f.stage)
+    if f.owner:
+        clauses.append("lower(owner) = lower(?)")
+        params.append(f.owner)
+    if f.pipeline:
+        clauses.append("lower(pipeline) = lower(?)")
+        params.append(f.pipeline)
+    if f.search:
+        clauses.append("(title LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' "
+                       "OR contact LIKE ? ESCAPE '\\')")
+        pattern = "%" + f.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern] * 3
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def list_deals(store: Store, f: DealFilter) -> list[Deal]:
+    where, params = _where(f)
+    order = " ORDER BY close_date IS NULL, close_date, id"
+    if f.status in ("won", "lost"):
+        order = " ORDER BY closed_at DESC, id DESC"
+    limit = ""
+    if f.limit is not None:
+        limit = " LIMIT ?"
+        params.append(f.limit)
+    rows = store.all(f"SELECT {_COLUMNS} FROM deals_view{where}{order}{limit}", tuple(params))
+    return [_deal(r) for r in rows]
+
+
+def count_deals(store: Store, f: DealFilter) -> int:
+    where, params = _where(f)
+    return int(store.scalar(f"SELECT count(*) FROM deals_view{where}", tuple(params)))
+
+
+def stage_history(store: Store, deal_id: int) -> list[StageChange]:
+    rows = store.all(
+        "SELECT deal_id, from_stage, to_stage, changed_at, changed_by FROM stage_changes_view "
+        "WHERE deal_id = ? ORDER BY changed_at, id",
+        (deal_id,),
+    )
+    return [StageChange(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def deals_missing_or_due_next_step(store: Store, day: str) -> list[Deal]:
+    rows = store.all(
+        f"SELECT {_COLUMNS} FROM deals_view WHERE status = 'open' AND "
+        "(next_step IS NULL OR next_step = '' OR next_due IS NULL OR next_due <= ?) "
+        "ORDER BY next_due IS NULL, next_due, value_minor DESC, id",
+        (day,),
+    )
+    return [_deal(r) for r in rows]

@@ -1,0 +1,70 @@
+"""The event log: reading it, and applying the inverse of a command for undo."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipeline_tui.models import ConflictError, Event
+from pipeline_tui.store.core import Store, Tx
+
+
+def recent_events(store: Store, limit: int) -> list[Event]:
+    rows = store.all(
+        "SELECT e.id, e.command_id, c.at, c.owner, c.command, e.entity, e.entity_id, e.action, "
+        "e.before, e.after, c.undone_by IS NOT NULL AS undone "
+        "FROM events e JOIN commands c ON c.id = e.command_id ORDER BY e.id DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+              json.loads(r[8]) if r[8] else None, json.loads(r[9]) if r[9] else None,
+              bool(r[10]))
+        for r in rows
+    ]
+
+
+def last_undoable(store: Store) -> dict[str, Any] | None:
+    row = store.one(
+        "SELECT id, command, summary, at FROM commands "
+        "WHERE kind = 'change' AND undone_by IS NULL "
+        "AND EXISTS (SELECT 1 FROM events e WHERE e.command_id = commands.id) "
+        "ORDER BY id DESC LIMIT 1"
+    )
+    return None if row is None else dict(row)
+
+
+def _check_current(tx: Tx, table: str, row_id: int, expected: dict[str, Any]) -> dict[str, Any]:
+    row = tx.store.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    if row is None:
+        raise ConflictError(f"cannot undo: {table[:-1]} {row_id} no longer exists")
+    current = dict(row)
+    for key, value in expected.items():
+        if current.get(key) != value:
+            raise ConflictError(
+                f"cannot undo: {table[:-1]} {row_id} changed since ({key} is now "
+                f"{current.get(key)!r})"
+            )
+    return current
+
+
+def revert_command(tx: Tx, command_id: int) -> int:
+    """Apply the inverse of every event of a command, newest first; return how many."""
+    rows = tx.store.all(
+        "SELECT entity, entity_id, action, before, after FROM events "
+        "WHERE command_id = ? ORDER BY id DESC",
+        (command_id,),
+    )
+    for entity, entity_id, action, before_json, after_json in rows:
+        before = json.loads(before_json) if before_json else {}
+        after = json.loads(after_json) if after_json else {}
+        if action == "insert":
+            _check_current(tx, entity, entity_id, {})
+            tx.delete(entity, entity_id)
+        elif action == "update":
+            _check_current(tx, entity, entity_id, after)
+            tx.update(entity, entity_id, before)
+        elif action == "delete":
+            tx.insert(entity, before)
+    tx.raw("UPDATE commands SET undone_by = ? WHERE id = ?", (tx.command_id, command_id))
+    return len(rows)
