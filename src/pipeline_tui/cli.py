@@ -2,36 +2,62 @@
 
 from __future__ import annotations
 
-import shlex
+import importlib
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from pipeline_tui import __version__
-from pipeline_tui.commands import activities, deals, leads, stages, system
 from pipeline_tui.commands.common import STATE, close_stores
 from pipeline_tui.models import PipelineError
 
-app = typer.Typer(
-    name="pipeline",
-    help="A local-first sales pipeline manager for the terminal.",
-    invoke_without_command=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(leads.app, name="lead")
-app.add_typer(deals.app, name="deal")
-app.add_typer(activities.app, name="activity")
-app.add_typer(stages.stage_app, name="stage")
-app.add_typer(stages.pipeline_app, name="pipeline")
-app.add_typer(system.config_app, name="config")
-app.command("init")(system.init)
-app.command("today")(system.today)
-app.command("undo")(system.undo)
-app.command("log")(system.log)
+# Sub-command groups and root commands, by name -> (module, attribute). Only the one being
+# run is imported and built: building all of them costs Typer ~40 ms on every start.
+GROUPS: dict[str, tuple[str, str]] = {
+    "lead": ("pipeline_tui.commands.leads", "app"),
+    "deal": ("pipeline_tui.commands.deals", "app"),
+    "activity": ("pipeline_tui.commands.activities", "app"),
+    "stage": ("pipeline_tui.commands.stages", "stage_app"),
+    "pipeline": ("pipeline_tui.commands.stages", "pipeline_app"),
+    "config": ("pipeline_tui.commands.system", "config_app"),
+}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("pipeline_tui.commands.system", "init"),
+    "today": ("pipeline_tui.commands.system", "today"),
+    "undo": ("pipeline_tui.commands.system", "undo"),
+    "log": ("pipeline_tui.commands.system", "log"),
+}
+
+
+class PipelineGroup(TyperGroup):
+    """The root group: every error, ours or a usage error, becomes one line on stderr."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except PipelineError as exc:
+            _fail(str(exc), 1)
+        except sqlite3.DatabaseError as exc:
+            _fail(f"database error: {exc}", 1)
+        except typer.Abort:
+            _fail("aborted", 1)
+        except TyperException as exc:  # usage errors from Typer's bundled click
+            code = int(getattr(exc, "exit_code", 2))
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None and code == 2 else ""
+            _fail(f"{message}{hint}", code)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        finally:
+            close_stores()
+        return None
 
 
 def _version(value: bool) -> None:
@@ -40,48 +66,92 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option(
-        "--db", help="Database file (default: $PIPELINE_DB, else "
-        "~/.local/share/pipeline-tui/pipeline.db).", show_default=False)] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version.")] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Database file (default: $PIPELINE_DB, else "
+            "~/.local/share/pipeline-tui/pipeline.db).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
-    """A local-first sales pipeline manager for the terminal."""
+    """A local-first sales pipeline manager for the terminal.
+
+    Run with no command to open the pipeline summary.
+    """
     STATE.db = db
-    ctx.call_on_close(close_stores)
     if ctx.invoked_subcommand is None:
-        system.summary()
+        from pipeline_tui.commands.system import summary
+
+        summary()
+
+
+def _slim(group: typer.Typer, sub: str | None) -> typer.Typer:
+    """A copy of a sub-app holding only the command being run (all of them for help)."""
+    chosen = [c for c in group.registered_commands if c.name == sub]
+    if not chosen:
+        return group
+    slim = typer.Typer(help=group.info.help, no_args_is_help=True)
+    slim.registered_commands = chosen
+    return slim
+
+
+def build_app(only: str | None = None, sub: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with just the one named ``only`` (and ``sub``)."""
+    app = typer.Typer(
+        name="pipeline",
+        cls=PipelineGroup,
+        invoke_without_command=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    for name, (module, attr) in GROUPS.items():
+        if only in (None, name):
+            group = getattr(importlib.import_module(module), attr)
+            app.add_typer(_slim(group, sub) if only else group, name=name)
+    for name, (module, attr) in COMMANDS.items():
+        if only in (None, name):
+            app.command(name)(getattr(importlib.import_module(module), attr))
+    return app
+
+
+def _command_names(argv: list[str]) -> tuple[str | None, str | None]:
+    """The command (and sub-command) named on the command line, skipping global options."""
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("-"):
+            if arg not in GROUPS and arg not in COMMANDS:
+                return None, None
+            rest = argv[i + 1 :]
+            return arg, (rest[0] if rest and not rest[0].startswith("-") else None)
+    return None, None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the full app, for tests and documentation tools
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    """Entry point: run the app; turn user errors into one line and exit 1."""
-    STATE.command = shlex.join(["pipeline", *sys.argv[1:]])
-    try:
-        app(standalone_mode=False)
-    except PipelineError as exc:
-        _fail(str(exc))
-    except sqlite3.OperationalError as exc:
-        _fail(f"database error: {exc}")
-    except sqlite3.DatabaseError as exc:
-        _fail(f"database error: {exc} (run 'pipeline doctor')")
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        _fail("aborted")
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    """Console-script entry point."""
+    argv = sys.argv[1:]
+    STATE.argv = ["pipeline", *argv]
+    build_app(*_command_names(argv))(prog_name="pipeline")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(f"error: {message}\n")
-    sys.exit(1)
+    sys.exit(code)

@@ -25,6 +25,8 @@ class Col:
     header: str
     show: Callable[[dict[str, Any]], str] | None = None
     right: bool = False
+    wrap: bool = False
+    flex: bool = False
 
     def text(self, row: dict[str, Any]) -> str:
         if self.show is not None:
@@ -54,8 +56,14 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def emit(rows: Sequence[dict[str, Any]], cols: Sequence[Col], fmt: str, *,
-         title: str | None = None, empty: str = "Nothing to show.") -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    cols: Sequence[Col],
+    fmt: str,
+    *,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     """Print rows in the chosen format. JSON and CSV carry every key; tables carry cols."""
     out = sys.stdout
     if fmt == "json":
@@ -89,37 +97,108 @@ def _csv_value(value: Any) -> Any:
     return neutralise(value)
 
 
-def table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], *, title: str | None = None,
-          empty: str = "Nothing to show.") -> None:
-    from rich.table import Table
+_CONTROL = {i: 0x2400 + i for i in range(32)} | {0x7F: 0x2421, 0x0A: 0x20, 0x09: 0x20}
+
+
+def visible(text: str) -> str:
+    """User text for one table cell: control characters (ANSI escapes too) shown as symbols."""
+    return text.translate(_CONTROL)
+
+
+def table(
+    rows: Sequence[dict[str, Any]],
+    cols: Sequence[Col],
+    *,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
+    from rich.cells import cell_len
     from rich.text import Text
 
     c = console()
+    if title:
+        c.print(Text(title, style="bold"))
     if not rows:
-        if title:
-            c.print(Text(title, style="bold"))
         c.print(Text(empty, style="dim"))
         return
-    t = Table(title=Text(title, style="bold") if title else None, title_justify="left",
-              header_style="bold", expand=False)
-    for col in cols:
-        t.add_column(col.header, justify="right" if col.right else "left", overflow="fold")
-    for row in rows:
+    cells = [[visible(col.text(row)) for row in rows] for col in cols]
+    naturals = [
+        max(cell_len(col.header), *(cell_len(x) for x in texts))
+        for col, texts in zip(cols, cells, strict=True)
+    ]
+    widths = _fit(naturals, [col.flex or col.wrap for col in cols], c.width - len(cols))
+    if any(col.wrap for col in cols):
+        _rich_table(cells, cols, widths)
+        return
+    # Lists are laid out here rather than by rich.Table: the widths are already known,
+    # and Table's measuring costs tens of milliseconds on every command.
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(_line([col.header for col in cols], cols, widths), style="bold")
+    out.append("\n" + "─" * min(c.width, sum(widths) + len(cols) - 1) + "\n", style="dim")
+    out.append("\n".join(_line([t[i] for t in cells], cols, widths) for i in range(len(rows))))
+    c.print(out, soft_wrap=True)
+
+
+def _line(texts: list[str], cols: Sequence[Col], widths: list[int]) -> str:
+    from rich.cells import cell_len, set_cell_size
+
+    parts = []
+    for text, col, width in zip(texts, cols, widths, strict=True):
+        if cell_len(text) > width:
+            text = set_cell_size(text, max(width - 1, 0)) + "…"
+        pad = " " * (width - cell_len(text))
+        parts.append(pad + text if col.right else text + pad)
+    return " ".join(parts).rstrip()
+
+
+def _rich_table(cells: list[list[str]], cols: Sequence[Col], widths: list[int]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(box=box.SIMPLE_HEAD, padding=0, collapse_padding=True, header_style="bold")
+    for col, width in zip(cols, widths, strict=True):
+        t.add_column(
+            col.header,
+            justify="right" if col.right else "left",
+            overflow="fold" if col.wrap else "ellipsis",
+            no_wrap=not col.wrap,
+            width=width,
+        )
+    for i in range(len(cells[0])):
         # Text, never str: user text such as "[bold red]x[/]" must print literally.
-        t.add_row(*(Text(col.text(row)) for col in cols))
-    c.print(t)
+        t.add_row(*(Text(texts[i]) for texts in cells))
+    console().print(t)
 
 
-def emit_record(record: dict[str, Any], fields: Sequence[tuple[str, str]], fmt: str, *,
-                title: str | None = None,
-                sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Col]]] = ()
-                ) -> None:
+def _fit(naturals: list[int], flexible: list[bool], available: int) -> list[int]:
+    """Share the width left by fixed columns among flexible ones, narrowest first."""
+    widths = list(naturals)
+    flex = [i for i, f in enumerate(flexible) if f]
+    room = available - sum(w for i, w in enumerate(naturals) if not flexible[i])
+    if not flex or sum(naturals[i] for i in flex) <= room:
+        return widths
+    for n, i in enumerate(sorted(flex, key=lambda i: naturals[i])):
+        share = max(6, room // (len(flex) - n))
+        widths[i] = min(naturals[i], share)
+        room -= widths[i]
+    return widths
+
+
+def emit_record(
+    record: dict[str, Any],
+    fields: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    title: str | None = None,
+    sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Col]]] = (),
+) -> None:
     """One object: JSON prints it whole; the other formats show fields, then sub-tables."""
     if fmt == "json":
         sys.stdout.write(to_json(record) + "\n")
         return
     shown = [{"field": label, "value": _plain(record.get(key))} for key, label in fields]
-    kv = [Col("field", "Field"), Col("value", "Value")]
+    kv = [Col("field", "Field"), Col("value", "Value", wrap=True)]
     if fmt == "csv":
         emit([{k: v for k, v in record.items() if not isinstance(v, list)}], kv, "csv")
         return

@@ -6,26 +6,43 @@ from typing import Annotated
 
 import typer
 
-from pipeline_tui.commands.common import FormatOpt, Fmt, day, moment, store
+from pipeline_tui.commands.common import Fmt, FormatOpt, day, moment, store
 from pipeline_tui.models import Activity, PipelineError
 from pipeline_tui.render import Col, emit, say, to_json
 
 app = typer.Typer(help="Log calls, emails, meetings and demos; plan tasks.", no_args_is_help=True)
 
-KindArg = Annotated[str, typer.Argument(
-    help="call, email, meeting, demo, proposal, note or task.", show_default=False)]
+KindArg = Annotated[
+    str,
+    typer.Argument(help="call, email, meeting, demo, proposal, note or task.", show_default=False),
+]
 SubjectArg = Annotated[str, typer.Argument(help="Short subject line.", show_default=False)]
 DealOpt = Annotated[int | None, typer.Option("--deal", help="Deal id.")]
 LeadOpt = Annotated[int | None, typer.Option("--lead", help="Lead id.")]
 
+
+def _when(a: dict[str, object]) -> str:
+    if a["done_at"]:
+        return str(a["done_at"])[:16].replace("T", " ")
+    return f"due {a['due_at']}"
+
+
 COLS = [
     Col("id", "ID", right=True),
-    Col("when", "When", show=lambda a: a["done_at"] or a["due_at"] or ""),
-    Col("state", "State"), Col("kind", "Kind"), Col("subject", "Subject"),
-    Col("regarding", "Regarding",
-        show=lambda a: f"{'deal' if a['deal_id'] else 'lead'} "
-                       f"{a['deal_id'] or a['lead_id']}: {a['regarding'] or ''}"),
-    Col("owner", "Owner"), Col("outcome", "Outcome"),
+    Col("when", "When", show=_when),
+    Col("kind", "Kind"),
+    Col("subject", "Subject", flex=True),
+    Col(
+        "regarding",
+        "Regarding",
+        flex=True,
+        show=lambda a: (
+            f"{'deal' if a['deal_id'] else 'lead'} "
+            f"{a['deal_id'] or a['lead_id']}: {a['regarding'] or ''}"
+        ),
+    ),
+    Col("owner", "Owner", flex=True),
+    Col("outcome", "Outcome", flex=True),
 ]
 
 
@@ -35,44 +52,72 @@ def confirm(activity: Activity, verb: str, fmt: Fmt) -> None:
     else:
         where = f"deal {activity.deal_id}" if activity.deal_id else f"lead {activity.lead_id}"
         when = f"due {activity.due_at}" if activity.state == "planned" else activity.done_at
-        say(f"{verb} activity {activity.id}: {activity.kind} '{activity.subject}' on {where} "
-            f"({when})")
+        say(
+            f"{verb} activity {activity.id}: {activity.kind} '{activity.subject}' on {where} "
+            f"({when})"
+        )
 
 
 @app.command("log")
-def log(kind: KindArg, subject: SubjectArg, deal: DealOpt = None, lead: LeadOpt = None,
-        notes: Annotated[str | None, typer.Option(help="Notes, e.g. discovery notes.")] = None,
-        outcome: Annotated[str | None, typer.Option(help="What came of it.")] = None,
-        at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
-        fmt: FormatOpt = Fmt.table) -> None:
+def log(
+    kind: KindArg,
+    subject: SubjectArg,
+    deal: DealOpt = None,
+    lead: LeadOpt = None,
+    notes: Annotated[str | None, typer.Option(help="Notes, e.g. discovery notes.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="What came of it.")] = None,
+    at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Log an activity that happened."""
     from pipeline_tui.services.activities import log_activity
 
     when = moment(at)
-    confirm(log_activity(store(), kind, subject, deal_id=deal, lead_id=lead, notes=notes,
-                         outcome=outcome, at=when), "Logged", fmt)
+    confirm(
+        log_activity(
+            store(),
+            kind,
+            subject,
+            deal_id=deal,
+            lead_id=lead,
+            notes=notes,
+            outcome=outcome,
+            at=when,
+        ),
+        "Logged",
+        fmt,
+    )
 
 
 @app.command("plan")
-def plan(kind: KindArg, subject: SubjectArg,
-         due: Annotated[str, typer.Option("--due", help="When it is due.")],
-         deal: DealOpt = None, lead: LeadOpt = None,
-         notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
-         fmt: FormatOpt = Fmt.table) -> None:
+def plan(
+    kind: KindArg,
+    subject: SubjectArg,
+    due: Annotated[str, typer.Option("--due", help="When it is due.")],
+    deal: DealOpt = None,
+    lead: LeadOpt = None,
+    notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Plan an activity for later."""
     from pipeline_tui.services.activities import plan_activity
 
     due_day = day(due)
     assert due_day is not None
-    confirm(plan_activity(store(), kind, subject, due_day, deal_id=deal, lead_id=lead,
-                          notes=notes), "Planned", fmt)
+    confirm(
+        plan_activity(store(), kind, subject, due_day, deal_id=deal, lead_id=lead, notes=notes),
+        "Planned",
+        fmt,
+    )
 
 
 @app.command("done")
-def done(activity_id: Annotated[int, typer.Argument(help="Activity id.", show_default=False)],
-         outcome: Annotated[str | None, typer.Option(help="What came of it.")] = None,
-         notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
-         fmt: FormatOpt = Fmt.table) -> None:
+def done(
+    activity_id: Annotated[int, typer.Argument(help="Activity id.", show_default=False)],
+    outcome: Annotated[str | None, typer.Option(help="What came of it.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Mark a planned activity done."""
     from pipeline_tui.services.activities import complete_activity
 
@@ -101,9 +146,6 @@ def list_(
         cutoff = day(due_before)
         assert cutoff is not None
         before = min(before, cutoff.isoformat()) if before else cutoff.isoformat()
-    items = list_activities(store(), planned_before=before, state=state, owner=owner,
-                            limit=limit)
+    items = list_activities(store(), planned_before=before, state=state, owner=owner, limit=limit)
     title = "Overdue activities" if overdue else "Activities"
-    emit([a.to_dict() for a in items], COLS, fmt.value, title=title,
-         empty="No activities match.")
-
+    emit([a.to_dict() for a in items], COLS, fmt.value, title=title, empty="No activities match.")

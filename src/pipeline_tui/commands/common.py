@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from pipeline_tui.models import PipelineError
 from pipeline_tui.store import Store
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -29,7 +29,7 @@ class State:
     """Global options, set by the root callback and read by every command."""
 
     db: Path | None = None
-    command: str = ""
+    argv: list[str] = field(default_factory=list)
     stores: list[Store] = field(default_factory=list)
 
 
@@ -41,7 +41,7 @@ def store() -> Store:
     from pipeline_tui.config import db_path
     from pipeline_tui.services.common import default_owner
 
-    s = Store(db_path(STATE.db), command=STATE.command)
+    s = Store(db_path(STATE.db), argv=STATE.argv)
     s.actor = default_owner(s)
     STATE.stores.append(s)
     return s
@@ -52,8 +52,9 @@ def close_stores() -> None:
         STATE.stores.pop().close()
 
 
-def money(st: Store, text: str, currency: str | None = None,
-          fallback: str | None = None) -> tuple[int, str]:
+def money(
+    st: Store, text: str, currency: str | None = None, fallback: str | None = None
+) -> tuple[int, str]:
     """Parse an amount into (minor units, currency): --currency, else the text's, else
     ``fallback``, else the configured default."""
     from pipeline_tui.models.money import check_currency, parse_amount, to_minor

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import FormatOpt, Fmt, day, day_or_none, money, moment, store
+from pipeline_tui.commands.common import Fmt, FormatOpt, day, day_or_none, moment, money, store
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
 from pipeline_tui.render import Col, emit, emit_record, say, to_json
@@ -26,8 +26,11 @@ def _due_state(row: dict[str, Any]) -> str:
         return "(no next step)"
     if not due:
         return step
-    mark = "OVERDUE " if due < today().isoformat() else ("today " if due == today().isoformat()
-                                                          else "")
+    mark = (
+        "OVERDUE "
+        if due < today().isoformat()
+        else ("today " if due == today().isoformat() else "")
+    )
     return f"{step} ({mark}{due})"
 
 
@@ -39,13 +42,13 @@ def _money(row: dict[str, Any], key: str = "value") -> str:
 
 LIST_COLS = [
     Col("id", "ID", right=True),
-    Col("title", "Title"),
-    Col("company", "Company"),
+    Col("title", "Title", flex=True),
+    Col("company", "Company", flex=True),
     Col("owner", "Owner"),
-    Col("stage", "Stage"),
+    Col("stage", "Stage", wrap=False),
     Col("value", "Value", show=_money, right=True),
-    Col("close_date", "Close"),
-    Col("next_step", "Next step", show=_due_state),
+    Col("close_date", "Close", wrap=False),
+    Col("next_step", "Next step", flex=True, show=_due_state),
 ]
 STATUS_COL = Col("status", "Status")
 
@@ -54,8 +57,10 @@ def confirm(deal: Deal, verb: str, fmt: Fmt) -> None:
     if fmt == Fmt.json:
         say(to_json(deal.to_dict()))
     else:
-        say(f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
-            f"{format_money(deal.value_minor, deal.currency)})")
+        say(
+            f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
+            f"{format_money(deal.value_minor, deal.currency)})"
+        )
 
 
 @app.command("add")
@@ -80,11 +85,23 @@ def add(
     close_date, due = day(close), day(next_due)
     st = store()
     minor, cur = money(st, value, currency)
-    deal = add_deal(st, DealInput(
-        title=title, value_minor=minor, currency=cur, company=company, contact=contact,
-        owner=owner, pipeline=pipeline, stage=stage, probability=probability,
-        close_date=close_date, next_step=next_step, next_due=due,
-    ))
+    deal = add_deal(
+        st,
+        DealInput(
+            title=title,
+            value_minor=minor,
+            currency=cur,
+            company=company,
+            contact=contact,
+            owner=owner,
+            pipeline=pipeline,
+            stage=stage,
+            probability=probability,
+            close_date=close_date,
+            next_step=next_step,
+            next_due=due,
+        ),
+    )
     confirm(deal, "Created", fmt)
 
 
@@ -94,8 +111,9 @@ def list_(
     stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
     pipeline: Annotated[str | None, typer.Option(help="Only this pipeline.")] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in title, "
-                                                "company or contact.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Text in title, company or contact.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most N deals.")] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
@@ -107,8 +125,14 @@ def list_(
     if limit is not None and limit < 0:
         raise PipelineError(f"invalid limit {limit}")
     st = store()
-    f = DealFilter(status=None if status == "all" else status, stage=stage, owner=owner,
-                   pipeline=pipeline, search=search, limit=limit)
+    f = DealFilter(
+        status=None if status == "all" else status,
+        stage=stage,
+        owner=owner,
+        pipeline=pipeline,
+        search=search,
+        limit=limit,
+    )
     deals = [d.to_dict() for d in list_deals(st, f)]
     cols = LIST_COLS + [STATUS_COL] if status == "all" else LIST_COLS
     title = None
@@ -126,8 +150,11 @@ def deal_detail(deal_id: int) -> dict[str, Any]:
     deal = get_deal(st, deal_id)
     record = deal.to_dict()
     record.update(
-        probability_override=deal.probability_override, category_override=deal.category,
-        lead_id=deal.lead_id, stage_entered_at=deal.stage_entered_at, custom=deal.custom,
+        probability_override=deal.probability_override,
+        category_override=deal.category,
+        lead_id=deal.lead_id,
+        stage_entered_at=deal.stage_entered_at,
+        custom=deal.custom,
         stage_history=[c.to_dict() for c in stage_history(st, deal_id)],
         activities=[a.to_dict() for a in for_deal(st, deal_id)],
     )
@@ -138,18 +165,29 @@ def deal_detail(deal_id: int) -> dict[str, Any]:
 def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     """Show one deal with its stage history and activity timeline."""
     record = deal_detail(deal_id)
-    fields = [(k, k.replace("_", " ").capitalize()) for k in record
-              if k not in ("stage_history", "activities")]
+    fields = [
+        (k, k.replace("_", " ").capitalize())
+        for k in record
+        if k not in ("stage_history", "activities")
+    ]
     history_cols = [Col("at", "When"), Col("from", "From"), Col("to", "To"), Col("by", "By")]
     activity_cols = [
         Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
-        Col("kind", "Kind"), Col("subject", "Subject"), Col("outcome", "Outcome"),
-        Col("notes", "Notes"),
+        Col("kind", "Kind"),
+        Col("subject", "Subject"),
+        Col("outcome", "Outcome"),
+        Col("notes", "Notes", wrap=True),
     ]
-    emit_record(record, fields, fmt.value, title=f"Deal {deal_id}", sections=[
-        ("Stage history", record["stage_history"], history_cols),
-        ("Activities", record["activities"], activity_cols),
-    ])
+    emit_record(
+        record,
+        fields,
+        fmt.value,
+        title=f"Deal {deal_id}",
+        sections=[
+            ("Stage history", record["stage_history"], history_cols),
+            ("Activities", record["activities"], activity_cols),
+        ],
+    )
 
 
 @app.command("edit")
@@ -161,12 +199,15 @@ def edit(
     company: Annotated[str | None, typer.Option(help="Company ('' clears).")] = None,
     contact: Annotated[str | None, typer.Option(help="Contact ('' clears).")] = None,
     owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
-    probability: Annotated[str | None, typer.Option(help="0-100, or 'auto' for the stage's.")]
-    = None,
-    category: Annotated[str | None, typer.Option(
-        help="pipeline, best_case, commit, omitted, or 'auto'.")] = None,
-    close: Annotated[str | None, typer.Option("--close", help="Close date ('none' clears).")]
-    = None,
+    probability: Annotated[
+        str | None, typer.Option(help="0-100, or 'auto' for the stage's.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="pipeline, best_case, commit, omitted, or 'auto'.")
+    ] = None,
+    close: Annotated[
+        str | None, typer.Option("--close", help="Close date ('none' clears).")
+    ] = None,
     next_step: Annotated[str | None, typer.Option(help="Next step ('' clears).")] = None,
     next_due: Annotated[str | None, typer.Option(help="Next step due ('none' clears).")] = None,
     fmt: FormatOpt = Fmt.table,
@@ -189,18 +230,25 @@ def edit(
             try:
                 fields["probability"] = int(probability)
             except ValueError:
-                raise PipelineError(f"invalid probability {probability!r}: use 0-100 or auto") \
-                    from None
+                raise PipelineError(
+                    f"invalid probability {probability!r}: use 0-100 or auto"
+                ) from None
     if category is not None:
         fields["category"] = None if category.strip().lower() == "auto" else category
     st = store()
     if value is not None or currency is not None:
         deal = get_deal(st, deal_id)
-        minor, cur = money(st, value if value is not None else str(deal.value), currency,
-                           fallback=deal.currency)
+        minor, cur = money(
+            st, value if value is not None else str(deal.value), currency, fallback=deal.currency
+        )
         fields.update(value_minor=minor, currency=cur)
-    for key, val in (("title", title), ("company", company), ("contact", contact),
-                     ("owner", owner), ("next_step", next_step)):
+    for key, val in (
+        ("title", title),
+        ("company", company),
+        ("contact", contact),
+        ("owner", owner),
+        ("next_step", next_step),
+    ):
         if val is not None:
             fields[key] = val
     if not fields:
@@ -210,8 +258,12 @@ def edit(
 
 
 @app.command("move")
-def move(deal_id: DealId, stage: Annotated[str, typer.Argument(help="Target stage name.")],
-         at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def move(
+    deal_id: DealId,
+    stage: Annotated[str, typer.Argument(help="Target stage name.")],
+    at: AtOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Move a deal to another stage of its pipeline."""
     from pipeline_tui.services.deals import move_deal
 
@@ -229,9 +281,12 @@ def won(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
 
 
 @app.command("lost")
-def lost(deal_id: DealId,
-         reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why (required).")]
-         = None, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def lost(
+    deal_id: DealId,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why (required).")] = None,
+    at: AtOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Mark a deal lost, with the reason."""
     from pipeline_tui.services.deals import lose_deal
 

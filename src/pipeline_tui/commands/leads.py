@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import FormatOpt, Fmt, day, money, store
+from pipeline_tui.commands.common import Fmt, FormatOpt, day, money, store
 from pipeline_tui.commands.deals import confirm as confirm_deal
 from pipeline_tui.models import Lead, PipelineError
 from pipeline_tui.render import Col, emit, emit_record, say, to_json
@@ -15,9 +15,14 @@ app = typer.Typer(help="Add, qualify and work leads.", no_args_is_help=True)
 LeadId = Annotated[int, typer.Argument(help="Lead id.", show_default=False)]
 
 LIST_COLS = [
-    Col("id", "ID", right=True), Col("name", "Name"), Col("company", "Company"),
-    Col("email", "Email"), Col("source", "Source"), Col("owner", "Owner"),
-    Col("status", "Status"), Col("created_at", "Created", show=lambda r: r["created_at"][:10]),
+    Col("id", "ID", right=True),
+    Col("name", "Name", flex=True),
+    Col("company", "Company", flex=True),
+    Col("email", "Email", flex=True),
+    Col("source", "Source"),
+    Col("owner", "Owner"),
+    Col("status", "Status"),
+    Col("created_at", "Created", show=lambda r: r["created_at"][:10]),
 ]
 
 
@@ -42,14 +47,28 @@ def add(
     """Add a lead."""
     from pipeline_tui.services.leads import add_lead
 
-    confirm(add_lead(store(), name, company=company, email=email, phone=phone, source=source,
-                     owner=owner, notes=note), "Created", fmt)
+    confirm(
+        add_lead(
+            store(),
+            name,
+            company=company,
+            email=email,
+            phone=phone,
+            source=source,
+            owner=owner,
+            notes=note,
+        ),
+        "Created",
+        fmt,
+    )
 
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(
-        help="new, working, qualified, disqualified or all (default: all).")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="new, working, qualified, disqualified or all (default: all)."),
+    ] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text to find.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N leads.")] = None,
@@ -60,8 +79,13 @@ def list_(
     from pipeline_tui.store.leads import list_leads
 
     leads = list_leads(store(), check_status(status), owner, search, limit)
-    emit([lead.to_dict() for lead in leads], LIST_COLS, fmt.value,
-         title=f"Leads ({len(leads)})", empty="No leads match.")
+    emit(
+        [lead.to_dict() for lead in leads],
+        LIST_COLS,
+        fmt.value,
+        title=f"Leads ({len(leads)})",
+        empty="No leads match.",
+    )
 
 
 @app.command("show")
@@ -73,13 +97,25 @@ def show(lead_id: LeadId, fmt: FormatOpt = Fmt.table) -> None:
     st = store()
     lead = get_lead(st, lead_id)
     record: dict[str, Any] = lead.to_dict()
-    record.update(disqualify_reason=lead.disqualify_reason, deal_id=lead.deal_id,
-                  activities=[a.to_dict() for a in for_lead(st, lead_id)])
+    record.update(
+        disqualify_reason=lead.disqualify_reason,
+        deal_id=lead.deal_id,
+        activities=[a.to_dict() for a in for_lead(st, lead_id)],
+    )
     fields = [(k, k.replace("_", " ").capitalize()) for k in record if k != "activities"]
-    cols = [Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
-            Col("kind", "Kind"), Col("subject", "Subject"), Col("outcome", "Outcome")]
-    emit_record(record, fields, fmt.value, title=f"Lead {lead_id}",
-                sections=[("Activities", record["activities"], cols)])
+    cols = [
+        Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
+        Col("kind", "Kind"),
+        Col("subject", "Subject"),
+        Col("outcome", "Outcome"),
+    ]
+    emit_record(
+        record,
+        fields,
+        fmt.value,
+        title=f"Lead {lead_id}",
+        sections=[("Activities", record["activities"], cols)],
+    )
 
 
 @app.command("edit")
@@ -98,8 +134,16 @@ def edit(
     """Change fields of a lead."""
     from pipeline_tui.services.leads import edit_lead
 
-    given = {"name": name, "company": company, "email": email, "phone": phone,
-             "source": source, "owner": owner, "notes": note, "status": status}
+    given = {
+        "name": name,
+        "company": company,
+        "email": email,
+        "phone": phone,
+        "source": source,
+        "owner": owner,
+        "notes": note,
+        "status": status,
+    }
     fields = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
@@ -123,8 +167,16 @@ def qualify(
     close_date = day(close)
     st = store()
     minor, cur = money(st, value, currency)
-    deal = qualify_lead(st, lead_id, minor, currency=cur, close_date=close_date, stage=stage,
-                        title=title, pipeline=pipeline)
+    deal = qualify_lead(
+        st,
+        lead_id,
+        minor,
+        currency=cur,
+        close_date=close_date,
+        stage=stage,
+        title=title,
+        pipeline=pipeline,
+    )
     confirm_deal(deal, f"Qualified lead {lead_id} into", fmt)
 
 

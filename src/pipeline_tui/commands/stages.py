@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import FormatOpt, Fmt, store
+from pipeline_tui.commands.common import Fmt, FormatOpt, store
 from pipeline_tui.models import PipelineError, Stage
 from pipeline_tui.render import Col, emit, say, to_json
 
@@ -17,10 +17,13 @@ PipelineOpt = Annotated[str | None, typer.Option("--pipeline", help="Pipeline; d
 StageArg = Annotated[str, typer.Argument(help="Stage name.", show_default=False)]
 
 STAGE_COLS = [
-    Col("position", "#", right=True), Col("name", "Stage"),
-    Col("probability", "Prob %", right=True), Col("forecast_category", "Category"),
+    Col("position", "#", right=True),
+    Col("name", "Stage"),
+    Col("probability", "Prob %", right=True),
+    Col("forecast_category", "Category"),
     Col("stalled_after_days", "Stalled after (days)", right=True),
-    Col("open_deals", "Open deals", right=True), Col("definition", "Definition"),
+    Col("open_deals", "Open deals", right=True),
+    Col("definition", "Definition", flex=True),
 ]
 
 
@@ -38,42 +41,66 @@ def list_(pipeline: PipelineOpt = None, fmt: FormatOpt = Fmt.table) -> None:
 
     st = store()
     p = pipeline_by_name(st, pipeline)
-    emit([s.to_dict() for s in stages(st, p.id)], STAGE_COLS, fmt.value,
-         title=f"Stages of {p.name}")
+    emit(
+        [s.to_dict() for s in stages(st, p.id)], STAGE_COLS, fmt.value, title=f"Stages of {p.name}"
+    )
 
 
 @stage_app.command("add")
-def add(name: StageArg,
-        probability: Annotated[int, typer.Option("--probability", "-p", help="Win % 0-100.")],
-        category: Annotated[str | None, typer.Option(
-            help="pipeline, best_case, commit or omitted.")] = None,
-        definition: Annotated[str | None, typer.Option(help="Exit criteria, one line.")] = None,
-        stalled_after: Annotated[int | None, typer.Option(
-            help="Days in stage before a deal counts as stalled (default 14).")] = None,
-        after: Annotated[str | None, typer.Option(help="Insert after this stage.")] = None,
-        pipeline: PipelineOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def add(
+    name: StageArg,
+    probability: Annotated[int, typer.Option("--probability", "-p", help="Win % 0-100.")],
+    category: Annotated[
+        str | None, typer.Option(help="pipeline, best_case, commit or omitted.")
+    ] = None,
+    definition: Annotated[str | None, typer.Option(help="Exit criteria, one line.")] = None,
+    stalled_after: Annotated[
+        int | None, typer.Option(help="Days in stage before a deal counts as stalled (default 14).")
+    ] = None,
+    after: Annotated[str | None, typer.Option(help="Insert after this stage.")] = None,
+    pipeline: PipelineOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Add a stage (at the end, or after another)."""
     from pipeline_tui.services.stages import add_stage
 
-    _confirm(add_stage(store(), name, probability, pipeline=pipeline, category=category,
-                       definition=definition, stalled_after=stalled_after, after=after),
-             "Added", fmt)
+    _confirm(
+        add_stage(
+            store(),
+            name,
+            probability,
+            pipeline=pipeline,
+            category=category,
+            definition=definition,
+            stalled_after=stalled_after,
+            after=after,
+        ),
+        "Added",
+        fmt,
+    )
 
 
 @stage_app.command("edit")
-def edit(name: StageArg,
-         rename: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-         probability: Annotated[int | None, typer.Option("--probability", "-p")] = None,
-         category: Annotated[str | None, typer.Option(help="Forecast category.")] = None,
-         definition: Annotated[str | None, typer.Option(help="Exit criteria.")] = None,
-         stalled_after: Annotated[int | None, typer.Option(help="Stall threshold, days.")]
-         = None,
-         pipeline: PipelineOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def edit(
+    name: StageArg,
+    rename: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    probability: Annotated[int | None, typer.Option("--probability", "-p")] = None,
+    category: Annotated[str | None, typer.Option(help="Forecast category.")] = None,
+    definition: Annotated[str | None, typer.Option(help="Exit criteria.")] = None,
+    stalled_after: Annotated[int | None, typer.Option(help="Stall threshold, days.")] = None,
+    pipeline: PipelineOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Change a stage's name, probability, category, definition or stall threshold."""
     from pipeline_tui.services.stages import edit_stage
 
-    given: dict[str, Any] = {"name": rename, "probability": probability, "category": category,
-                             "definition": definition, "stalled_after": stalled_after}
+    given: dict[str, Any] = {
+        "name": rename,
+        "probability": probability,
+        "category": category,
+        "definition": definition,
+        "stalled_after": stalled_after,
+    }
     fields = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
@@ -81,9 +108,12 @@ def edit(name: StageArg,
 
 
 @stage_app.command("move")
-def move(name: StageArg,
-         position: Annotated[int, typer.Argument(help="New position, 1 = first.")],
-         pipeline: PipelineOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def move(
+    name: StageArg,
+    position: Annotated[int, typer.Argument(help="New position, 1 = first.")],
+    pipeline: PipelineOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Move a stage to another position."""
     from pipeline_tui.services.stages import move_stage
 
@@ -91,10 +121,11 @@ def move(name: StageArg,
 
 
 @stage_app.command("remove")
-def remove(name: StageArg,
-           to: Annotated[str | None, typer.Option("--to", help="Move its open deals here.")]
-           = None,
-           pipeline: PipelineOpt = None) -> None:
+def remove(
+    name: StageArg,
+    to: Annotated[str | None, typer.Option("--to", help="Move its open deals here.")] = None,
+    pipeline: PipelineOpt = None,
+) -> None:
     """Remove a stage; refused while open deals sit in it, unless --to moves them."""
     from pipeline_tui.services.stages import remove_stage
 
@@ -107,18 +138,25 @@ def pipelines_list(fmt: FormatOpt = Fmt.table) -> None:
     """List pipelines."""
     from pipeline_tui.store.stages import pipelines
 
-    cols = [Col("id", "ID", right=True), Col("name", "Pipeline"),
-            Col("is_default", "Default", show=lambda r: "yes" if r["is_default"] else ""),
-            Col("stages", "Stages", right=True), Col("open_deals", "Open deals", right=True)]
+    cols = [
+        Col("id", "ID", right=True),
+        Col("name", "Pipeline"),
+        Col("is_default", "Default", show=lambda r: "yes" if r["is_default"] else ""),
+        Col("stages", "Stages", right=True),
+        Col("open_deals", "Open deals", right=True),
+    ]
     emit([p.to_dict() for p in pipelines(store())], cols, fmt.value, title="Pipelines")
 
 
 @pipeline_app.command("add")
-def pipelines_add(name: Annotated[str, typer.Argument(help="Pipeline name, e.g. B2C.")],
-                  copy_from: Annotated[str | None, typer.Option(
-                      help="Copy stages from this pipeline (default: the standard stages).")]
-                  = None,
-                  fmt: FormatOpt = Fmt.table) -> None:
+def pipelines_add(
+    name: Annotated[str, typer.Argument(help="Pipeline name, e.g. B2C.")],
+    copy_from: Annotated[
+        str | None,
+        typer.Option(help="Copy stages from this pipeline (default: the standard stages)."),
+    ] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """Add a pipeline with its own stages."""
     from pipeline_tui.services.stages import add_pipeline
 

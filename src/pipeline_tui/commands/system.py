@@ -7,17 +7,19 @@ from typing import Annotated, Any
 import typer
 
 from pipeline_tui.commands.activities import COLS as ACTIVITY_COLS
-from pipeline_tui.commands.common import FormatOpt, Fmt, store
+from pipeline_tui.commands.common import Fmt, FormatOpt, store
 from pipeline_tui.commands.deals import LIST_COLS as DEAL_COLS
 from pipeline_tui.models.money import format_money
 from pipeline_tui.render import Col, emit, say, to_json
 
-config_app = typer.Typer(help="Read and change settings (owner, currency, rates).",
-                         no_args_is_help=True)
+config_app = typer.Typer(
+    help="Read and change settings (owner, currency, rates).", no_args_is_help=True
+)
 
 
-def init(demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False
-         ) -> None:
+def init(
+    demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False,
+) -> None:
     """Create the database (and load the demo pipeline with --demo)."""
     from pipeline_tui.services.demo import load_demo
 
@@ -33,22 +35,35 @@ def init(demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeli
     say(f"Loaded the demo pipeline: {n_deals} deals, {n_leads} leads, 3 owners.")
 
 
-def today(owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
-          fmt: FormatOpt = Fmt.table) -> None:
+def today(
+    owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
     """The agenda: overdue and due-today activities, deals whose next step is due or missing."""
     from pipeline_tui.services.agenda import agenda
 
     a = agenda(store(), owner)
     if fmt == Fmt.json:
-        say(to_json({"date": a.day.isoformat(), **{
-            key: [i.to_dict() for i in items] for key, _, items in a.sections()}}))
+        say(
+            to_json(
+                {
+                    "date": a.day.isoformat(),
+                    **{key: [i.to_dict() for i in items] for key, _, items in a.sections()},
+                }
+            )
+        )
         return
     if fmt == Fmt.md:
         say(f"# Agenda for {a.day.isoformat()}\n")
     for key, title, items in a.sections():
         cols = ACTIVITY_COLS if "activities" in key else DEAL_COLS
-        emit([i.to_dict() for i in items], cols, fmt.value, title=f"{title} ({len(items)})",
-             empty="None.")
+        emit(
+            [i.to_dict() for i in items],
+            cols,
+            fmt.value,
+            title=f"{title} ({len(items)})",
+            empty="None.",
+        )
 
 
 def undo(fmt: FormatOpt = Fmt.table) -> None:
@@ -59,30 +74,36 @@ def undo(fmt: FormatOpt = Fmt.table) -> None:
     if fmt == Fmt.json:
         say(to_json(result.__dict__))
     else:
-        say(f"Undid command {result.command_id}: {result.summary} ({result.changes} changes)")
+        say(f"Undid command {result.command_id}: {result.summary} ({result.changes} row changes)")
 
 
 def _change(row: dict[str, Any]) -> str:
     before, after = row["before"] or {}, row["after"] or {}
     if row["action"] == "update":
-        return ", ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after)
+        return ", ".join(
+            f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after if k != "updated_at"
+        )
     shown = after or before
     label = shown.get("title") or shown.get("name") or shown.get("subject") or ""
     return str(label)
 
 
-def log(limit: Annotated[int, typer.Option(help="How many events.")] = 20,
-        fmt: FormatOpt = Fmt.table) -> None:
+def log(
+    limit: Annotated[int, typer.Option(help="How many events.")] = 20, fmt: FormatOpt = Fmt.table
+) -> None:
     """Recent events from the append-only log, newest first."""
     from pipeline_tui.services.journal import recent
 
     rows = [e.to_dict() for e in recent(store(), limit)]
     cols = [
-        Col("id", "Event", right=True), Col("command_id", "Cmd", right=True), Col("at", "When"),
-        Col("owner", "By"), Col("command", "Command"),
+        Col("id", "Event", right=True),
+        Col("command_id", "Cmd", right=True),
+        Col("at", "When"),
+        Col("owner", "By"),
+        Col("command", "Command", flex=True),
         Col("entity", "Entity", show=lambda r: f"{r['entity']} {r['entity_id']}"),
         Col("action", "Action", show=lambda r: r["action"] + (" (undone)" if r["undone"] else "")),
-        Col("change", "Change", show=_change),
+        Col("change", "Change", flex=True, show=_change),
     ]
     emit(rows, cols, fmt.value, title="Event log", empty="No events yet.")
 
@@ -94,14 +115,25 @@ def summary() -> None:
     st = store()
     rows = []
     for s in stage_summary(st):
-        rows.append({
-            "stage": s.stage, "deals": s.deals,
-            "total": ", ".join(format_money(v, c) for c, v in s.totals.items()) or "-",
-            "weighted": ", ".join(format_money(v, c) for c, v in s.weighted.items()) or "-",
-        })
-    emit(rows, [Col("stage", "Stage"), Col("deals", "Open deals", right=True),
-                Col("total", "Total", right=True), Col("weighted", "Weighted", right=True)],
-         "table", title=f"Pipeline summary ({st.path})")
+        rows.append(
+            {
+                "stage": s.stage,
+                "deals": s.deals,
+                "total": ", ".join(format_money(v, c) for c, v in s.totals.items()) or "-",
+                "weighted": ", ".join(format_money(v, c) for c, v in s.weighted.items()) or "-",
+            }
+        )
+    emit(
+        rows,
+        [
+            Col("stage", "Stage"),
+            Col("deals", "Open deals", right=True),
+            Col("total", "Total", right=True),
+            Col("weighted", "Weighted", right=True),
+        ],
+        "table",
+        title=f"Pipeline summary ({st.path})",
+    )
     say("Run 'pipeline --help' for commands, 'pipeline today' for your agenda.")
 
 
@@ -115,8 +147,10 @@ def config_get(key: Annotated[str, typer.Argument(help="owner, currency or rate.
 
 
 @config_app.command("set")
-def config_set(key: Annotated[str, typer.Argument(help="owner, currency or rate.XXX")],
-               value: Annotated[str, typer.Argument(help="The new value.")]) -> None:
+def config_set(
+    key: Annotated[str, typer.Argument(help="owner, currency or rate.XXX")],
+    value: Annotated[str, typer.Argument(help="The new value.")],
+) -> None:
     """Change one setting."""
     from pipeline_tui.services.settings import set_value
 
@@ -130,5 +164,9 @@ def config_list(fmt: FormatOpt = Fmt.table) -> None:
     from pipeline_tui.services.settings import all_values
 
     values = all_values(store())
-    emit([{"key": k, "value": v} for k, v in values.items()],
-         [Col("key", "Key"), Col("value", "Value")], fmt.value, title="Settings")
+    emit(
+        [{"key": k, "value": v} for k, v in values.items()],
+        [Col("key", "Key"), Col("value", "Value")],
+        fmt.value,
+        title="Settings",
+    )

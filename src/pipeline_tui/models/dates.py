@@ -60,7 +60,9 @@ def _numeric(text: str, m: re.Match[str]) -> date:
         elif a == b:
             d = mo = a
         elif a <= 12 and b <= 12:
-            raise PipelineError(f"ambiguous date {text!r}: day and month could swap; use YYYY-MM-DD")
+            raise PipelineError(
+                f"ambiguous date {text!r}: day and month could swap; use YYYY-MM-DD"
+            )
         else:
             raise PipelineError(f"invalid date {text!r}")
     try:

@@ -14,7 +14,9 @@ _EXPONENTS = {
     "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
 }  # fmt: skip
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-_AMOUNT = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<suffix>[kKmM]?)$")
+_AMOUNT = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<suffix>[kKmM]?)$"
+)
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_MINOR = 10**15  # a quadrillion cents: far beyond any deal, safely inside int64 sums
 
@@ -48,7 +50,9 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
         found, s = s[:3], s[3:]
     m = _AMOUNT.match(s)
     if not m:
-        raise PipelineError(f"invalid amount {raw!r}: use a number such as 12500, 12,500.50 or 12.5k")
+        raise PipelineError(
+            f"invalid amount {raw!r}: use a number such as 12500, 12,500.50 or 12.5k"
+        )
     num = Decimal(m.group("num").replace(",", ""))
     suffix = m.group("suffix").lower()
     if suffix == "k":
@@ -72,7 +76,9 @@ def to_minor(amount: Decimal | float | int | str, currency: str, shown: str | No
         raise PipelineError(f"invalid amount {shown or amount!r}") from None
     scaled = dec.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
-        raise PipelineError(f"invalid amount {shown or str(amount)!r}: too many decimals for {currency}")
+        raise PipelineError(
+            f"invalid amount {shown or str(amount)!r}: too many decimals for {currency}"
+        )
     minor = int(scaled)
     if abs(minor) >= MAX_MINOR:
         raise PipelineError(f"invalid amount {shown or str(amount)!r}: too large")

@@ -33,10 +33,18 @@ def _target(store: Store, deal_id: int | None, lead_id: int | None) -> str:
     return f"lead {lead_id}"
 
 
-def log_activity(store: Store, kind: str, subject: str, *, deal_id: int | None = None,
-                 lead_id: int | None = None, notes: str | None = None,
-                 outcome: str | None = None, at: datetime | None = None,
-                 owner: str | None = None) -> Activity:
+def log_activity(
+    store: Store,
+    kind: str,
+    subject: str,
+    *,
+    deal_id: int | None = None,
+    lead_id: int | None = None,
+    notes: str | None = None,
+    outcome: str | None = None,
+    at: datetime | None = None,
+    owner: str | None = None,
+) -> Activity:
     kind = check_kind(kind)
     subject = clean_text(subject, "subject", required=True) or ""
     where = _target(store, deal_id, lead_id)
@@ -44,34 +52,63 @@ def log_activity(store: Store, kind: str, subject: str, *, deal_id: int | None =
         not_future(at, "--at", iso_ts(at))
     with store.tx(f"log {kind} on {where}") as tx:
         when = iso_ts(at) if at else tx.now
-        activity_id = tx.insert("activities", {
-            "kind": kind, "subject": subject, "deal_id": deal_id, "lead_id": lead_id,
-            "owner_id": ensure_owner(tx, owner or default_owner(store)),
-            "done_at": when, "due_at": None, "outcome": clean_text(outcome, "outcome"),
-            "notes": clean_text(notes, "notes"), "created_at": tx.now, "updated_at": tx.now,
-        })
+        activity_id = tx.insert(
+            "activities",
+            {
+                "kind": kind,
+                "subject": subject,
+                "deal_id": deal_id,
+                "lead_id": lead_id,
+                "owner_id": ensure_owner(tx, owner or default_owner(store)),
+                "done_at": when,
+                "due_at": None,
+                "outcome": clean_text(outcome, "outcome"),
+                "notes": clean_text(notes, "notes"),
+                "created_at": tx.now,
+                "updated_at": tx.now,
+            },
+        )
     return get_activity(store, activity_id)
 
 
-def plan_activity(store: Store, kind: str, subject: str, due: date | datetime, *,
-                  deal_id: int | None = None, lead_id: int | None = None,
-                  notes: str | None = None, owner: str | None = None) -> Activity:
+def plan_activity(
+    store: Store,
+    kind: str,
+    subject: str,
+    due: date | datetime,
+    *,
+    deal_id: int | None = None,
+    lead_id: int | None = None,
+    notes: str | None = None,
+    owner: str | None = None,
+) -> Activity:
     kind = check_kind(kind)
     subject = clean_text(subject, "subject", required=True) or ""
     where = _target(store, deal_id, lead_id)
     due_at = iso_ts(due) if isinstance(due, datetime) else due.isoformat()
     with store.tx(f"plan {kind} on {where}") as tx:
-        activity_id = tx.insert("activities", {
-            "kind": kind, "subject": subject, "deal_id": deal_id, "lead_id": lead_id,
-            "owner_id": ensure_owner(tx, owner or default_owner(store)),
-            "done_at": None, "due_at": due_at, "outcome": None,
-            "notes": clean_text(notes, "notes"), "created_at": tx.now, "updated_at": tx.now,
-        })
+        activity_id = tx.insert(
+            "activities",
+            {
+                "kind": kind,
+                "subject": subject,
+                "deal_id": deal_id,
+                "lead_id": lead_id,
+                "owner_id": ensure_owner(tx, owner or default_owner(store)),
+                "done_at": None,
+                "due_at": due_at,
+                "outcome": None,
+                "notes": clean_text(notes, "notes"),
+                "created_at": tx.now,
+                "updated_at": tx.now,
+            },
+        )
     return get_activity(store, activity_id)
 
 
-def complete_activity(store: Store, activity_id: int, outcome: str | None = None,
-                      notes: str | None = None) -> Activity:
+def complete_activity(
+    store: Store, activity_id: int, outcome: str | None = None, notes: str | None = None
+) -> Activity:
     activity = get_activity(store, activity_id)
     if activity.done_at:
         raise ConflictError(f"activity {activity_id} is already done")

@@ -76,8 +76,12 @@ def summary(store: Store, pipeline: str | None = None) -> list[StageSummary]:
             "WHERE stage_id = ? AND status = 'open' GROUP BY currency ORDER BY currency",
             (s.probability, s.id),
         )
-        out.append(StageSummary(
-            s.name, sum(r[1] for r in rows), {r[0]: int(r[2]) for r in rows},
-            {r[0]: round(r[3]) for r in rows},
-        ))
+        out.append(
+            StageSummary(
+                s.name,
+                sum(r[1] for r in rows),
+                {r[0]: int(r[2]) for r in rows},
+                {r[0]: round(r[3]) for r in rows},
+            )
+        )
     return out

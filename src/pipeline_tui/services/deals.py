@@ -48,9 +48,7 @@ class DealInput:
 
 def resolve_stage(store: Store, pipeline_id: int, name: str) -> int:
     if name.strip().casefold() in _OUTCOMES:
-        raise PipelineError(
-            f"{name!r} is an outcome, not a stage: use 'deal won' or 'deal lost'"
-        )
+        raise PipelineError(f"{name!r} is an outcome, not a stage: use 'deal won' or 'deal lost'")
     found = stage_q.find_stage(store, pipeline_id, name)
     if found is None:
         names = ", ".join(s.name for s in stage_q.stages(store, pipeline_id))
@@ -91,24 +89,43 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
     with store.tx(f"add deal {title!r}") as tx:
         created = _moment(at, tx)
         company_id = ensure_company(tx, d.company) if clean_text(d.company, "company") else None
-        contact_id = (ensure_contact(tx, d.contact, company_id)
-                      if clean_text(d.contact, "contact") else None)
+        contact_id = (
+            ensure_contact(tx, d.contact, company_id) if clean_text(d.contact, "contact") else None
+        )
         owner_id = ensure_owner(tx, d.owner or default_owner(store))
-        deal_id = tx.insert("deals", {
-            "title": title, "company_id": company_id, "contact_id": contact_id,
-            "owner_id": owner_id, "pipeline_id": pipeline.id, "stage_id": stage_id,
-            "status": "open", "value_minor": d.value_minor, "currency": currency,
-            "probability": d.probability, "category": check_category(d.category),
-            "close_date": d.close_date.isoformat() if d.close_date else None,
-            "next_step": clean_text(d.next_step, "next step"),
-            "next_due": d.next_due.isoformat() if d.next_due else None,
-            "lead_id": d.lead_id, "custom": json.dumps(d.custom) if d.custom else None,
-            "created_at": created, "updated_at": created,
-        })
-        tx.insert("stage_changes", {
-            "deal_id": deal_id, "from_stage_id": None, "to_stage_id": stage_id,
-            "changed_at": created, "owner_id": owner_id,
-        })
+        deal_id = tx.insert(
+            "deals",
+            {
+                "title": title,
+                "company_id": company_id,
+                "contact_id": contact_id,
+                "owner_id": owner_id,
+                "pipeline_id": pipeline.id,
+                "stage_id": stage_id,
+                "status": "open",
+                "value_minor": d.value_minor,
+                "currency": currency,
+                "probability": d.probability,
+                "category": check_category(d.category),
+                "close_date": d.close_date.isoformat() if d.close_date else None,
+                "next_step": clean_text(d.next_step, "next step"),
+                "next_due": d.next_due.isoformat() if d.next_due else None,
+                "lead_id": d.lead_id,
+                "custom": json.dumps(d.custom) if d.custom else None,
+                "created_at": created,
+                "updated_at": created,
+            },
+        )
+        tx.insert(
+            "stage_changes",
+            {
+                "deal_id": deal_id,
+                "from_stage_id": None,
+                "to_stage_id": stage_id,
+                "changed_at": created,
+                "owner_id": owner_id,
+            },
+        )
     return get_deal(store, deal_id)
 
 
@@ -130,15 +147,18 @@ def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
             elif key == "currency":
                 changes["currency"] = check_currency(value)
             elif key == "company":
-                changes["company_id"] = ensure_company(tx, value) if clean_text(
-                    value, "company") else None
+                changes["company_id"] = (
+                    ensure_company(tx, value) if clean_text(value, "company") else None
+                )
             elif key == "contact":
                 company_id = changes.get("company_id", tx.row("deals", deal_id)["company_id"])
-                changes["contact_id"] = ensure_contact(tx, value, company_id) if clean_text(
-                    value, "contact") else None
+                changes["contact_id"] = (
+                    ensure_contact(tx, value, company_id) if clean_text(value, "contact") else None
+                )
             elif key == "owner":
-                changes["owner_id"] = ensure_owner(tx, clean_text(value, "owner", required=True)
-                                                   or "")
+                changes["owner_id"] = ensure_owner(
+                    tx, clean_text(value, "owner", required=True) or ""
+                )
             elif key == "probability":
                 changes["probability"] = check_probability(value)
             elif key == "category":
@@ -172,10 +192,16 @@ def move_deal(store: Store, deal_id: int, stage: str, *, at: datetime | None = N
         when = _moment(at, tx)
         if deal.stage_entered_at and when < deal.stage_entered_at:
             raise PipelineError(f"--at {when[:10]} is before the deal entered {deal.stage}")
-        tx.insert("stage_changes", {
-            "deal_id": deal_id, "from_stage_id": deal.stage_id, "to_stage_id": stage_id,
-            "changed_at": when, "owner_id": ensure_owner(tx, tx.store.actor or default_owner(store)),
-        })
+        tx.insert(
+            "stage_changes",
+            {
+                "deal_id": deal_id,
+                "from_stage_id": deal.stage_id,
+                "to_stage_id": stage_id,
+                "changed_at": when,
+                "owner_id": ensure_owner(tx, tx.store.actor or default_owner(store)),
+            },
+        )
         tx.update("deals", deal_id, {"stage_id": stage_id})
     return get_deal(store, deal_id)
 
@@ -206,15 +232,22 @@ def win_deal(store: Store, deal_id: int, *, at: datetime | None = None) -> Deal:
     return get_deal(store, deal_id)
 
 
-def lose_deal(store: Store, deal_id: int, reason: str | None, *,
-              at: datetime | None = None) -> Deal:
+def lose_deal(
+    store: Store, deal_id: int, reason: str | None, *, at: datetime | None = None
+) -> Deal:
     reason = clean_text(reason, "lost reason", required=True)
     deal = get_deal(store, deal_id)
     _require_open(deal)
     with store.tx(f"lose deal {deal_id}") as tx:
-        tx.update("deals", deal_id, {
-            "status": "lost", "closed_at": _closing(at, deal), "lost_reason": reason,
-        })
+        tx.update(
+            "deals",
+            deal_id,
+            {
+                "status": "lost",
+                "closed_at": _closing(at, deal),
+                "lost_reason": reason,
+            },
+        )
     return get_deal(store, deal_id)
 
 

@@ -24,32 +24,62 @@ def _at(day: date, days_ago: int, hour: int) -> datetime:
     return min(moment, utcnow() - timedelta(minutes=1))
 
 
-def _activities(store: Store, day: date, items: list[dict[str, Any]], owner: str, *,
-                deal_id: int | None = None, lead_id: int | None = None) -> None:
+def _activities(
+    store: Store,
+    day: date,
+    items: list[dict[str, Any]],
+    owner: str,
+    *,
+    deal_id: int | None = None,
+    lead_id: int | None = None,
+) -> None:
     for a in items:
         if "due_in_days" in a:
-            activities.plan_activity(store, a["kind"], a["subject"],
-                                     day + timedelta(days=a["due_in_days"]), deal_id=deal_id,
-                                     lead_id=lead_id, notes=a.get("notes"), owner=owner)
+            activities.plan_activity(
+                store,
+                a["kind"],
+                a["subject"],
+                day + timedelta(days=a["due_in_days"]),
+                deal_id=deal_id,
+                lead_id=lead_id,
+                notes=a.get("notes"),
+                owner=owner,
+            )
         else:
-            activities.log_activity(store, a["kind"], a["subject"], deal_id=deal_id,
-                                    lead_id=lead_id, notes=a.get("notes"),
-                                    outcome=a.get("outcome"), owner=owner,
-                                    at=_at(day, a["days_ago"], 11))
+            activities.log_activity(
+                store,
+                a["kind"],
+                a["subject"],
+                deal_id=deal_id,
+                lead_id=lead_id,
+                notes=a.get("notes"),
+                outcome=a.get("outcome"),
+                owner=owner,
+                at=_at(day, a["days_ago"], 11),
+            )
 
 
 def _deal(store: Store, day: date, d: dict[str, Any]) -> None:
     store.actor = d["owner"]
     history = d["history"]
     next_due = d.get("next_due_in_days")
-    deal = deals.add_deal(store, deals.DealInput(
-        title=d["title"], value_minor=to_minor(d["value"], d["currency"]),
-        currency=d["currency"], company=d.get("company"), contact=d.get("contact"),
-        owner=d["owner"], stage=history[0][0], probability=d.get("probability"),
-        close_date=day + timedelta(days=d["close_in_days"]),
-        next_step=d.get("next_step"),
-        next_due=None if next_due is None else day + timedelta(days=next_due),
-    ), at=_at(day, d["created_days_ago"], 9))
+    deal = deals.add_deal(
+        store,
+        deals.DealInput(
+            title=d["title"],
+            value_minor=to_minor(d["value"], d["currency"]),
+            currency=d["currency"],
+            company=d.get("company"),
+            contact=d.get("contact"),
+            owner=d["owner"],
+            stage=history[0][0],
+            probability=d.get("probability"),
+            close_date=day + timedelta(days=d["close_in_days"]),
+            next_step=d.get("next_step"),
+            next_due=None if next_due is None else day + timedelta(days=next_due),
+        ),
+        at=_at(day, d["created_days_ago"], 9),
+    )
     for stage, days_ago in history[1:]:
         deals.move_deal(store, deal.id, stage, at=_at(day, days_ago, 13))
     _activities(store, day, d.get("activities", []), d["owner"], deal_id=deal.id)
@@ -71,12 +101,19 @@ def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:
             for lead_data in data["leads"]:
                 store.actor = lead_data["owner"]
                 lead = leads.add_lead(
-                    store, lead_data["name"], company=lead_data.get("company"),
-                    email=lead_data.get("email"), phone=lead_data.get("phone"),
-                    source=lead_data.get("source"), owner=lead_data["owner"],
-                    notes=lead_data.get("notes"), at=_at(day, lead_data["created_days_ago"], 9))
-                _activities(store, day, lead_data.get("activities", []), lead_data["owner"],
-                            lead_id=lead.id)
+                    store,
+                    lead_data["name"],
+                    company=lead_data.get("company"),
+                    email=lead_data.get("email"),
+                    phone=lead_data.get("phone"),
+                    source=lead_data.get("source"),
+                    owner=lead_data["owner"],
+                    notes=lead_data.get("notes"),
+                    at=_at(day, lead_data["created_days_ago"], 9),
+                )
+                _activities(
+                    store, day, lead_data.get("activities", []), lead_data["owner"], lead_id=lead.id
+                )
                 if lead_data["status"] == "working":
                     leads.edit_lead(store, lead.id, status="working")
                 elif lead_data["status"] == "disqualified":

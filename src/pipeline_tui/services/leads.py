@@ -23,22 +23,39 @@ def _email(value: str | None) -> str | None:
     return email.strip() if email else None
 
 
-def add_lead(store: Store, name: str, *, company: str | None = None, email: str | None = None,
-             phone: str | None = None, source: str | None = None, owner: str | None = None,
-             notes: str | None = None, at: datetime | None = None) -> Lead:
+def add_lead(
+    store: Store,
+    name: str,
+    *,
+    company: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    source: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+    at: datetime | None = None,
+) -> Lead:
     name = clean_text(name, "name", required=True) or ""
     email = _email(email)
     with store.tx(f"add lead {name!r}") as tx:
         created = iso_ts(at) if at else tx.now
-        lead_id = tx.insert("leads", {
-            "name": name,
-            "company_id": ensure_company(tx, company) if clean_text(company, "company") else None,
-            "email": email, "phone": clean_text(phone, "phone"),
-            "source": clean_text(source, "source"),
-            "owner_id": ensure_owner(tx, owner or default_owner(store)),
-            "status": "new", "notes": clean_text(notes, "note"),
-            "created_at": created, "updated_at": created,
-        })
+        lead_id = tx.insert(
+            "leads",
+            {
+                "name": name,
+                "company_id": ensure_company(tx, company)
+                if clean_text(company, "company")
+                else None,
+                "email": email,
+                "phone": clean_text(phone, "phone"),
+                "source": clean_text(source, "source"),
+                "owner_id": ensure_owner(tx, owner or default_owner(store)),
+                "status": "new",
+                "notes": clean_text(notes, "note"),
+                "created_at": created,
+                "updated_at": created,
+            },
+        )
     return get_lead(store, lead_id)
 
 
@@ -53,20 +70,23 @@ def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
             if key == "name":
                 changes["name"] = clean_text(value, "name", required=True)
             elif key == "company":
-                changes["company_id"] = ensure_company(tx, value) if clean_text(
-                    value, "company") else None
+                changes["company_id"] = (
+                    ensure_company(tx, value) if clean_text(value, "company") else None
+                )
             elif key == "email":
                 changes["email"] = _email(value)
             elif key in ("phone", "source", "notes"):
                 changes[key] = clean_text(value, key)
             elif key == "owner":
-                changes["owner_id"] = ensure_owner(tx, clean_text(value, "owner", required=True)
-                                                   or "")
+                changes["owner_id"] = ensure_owner(
+                    tx, clean_text(value, "owner", required=True) or ""
+                )
             elif key == "status":
                 if value not in ("new", "working"):
                     raise PipelineError(
                         f"invalid lead status {value!r}: use new or working "
-                        "(qualify and disqualify have their own commands)")
+                        "(qualify and disqualify have their own commands)"
+                    )
                 changes["status"] = value
             else:
                 raise PipelineError(f"unknown lead field {key!r}")
@@ -75,20 +95,38 @@ def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
     return get_lead(store, lead_id)
 
 
-def qualify_lead(store: Store, lead_id: int, value_minor: int, *, currency: str | None = None,
-                 close_date: date | None = None, stage: str | None = None,
-                 title: str | None = None, pipeline: str | None = None) -> Deal:
+def qualify_lead(
+    store: Store,
+    lead_id: int,
+    value_minor: int,
+    *,
+    currency: str | None = None,
+    close_date: date | None = None,
+    stage: str | None = None,
+    title: str | None = None,
+    pipeline: str | None = None,
+) -> Deal:
     lead = get_lead(store, lead_id)
     if lead.status in ("qualified", "disqualified"):
         raise ConflictError(f"lead {lead_id} is already {lead.status}")
     contact = f"{lead.name} <{lead.email}>" if lead.email else lead.name
     deal_title = title or (f"{lead.company} - {lead.name}" if lead.company else lead.name)
     with store.tx(f"qualify lead {lead_id}") as tx:
-        deal = add_deal(store, DealInput(
-            title=deal_title, value_minor=value_minor, currency=currency,
-            company=lead.company, contact=contact, owner=lead.owner, pipeline=pipeline,
-            stage=stage, close_date=close_date, lead_id=lead_id,
-        ))
+        deal = add_deal(
+            store,
+            DealInput(
+                title=deal_title,
+                value_minor=value_minor,
+                currency=currency,
+                company=lead.company,
+                contact=contact,
+                owner=lead.owner,
+                pipeline=pipeline,
+                stage=stage,
+                close_date=close_date,
+                lead_id=lead_id,
+            ),
+        )
         tx.update("leads", lead_id, {"status": "qualified"})
     return deal
 

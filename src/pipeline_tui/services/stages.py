@@ -24,9 +24,17 @@ def _renumber(tx: Tx, ordered: list[int]) -> None:
         tx.update("stages", stage_id, {"position": position})
 
 
-def add_stage(store: Store, name: str, probability: int, *, pipeline: str | None = None,
-              category: str | None = None, definition: str | None = None,
-              stalled_after: int | None = None, after: str | None = None) -> Stage:
+def add_stage(
+    store: Store,
+    name: str,
+    probability: int,
+    *,
+    pipeline: str | None = None,
+    category: str | None = None,
+    definition: str | None = None,
+    stalled_after: int | None = None,
+    after: str | None = None,
+) -> Stage:
     name = (clean_text(name, "stage name", required=True) or "").strip()
     if name.casefold() in ("won", "lost", "closed won", "closed lost"):
         raise PipelineError(f"{name!r} is an outcome, not a stage")
@@ -42,13 +50,19 @@ def add_stage(store: Store, name: str, probability: int, *, pipeline: str | None
     else:
         insert_at = len(order)
     with store.tx(f"add stage {name!r} to {p.name}") as tx:
-        new_id = tx.insert("stages", {
-            "pipeline_id": p.id, "name": name, "name_key": name_key(name),
-            "position": len(order) + 1, "probability": probability,
-            "forecast_category": check_category(category) or "pipeline",
-            "definition": clean_text(definition, "definition") or "",
-            "stalled_after_days": _check_stall(stalled_after) or 14,
-        })
+        new_id = tx.insert(
+            "stages",
+            {
+                "pipeline_id": p.id,
+                "name": name,
+                "name_key": name_key(name),
+                "position": len(order) + 1,
+                "probability": probability,
+                "forecast_category": check_category(category) or "pipeline",
+                "definition": clean_text(definition, "definition") or "",
+                "stalled_after_days": _check_stall(stalled_after) or 14,
+            },
+        )
         order.insert(insert_at, new_id)
         _renumber(tx, order)
     return q.stage_by_id(store, new_id)
@@ -96,16 +110,23 @@ def move_stage(store: Store, name: str, position: int, *, pipeline: str | None =
     return q.stage_by_id(store, stage_id)
 
 
-def remove_stage(store: Store, name: str, *, to: str | None = None,
-                 pipeline: str | None = None) -> int:
+def remove_stage(
+    store: Store, name: str, *, to: str | None = None, pipeline: str | None = None
+) -> int:
     """Archive a stage; its open deals move to ``to``. Returns how many deals moved."""
     p = q.pipeline_by_name(store, pipeline)
     stage_id = resolve_stage(store, p.id, name)
     stage = q.stage_by_id(store, stage_id)
-    deal_ids = [r[0] for r in store.all("SELECT id FROM deals WHERE stage_id = ? AND status = 'open'", (stage_id,))]
+    deal_ids = [
+        r[0]
+        for r in store.all(
+            "SELECT id FROM deals WHERE stage_id = ? AND status = 'open'", (stage_id,)
+        )
+    ]
     if deal_ids and to is None:
         raise ConflictError(
-            f"stage {stage.name!r} holds {len(deal_ids)} deal(s): give --to OTHER to move them")
+            f"stage {stage.name!r} holds {len(deal_ids)} deal(s): give --to OTHER to move them"
+        )
     if len(q.stages(store, p.id)) == 1:
         raise ConflictError(f"stage {stage.name!r} is the last stage of {p.name!r}")
     target_id = resolve_stage(store, p.id, to) if to is not None else None
@@ -113,10 +134,16 @@ def remove_stage(store: Store, name: str, *, to: str | None = None,
         raise PipelineError("--to must name another stage")
     with store.tx(f"remove stage {stage.name!r}") as tx:
         for deal_id in deal_ids:
-            tx.insert("stage_changes", {
-                "deal_id": deal_id, "from_stage_id": stage_id, "to_stage_id": target_id,
-                "changed_at": tx.now, "owner_id": None,
-            })
+            tx.insert(
+                "stage_changes",
+                {
+                    "deal_id": deal_id,
+                    "from_stage_id": stage_id,
+                    "to_stage_id": target_id,
+                    "changed_at": tx.now,
+                    "owner_id": None,
+                },
+            )
             tx.update("deals", deal_id, {"stage_id": target_id})
         # The row stays, archived, so that stage history keeps naming it truthfully.
         tx.update("stages", stage_id, {"archived": 1, "position": 0})
@@ -131,15 +158,27 @@ def add_pipeline(store: Store, name: str, *, copy_from: str | None = None) -> Pi
     template: list[tuple[str, int, str, int, str]] = list(DEFAULT_STAGES)
     if copy_from is not None:
         source = q.pipeline_by_name(store, copy_from)
-        template = [(s.name, s.probability, s.forecast_category, s.stalled_after_days,
-                     s.definition) for s in q.stages(store, source.id)]
+        template = [
+            (s.name, s.probability, s.forecast_category, s.stalled_after_days, s.definition)
+            for s in q.stages(store, source.id)
+        ]
     with store.tx(f"add pipeline {name!r}") as tx:
-        pid = tx.insert("pipelines", {"name": name, "name_key": name_key(name), "is_default": 0,
-                                      "created_at": tx.now})
+        pid = tx.insert(
+            "pipelines",
+            {"name": name, "name_key": name_key(name), "is_default": 0, "created_at": tx.now},
+        )
         for i, (sname, prob, cat, stall, definition) in enumerate(template, start=1):
-            tx.insert("stages", {
-                "pipeline_id": pid, "name": sname, "name_key": name_key(sname), "position": i,
-                "probability": prob, "forecast_category": cat, "definition": definition,
-                "stalled_after_days": stall,
-            })
+            tx.insert(
+                "stages",
+                {
+                    "pipeline_id": pid,
+                    "name": sname,
+                    "name_key": name_key(sname),
+                    "position": i,
+                    "probability": prob,
+                    "forecast_category": cat,
+                    "definition": definition,
+                    "stalled_after_days": stall,
+                },
+            )
     return q.pipeline_by_name(store, name)

@@ -7,8 +7,10 @@ from typing import Any
 from pipeline_tui.models import Activity, NotFoundError
 from pipeline_tui.store.core import Store
 
-_COLUMNS = ("id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "
-            "created_at, regarding")
+_COLUMNS = (
+    "id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "
+    "created_at, regarding"
+)
 
 
 def get_activity(store: Store, activity_id: int) -> Activity:
@@ -21,20 +23,29 @@ def get_activity(store: Store, activity_id: int) -> Activity:
 def for_deal(store: Store, deal_id: int) -> list[Activity]:
     rows = store.all(
         f"SELECT {_COLUMNS} FROM activities_view WHERE deal_id = ? "
-        "ORDER BY coalesce(done_at, due_at), id", (deal_id,))
+        "ORDER BY coalesce(done_at, due_at), id",
+        (deal_id,),
+    )
     return [Activity(**dict(r)) for r in rows]
 
 
 def for_lead(store: Store, lead_id: int) -> list[Activity]:
     rows = store.all(
         f"SELECT {_COLUMNS} FROM activities_view WHERE lead_id = ? "
-        "ORDER BY coalesce(done_at, due_at), id", (lead_id,))
+        "ORDER BY coalesce(done_at, due_at), id",
+        (lead_id,),
+    )
     return [Activity(**dict(r)) for r in rows]
 
 
-def list_activities(store: Store, *, planned_before: str | None = None,
-                    state: str | None = None, owner: str | None = None,
-                    limit: int | None = None) -> list[Activity]:
+def list_activities(
+    store: Store,
+    *,
+    planned_before: str | None = None,
+    state: str | None = None,
+    owner: str | None = None,
+    limit: int | None = None,
+) -> list[Activity]:
     """Activities newest first; planned_before (an ISO timestamp) selects open plans due before."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -49,8 +60,11 @@ def list_activities(store: Store, *, planned_before: str | None = None,
         clauses.append("lower(owner) = lower(?)")
         params.append(owner)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    order = " ORDER BY due_at, id" if state == "planned" or planned_before else \
-        " ORDER BY coalesce(done_at, due_at) DESC, id DESC"
+    order = (
+        " ORDER BY due_at, id"
+        if state == "planned" or planned_before
+        else " ORDER BY coalesce(done_at, due_at) DESC, id DESC"
+    )
     sql = f"SELECT {_COLUMNS} FROM activities_view{where}{order}"
     if limit is not None:
         sql += " LIMIT ?"

@@ -36,10 +36,12 @@ def _create_private(path: Path) -> None:
 class Store:
     """One connection to one pipeline database, plus the current write transaction."""
 
-    def __init__(self, path: str | Path, *, actor: str | None = None, command: str = "") -> None:
+    def __init__(
+        self, path: str | Path, *, actor: str | None = None, argv: list[str] | None = None
+    ) -> None:
         self.path = Path(path)
         self.actor = actor
-        self.command = command
+        self.argv = argv or []
         new_file = str(path) != ":memory:" and not self.path.exists()
         if new_file:
             _create_private(self.path)
@@ -169,22 +171,35 @@ class Tx:
     @property
     def command_id(self) -> int:
         if self._command_id is None:
+            import shlex
+
+            command = shlex.join(self.store.argv) if self.store.argv else self.summary
             cur = self.conn.execute(
                 "INSERT INTO commands (command, summary, at, owner, kind) VALUES (?, ?, ?, ?, ?)",
-                (self.store.command or self.summary, self.summary, self.now, self.store.actor,
-                 self.kind),
+                (command, self.summary, self.now, self.store.actor, self.kind),
             )
             self._command_id = int(cur.lastrowid or 0)
         return self._command_id
 
-    def _event(self, entity: str, entity_id: int, action: str,
-               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    def _event(
+        self,
+        entity: str,
+        entity_id: int,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
         self.conn.execute(
             "INSERT INTO events (command_id, entity, entity_id, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (self.command_id, entity, entity_id, action,
-             None if before is None else json.dumps(before, ensure_ascii=False),
-             None if after is None else json.dumps(after, ensure_ascii=False)),
+            (
+                self.command_id,
+                entity,
+                entity_id,
+                action,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+            ),
         )
 
     def row(self, table: str, row_id: int) -> dict[str, Any]:
@@ -204,13 +219,18 @@ class Tx:
             self._event(table, new_id, "insert", None, {"id": new_id, **values})
         return new_id
 
-    def update(self, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply the fields that differ; return the row as it was before."""
+    def update(
+        self, table: str, row_id: int, changes: dict[str, Any], *, stamp: bool = True
+    ) -> dict[str, Any]:
+        """Apply the fields that differ; return the row as it was before.
+
+        stamp=False writes exactly ``changes``; undo uses it to restore updated_at too.
+        """
         before = self.row(table, row_id)
         diff = {k: v for k, v in changes.items() if before.get(k) != v}
         if not diff:
             return before
-        if table in _STAMPED and "updated_at" not in diff:
+        if stamp and table in _STAMPED and "updated_at" not in diff:
             diff["updated_at"] = self.now
         sets = ", ".join(f"{k} = ?" for k in diff)
         self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*diff.values(), row_id))

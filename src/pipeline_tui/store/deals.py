@@ -58,8 +58,9 @@ def _where(f: DealFilter) -> tuple[str, list[Any]]:
         clauses.append("lower(pipeline) = lower(?)")
         params.append(f.pipeline)
     if f.search:
-        clauses.append("(title LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' "
-                       "OR contact LIKE ? ESCAPE '\\')")
+        clauses.append(
+            "(title LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' OR contact LIKE ? ESCAPE '\\')"
+        )
         pattern = "%" + f.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [pattern] * 3
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

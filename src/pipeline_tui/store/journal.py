@@ -17,9 +17,19 @@ def recent_events(store: Store, limit: int) -> list[Event]:
         (limit,),
     )
     return [
-        Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-              json.loads(r[8]) if r[8] else None, json.loads(r[9]) if r[9] else None,
-              bool(r[10]))
+        Event(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            json.loads(r[8]) if r[8] else None,
+            json.loads(r[9]) if r[9] else None,
+            bool(r[10]),
+        )
         for r in rows
     ]
 
@@ -63,7 +73,7 @@ def revert_command(tx: Tx, command_id: int) -> int:
             tx.delete(entity, entity_id)
         elif action == "update":
             _check_current(tx, entity, entity_id, after)
-            tx.update(entity, entity_id, before)
+            tx.update(entity, entity_id, before, stamp=False)
         elif action == "delete":
             tx.insert(entity, before)
     tx.raw("UPDATE commands SET undone_by = ? WHERE id = ?", (tx.command_id, command_id))

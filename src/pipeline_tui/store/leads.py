@@ -7,8 +7,10 @@ from typing import Any
 from pipeline_tui.models import Lead, NotFoundError
 from pipeline_tui.store.core import Store
 
-_COLUMNS = ("id, name, company, email, phone, source, owner, status, created_at, notes, "
-            "disqualify_reason, deal_id, updated_at")
+_COLUMNS = (
+    "id, name, company, email, phone, source, owner, status, created_at, notes, "
+    "disqualify_reason, deal_id, updated_at"
+)
 
 
 def get_lead(store: Store, lead_id: int) -> Lead:
@@ -18,8 +20,9 @@ def get_lead(store: Store, lead_id: int) -> Lead:
     return Lead(**dict(row))
 
 
-def list_leads(store: Store, status: str | None, owner: str | None, search: str | None,
-               limit: int | None) -> list[Lead]:
+def list_leads(
+    store: Store, status: str | None, owner: str | None, search: str | None, limit: int | None
+) -> list[Lead]:
     clauses: list[str] = []
     params: list[Any] = []
     if status:

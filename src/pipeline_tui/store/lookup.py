@@ -56,7 +56,9 @@ def ensure_company(tx: Tx, name: str) -> int:
 def ensure_contact(tx: Tx, text: str, company_id: int | None, phone: str | None = None) -> int:
     name, email = split_contact(text)
     if email:
-        found = tx.store.one("SELECT id, name FROM contacts WHERE email_key = ?", (email_key(email),))
+        found = tx.store.one(
+            "SELECT id, name FROM contacts WHERE email_key = ?", (email_key(email),)
+        )
         if found is not None:
             if name and not found["name"]:
                 tx.update("contacts", found["id"], {"name": name})
@@ -69,10 +71,17 @@ def ensure_contact(tx: Tx, text: str, company_id: int | None, phone: str | None 
         )
         if found_id is not None:
             return int(found_id)
-    return tx.insert("contacts", {
-        "name": name, "email": email, "email_key": email_key(email) if email else None,
-        "phone": phone, "company_id": company_id, "created_at": tx.now,
-    })
+    return tx.insert(
+        "contacts",
+        {
+            "name": name,
+            "email": email,
+            "email_key": email_key(email) if email else None,
+            "phone": phone,
+            "company_id": company_id,
+            "created_at": tx.now,
+        },
+    )
 
 
 def owner_names(store: Store) -> list[str]:

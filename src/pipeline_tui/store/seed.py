@@ -17,8 +17,9 @@ DEFAULT_STAGES = [
 DEFAULT_PIPELINE = "Sales"
 
 
-def insert_stages(conn: sqlite3.Connection, pipeline_id: int,
-                  stages: list[tuple[str, int, str, int, str]]) -> None:
+def insert_stages(
+    conn: sqlite3.Connection, pipeline_id: int, stages: list[tuple[str, int, str, int, str]]
+) -> None:
     conn.executemany(
         "INSERT INTO stages (pipeline_id, name, name_key, position, probability, "
         "forecast_category, stalled_after_days, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

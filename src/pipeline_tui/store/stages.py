@@ -27,8 +27,10 @@ def pipelines(store: Store) -> list[Pipeline]:
         "(SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open') "
         "AS open_deals FROM pipelines p ORDER BY p.is_default DESC, p.name_key"
     )
-    return [Pipeline(r["id"], r["name"], bool(r["is_default"]), r["stages"], r["open_deals"])
-            for r in rows]
+    return [
+        Pipeline(r["id"], r["name"], bool(r["is_default"]), r["stages"], r["open_deals"])
+        for r in rows
+    ]
 
 
 def pipeline_by_name(store: Store, name: str | None) -> Pipeline:
@@ -36,16 +38,19 @@ def pipeline_by_name(store: Store, name: str | None) -> Pipeline:
     if name is None:
         row = store.one("SELECT id, name, is_default FROM pipelines WHERE is_default = 1")
     else:
-        row = store.one("SELECT id, name, is_default FROM pipelines WHERE name_key = ?",
-                        (name_key(name),))
+        row = store.one(
+            "SELECT id, name, is_default FROM pipelines WHERE name_key = ?", (name_key(name),)
+        )
     if row is None:
         raise NotFoundError(f"no pipeline named {name!r}" if name else "no default pipeline")
     return Pipeline(row["id"], row["name"], bool(row["is_default"]))
 
 
 def stages(store: Store, pipeline_id: int) -> list[Stage]:
-    rows = store.all(_STAGE_SQL + " WHERE s.pipeline_id = ? AND s.archived = 0 ORDER BY s.position",
-                     (pipeline_id,))
+    rows = store.all(
+        _STAGE_SQL + " WHERE s.pipeline_id = ? AND s.archived = 0 ORDER BY s.position",
+        (pipeline_id,),
+    )
     return [_stage(r) for r in rows]
 
 
@@ -58,8 +63,10 @@ def stage_by_id(store: Store, stage_id: int) -> Stage:
 
 def find_stage(store: Store, pipeline_id: int, name: str) -> Stage | None:
     """A stage by name (case- and space-insensitive), or by a unique prefix."""
-    row = store.one(_STAGE_SQL + " WHERE s.pipeline_id = ? AND s.name_key = ? AND s.archived = 0",
-                    (pipeline_id, name_key(name)))
+    row = store.one(
+        _STAGE_SQL + " WHERE s.pipeline_id = ? AND s.name_key = ? AND s.archived = 0",
+        (pipeline_id, name_key(name)),
+    )
     if row is not None:
         return _stage(row)
     key = name_key(name)
