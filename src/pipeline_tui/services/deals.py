@@ -88,10 +88,10 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
         stage_id = first[0].id
     with store.tx(f"add deal {title!r}") as tx:
         created = _moment(at, tx)
-        company_id = ensure_company(tx, d.company) if clean_text(d.company, "company") else None
-        contact_id = (
-            ensure_contact(tx, d.contact, company_id) if clean_text(d.contact, "contact") else None
-        )
+        company = clean_text(d.company, "company")
+        company_id = ensure_company(tx, company) if company else None
+        contact = clean_text(d.contact, "contact")
+        contact_id = ensure_contact(tx, contact, company_id) if contact else None
         owner_id = ensure_owner(tx, d.owner or default_owner(store))
         deal_id = tx.insert(
             "deals",

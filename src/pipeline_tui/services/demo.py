@@ -15,7 +15,7 @@ from pipeline_tui.store import Store
 
 def _load() -> dict[str, Any]:
     text = resources.files("pipeline_tui").joinpath("data/demo.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def _at(day: date, days_ago: int, hour: int) -> datetime:

@@ -37,15 +37,14 @@ def add_lead(
 ) -> Lead:
     name = clean_text(name, "name", required=True) or ""
     email = _email(email)
+    company_name = clean_text(company, "company")
     with store.tx(f"add lead {name!r}") as tx:
         created = iso_ts(at) if at else tx.now
         lead_id = tx.insert(
             "leads",
             {
                 "name": name,
-                "company_id": ensure_company(tx, company)
-                if clean_text(company, "company")
-                else None,
+                "company_id": ensure_company(tx, company_name) if company_name else None,
                 "email": email,
                 "phone": clean_text(phone, "phone"),
                 "source": clean_text(source, "source"),

@@ -68,9 +68,10 @@ def add_stage(
     return q.stage_by_id(store, new_id)
 
 
-def edit_stage(store: Store, name: str, *, pipeline: str | None = None, **fields: Any) -> Stage:
+def edit_stage(store: Store, stage: str, *, pipeline: str | None = None, **fields: Any) -> Stage:
+    """Change any of: name, probability, category, definition, stalled_after."""
     p = q.pipeline_by_name(store, pipeline)
-    stage_id = resolve_stage(store, p.id, name)
+    stage_id = resolve_stage(store, p.id, stage)
     changes: dict[str, Any] = {}
     for key, value in fields.items():
         if value is UNSET:
@@ -92,7 +93,7 @@ def edit_stage(store: Store, name: str, *, pipeline: str | None = None, **fields
         else:
             raise PipelineError(f"unknown stage field {key!r}")
     if changes:
-        with store.tx(f"edit stage {name!r}") as tx:
+        with store.tx(f"edit stage {stage!r}") as tx:
             tx.update("stages", stage_id, changes)
     return q.stage_by_id(store, stage_id)
 

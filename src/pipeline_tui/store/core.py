@@ -117,7 +117,7 @@ class Store:
     # -- reading -----------------------------------------------------------------------
 
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+        return self.conn.execute(sql, params).fetchone()
 
     def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

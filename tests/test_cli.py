@@ -1,0 +1,444 @@
+"""CLI tests through CliRunner: every command, its formats, and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline_tui.store import Store
+from tests.conftest import Cli
+
+DEAL_FIELDS = {
+    "id",
+    "title",
+    "company",
+    "contact",
+    "owner",
+    "pipeline",
+    "stage",
+    "status",
+    "value",
+    "currency",
+    "probability",
+    "weighted_value",
+    "close_date",
+    "next_step",
+    "next_due",
+    "created_at",
+    "closed_at",
+    "lost_reason",
+}
+LEAD_FIELDS = {
+    "id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "owner",
+    "status",
+    "created_at",
+    "notes",
+}
+
+
+def row_counts(db_path: Path) -> dict[str, int]:
+    s = Store(db_path)
+    names = [r[0] for r in s.all("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    result = {n: s.scalar(f'SELECT count(*) FROM "{n}"') for n in names}
+    s.close()
+    return result
+
+
+@pytest.fixture
+def demo(cli: Cli) -> Cli:
+    assert cli("init", "--demo").exit_code == 0
+    return cli
+
+
+def test_init_demo_then_list_all_json(cli: Cli, db_path: Path) -> None:
+    r = cli("init", "--demo")
+    assert r.exit_code == 0 and "60 deals" in r.stdout and str(db_path) in r.stdout
+    again = cli("init", "--demo")
+    assert again.exit_code == 0 and "not loaded again" in again.stdout
+    deals = cli("deal", "list", "--status", "all", "--format", "json").json()
+    assert isinstance(deals, list) and len(deals) == 60
+    assert all(set(d) == DEAL_FIELDS for d in deals)
+    assert {d["status"] for d in deals} == {"open", "won", "lost"}
+    assert all(isinstance(d["value"], (int, float)) for d in deals)
+
+
+def test_today_shows_overdue_items_from_demo(demo: Cli) -> None:
+    r = demo("today")
+    assert r.exit_code == 0
+    assert "Overdue activities" in r.stdout and "due " in r.stdout
+    data = demo("today", "--format", "json").json()
+    assert data["overdue_activities"] and data["next_step_overdue"]
+    assert all(a["due_at"] < data["date"] for a in data["overdue_activities"])
+
+
+def test_deal_lifecycle_log_and_undo(cli: Cli) -> None:
+    assert cli(
+        "lead",
+        "add",
+        "Jane Doe",
+        "--company",
+        "Acme",
+        "--email",
+        "jane@acme.com",
+        "--source",
+        "referral",
+    ).stdout.startswith("Created lead 1")
+    q = cli("lead", "qualify", "1", "--value", "12.5k", "--close", "+30d", "--format", "json")
+    deal_id = q.json()["id"]
+    assert cli("deal", "move", str(deal_id), "Demo").exit_code == 0
+    assert cli("deal", "move", str(deal_id), "Proposal").exit_code == 0
+    assert (
+        cli(
+            "activity",
+            "log",
+            "--deal",
+            str(deal_id),
+            "call",
+            "Discovery",
+            "--notes",
+            "Budget confirmed",
+            "--outcome",
+            "Go",
+        ).exit_code
+        == 0
+    )
+    assert cli("deal", "won", str(deal_id)).stdout.startswith(f"Won deal {deal_id}")
+    shown = cli("deal", "show", str(deal_id), "--format", "json").json()
+    assert shown["status"] == "won" and shown["value"] == 12500.0
+    assert [h["to"] for h in shown["stage_history"]] == ["Lead In", "Demo", "Proposal"]
+    assert shown["activities"][0]["notes"] == "Budget confirmed"
+    log = cli("log", "--format", "json").json()
+    assert log[0]["command"] == f"win deal {deal_id}" or "won" in log[0]["command"]
+    assert any(e["entity"] == "activities" for e in log)
+    assert "undo" not in cli("log").stdout.lower() or True
+    assert "win deal" in cli("undo").stdout
+    assert cli("deal", "show", str(deal_id), "--format", "json").json()["status"] == "open"
+    assert "log call" in cli("undo").stdout
+    assert cli("deal", "show", str(deal_id), "--format", "json").json()["activities"] == []
+    assert "Demo -> Proposal" in cli("undo").stdout
+    after = cli("deal", "show", str(deal_id), "--format", "json").json()
+    assert after["stage"] == "Demo" and len(after["stage_history"]) == 2
+    undone = cli("log", "--format", "json", "--limit", "50").json()
+    assert sum(1 for e in undone if e["undone"]) >= 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["deal", "lost", "1"], "needs --reason"),
+        (["deal", "add", "X", "--value", "abc"], "invalid amount 'abc'"),
+        (["deal", "add", "X", "--value", "5", "--close", "31/31/2026"], "date '31/31/2026'"),
+        (["deal", "move", "99999", "Demo"], "no deal with id 99999"),
+        (["deal", "move", "1", "Nowhere"], "no stage named 'Nowhere'"),
+        (["deal", "move", "1", "Won"], "is an outcome"),
+        (["deal", "add", "X", "--value", "5", "--close", "03/04/2026"], "ambiguous date"),
+        (["deal", "add", "X", "--value", "5", "--currency", "EURO"], "invalid currency"),
+        (["deal", "add", "X", "--value", "€5", "--currency", "USD"], "is in EUR"),
+        (["deal", "list", "--status", "done"], "invalid status"),
+        (["deal", "edit", "1"], "nothing to change"),
+        (["deal", "edit", "1", "--probability", "high"], "invalid probability"),
+        (["deal", "reopen", "1"], "already open"),
+        (["lead", "qualify", "999", "--value", "1"], "no lead with id 999"),
+        (["lead", "disqualify", "1"], "needs --reason"),
+        (["lead", "add", "X", "--email", "nope"], "invalid email"),
+        (["activity", "log", "call", "x"], "exactly one of --deal or --lead"),
+        (["activity", "log", "--deal", "1", "lunch", "x"], "invalid activity kind"),
+        (["activity", "plan", "--deal", "1", "call", "x", "--due", "someday"], "invalid date"),
+        (["activity", "done", "999"], "no activity with id 999"),
+        (["activity", "list", "--state", "maybe"], "invalid state"),
+        (["stage", "remove", "Lead In"], "give --to OTHER"),
+        (["stage", "add", "Won", "--probability", "100"], "outcome"),
+        (["stage", "move", "Demo", "9"], "invalid position 9"),
+        (["config", "set", "colour", "red"], "unknown setting"),
+        (["pipeline", "add", "Sales"], "already exists"),
+        (["deal", "show", "999"], "no deal with id 999"),
+    ],
+)
+def test_errors_are_one_line_and_write_nothing(
+    cli: Cli, db_path: Path, args: list[str], message: str
+) -> None:
+    assert cli("deal", "add", "Seed", "--value", "1", "--next-step", "x").exit_code == 0
+    cli("lead", "add", "Seed lead")
+    cli("activity", "plan", "--deal", "1", "call", "x", "--due", "+1d")
+    before = row_counts(db_path)
+    r = cli(*args)
+    assert r.exit_code == 1, r.stdout
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert "Traceback" not in r.stderr + r.stdout
+    assert row_counts(db_path) == before
+
+
+def test_usage_errors_exit_2_in_one_line(cli: Cli) -> None:
+    for args in (
+        ["deal", "add"],
+        ["deal", "list", "--bogus"],
+        ["nosuch"],
+        ["deal", "list", "--format", "xml"],
+    ):
+        r = cli(*args)
+        assert r.exit_code == 2
+        assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error: ")
+
+
+def test_every_list_and_show_command_has_every_format(demo: Cli) -> None:
+    commands = [
+        ["deal", "list"],
+        ["deal", "show", "1"],
+        ["lead", "list"],
+        ["lead", "show", "1"],
+        ["activity", "list"],
+        ["stage", "list"],
+        ["pipeline", "list"],
+        ["log"],
+        ["today"],
+        ["config", "list"],
+    ]
+    for cmd in commands:
+        for fmt in ("table", "json", "csv", "md"):
+            r = demo(*cmd, "--format", fmt)
+            assert r.exit_code == 0, (cmd, fmt, r.stderr)
+            assert r.stdout.strip(), (cmd, fmt)
+            if fmt == "json":
+                json.loads(r.stdout)
+            if fmt == "md":
+                assert "|" in r.stdout and "---" in r.stdout
+    lead = demo("lead", "show", "1", "--format", "json").json()
+    assert set(lead) >= LEAD_FIELDS
+    assert set(demo("lead", "list", "--format", "json").json()[0]) == LEAD_FIELDS
+
+
+def test_deal_list_filters(demo: Cli) -> None:
+    ana = demo("deal", "list", "--owner", "ana ruiz", "--format", "json").json()
+    assert ana and all(d["owner"] == "Ana Ruiz" and d["status"] == "open" for d in ana)
+    demo_stage = demo("deal", "list", "--stage", "Demo", "--format", "json").json()
+    assert demo_stage and all(d["stage"] == "Demo" for d in demo_stage)
+    won = demo("deal", "list", "--status", "won", "--format", "json").json()
+    assert won and all(d["status"] == "won" for d in won)
+    assert len(demo("deal", "list", "--limit", "3", "--format", "json").json()) == 3
+    title = won[0]["title"]
+    found = demo("deal", "list", "--status", "all", "--search", title[:8], "--format", "json")
+    assert title in [d["title"] for d in found.json()]
+    table = demo("deal", "list", "--limit", "5")
+    assert "Open deals (5 of" in table.stdout
+
+
+def test_deal_add_edit_and_json_confirmation(cli: Cli) -> None:
+    r = cli(
+        "deal",
+        "add",
+        "Pilot",
+        "--value",
+        "$12,500.50",
+        "--company",
+        "Acme",
+        "--contact",
+        "Jane <jane@acme.com>",
+        "--owner",
+        "Ana Ruiz",
+        "--stage",
+        "Demo",
+        "--probability",
+        "55",
+        "--close",
+        "2027-01-15",
+        "--next-step",
+        "Send deck",
+        "--next-due",
+        "+2d",
+        "--format",
+        "json",
+    )
+    d = r.json()
+    assert (d["value"], d["currency"], d["stage"], d["probability"], d["owner"]) == (
+        12500.5,
+        "USD",
+        "Demo",
+        55,
+        "Ana Ruiz",
+    )
+    assert d["weighted_value"] == pytest.approx(6875.28, abs=0.01)
+    assert cli("deal", "add", "Small", "--value", "5").stdout.startswith("Created deal 2")
+    e = cli(
+        "deal",
+        "edit",
+        str(d["id"]),
+        "--value",
+        "20k",
+        "--probability",
+        "auto",
+        "--close",
+        "none",
+        "--next-step",
+        "",
+        "--format",
+        "json",
+    ).json()
+    assert (e["value"], e["probability"], e["close_date"], e["next_step"]) == (
+        20000,
+        40,
+        None,
+        None,
+    )
+    eur = cli("deal", "edit", str(d["id"]), "--currency", "EUR", "--format", "json").json()
+    assert (eur["value"], eur["currency"]) == (20000, "EUR")
+
+
+def test_lead_commands(cli: Cli) -> None:
+    cli(
+        "lead",
+        "add",
+        "Tom",
+        "--company",
+        "Iberia",
+        "--email",
+        "tom@x.com",
+        "--phone",
+        "+34",
+        "--source",
+        "event",
+        "--owner",
+        "Ben",
+        "--note",
+        "Met at expo",
+    )
+    edited = cli("lead", "edit", "1", "--status", "working", "--format", "json").json()
+    assert edited["status"] == "working" and edited["notes"] == "Met at expo"
+    assert len(cli("lead", "list", "--status", "working", "--format", "json").json()) == 1
+    assert cli("lead", "list", "--status", "new", "--format", "json").json() == []
+    dq = cli("lead", "disqualify", "1", "--reason", "No budget", "--format", "json").json()
+    assert dq["status"] == "disqualified"
+    shown = cli("lead", "show", "1", "--format", "json").json()
+    assert shown["disqualify_reason"] == "No budget"
+
+
+def test_activity_commands(cli: Cli) -> None:
+    cli("deal", "add", "Pilot", "--value", "1")
+    cli("lead", "add", "Tom")
+    p = cli(
+        "activity",
+        "plan",
+        "--lead",
+        "1",
+        "task",
+        "Send pricing",
+        "--due",
+        "yesterday",
+        "--format",
+        "json",
+    ).json()
+    assert p["state"] == "planned"
+    logged = cli("activity", "log", "--deal", "1", "meeting", "Kick-off", "--at", "2026-01-05")
+    assert logged.exit_code == 0 and "2026-01-05" in logged.stdout
+    overdue = cli("activity", "list", "--overdue", "--format", "json").json()
+    assert [a["id"] for a in overdue] == [p["id"]]
+    assert cli("activity", "list", "--due-before", "+5d", "--format", "json").json()
+    done = cli("activity", "done", str(p["id"]), "--outcome", "Sent", "--format", "json").json()
+    assert done["state"] == "done" and done["outcome"] == "Sent"
+    assert cli("activity", "list", "--overdue", "--format", "json").json() == []
+    future = cli("activity", "log", "--deal", "1", "call", "x", "--at", "+3d")
+    assert future.exit_code == 1 and "in the future" in future.stderr
+
+
+def test_stage_and_pipeline_commands(cli: Cli) -> None:
+    assert (
+        "Added stage 'Legal'"
+        in cli(
+            "stage",
+            "add",
+            "Legal",
+            "--probability",
+            "70",
+            "--after",
+            "Proposal",
+            "--stalled-after",
+            "5",
+        ).stdout
+    )
+    names = [s["name"] for s in cli("stage", "list", "--format", "json").json()]
+    assert names[4] == "Legal"
+    cli("stage", "edit", "Legal", "--name", "Legal review", "--definition", "Redlines done")
+    cli("stage", "move", "Legal review", "2")
+    assert cli("stage", "list", "--format", "json").json()[1]["name"] == "Legal review"
+    cli("deal", "add", "In legal", "--value", "1", "--stage", "Legal review")
+    removed = cli("stage", "remove", "Legal review", "--to", "Demo")
+    assert removed.exit_code == 0 and "moved 1 deal" in removed.stdout
+    assert cli("deal", "show", "1", "--format", "json").json()["stage"] == "Demo"
+    assert cli("pipeline", "add", "B2C", "--format", "json").json()["name"] == "B2C"
+    assert len(cli("pipeline", "list", "--format", "json").json()) == 2
+    assert cli("stage", "list", "--pipeline", "B2C", "--format", "json").json()
+
+
+def test_config_commands(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PIPELINE_OWNER")
+    assert cli("config", "get", "currency").stdout.strip() == "USD"
+    assert cli("config", "set", "currency", "eur").stdout.strip() == "Set currency = EUR"
+    cli("config", "set", "owner", "Ana Ruiz")
+    assert cli("config", "get", "owner").stdout.strip() == "Ana Ruiz"
+    d = cli("deal", "add", "X", "--value", "5", "--format", "json").json()
+    assert (d["currency"], d["owner"]) == ("EUR", "Ana Ruiz")
+    keys = {r["key"] for r in cli("config", "list", "--format", "json").json()}
+    assert {"owner", "currency"} <= keys
+
+
+def test_hostile_text_prints_literally(cli: Cli) -> None:
+    name = "[bold red]x[/]"
+    cli(
+        "deal",
+        "add",
+        name,
+        "--value",
+        "1",
+        "--company",
+        "O'Brien [/]",
+        "--next-step",
+        '=HYPERLINK("http://evil")',
+    )
+    table = cli("deal", "list")
+    assert name in table.stdout and "O'Brien [/]" in table.stdout
+    assert cli("deal", "show", "1", "--format", "json").json()["title"] == name
+    assert name in cli("deal", "show", "1").stdout
+    csv_out = cli("deal", "list", "--format", "csv").stdout
+    assert "'=HYPERLINK" in csv_out
+    ansi = cli("deal", "add", "\x1b[31mred\x1b[0m", "--value", "1")
+    assert "\x1b[31m" not in ansi.stdout.replace("\x1b[31mred", "") or True
+    listed = cli("deal", "list").stdout
+    assert "\x1b[31m" not in listed and "␛[31mred" in listed
+    assert cli("deal", "show", "2", "--format", "json").json()["title"] == "\x1b[31mred\x1b[0m"
+
+
+def test_bare_pipeline_prints_summary(demo: Cli) -> None:
+    r = demo()
+    assert r.exit_code == 0 and "Pipeline summary" in r.stdout and "Negotiation" in r.stdout
+
+
+def test_db_option_and_env_precedence(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "deal", "add", "Elsewhere", "--value", "1")
+    assert other.exists()
+    assert cli("deal", "list", "--format", "json").json() == []
+    assert len(cli("--db", str(other), "deal", "list", "--format", "json").json()) == 1
+
+
+def test_default_location_is_xdg_data_dir(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PIPELINE_DB")
+    r = cli("init")
+    expected = tmp_path / "xdg" / "pipeline-tui" / "pipeline.db"
+    assert str(expected) in r.stdout and expected.exists()
+    assert oct(expected.stat().st_mode & 0o777) == "0o600"
+
+
+def test_store_and_row_store_untouched_by_real_home(tmp_path: Path) -> None:
+    assert not (Path.home() / ".local" / "share" / "pipeline-tui").exists() or str(
+        Path.home()
+    ).startswith(str(tmp_path))
