@@ -29,17 +29,26 @@ def main() -> None:
     src = Path(__file__).resolve().parents[1] / "src"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True)
     tmp = Path(tempfile.mkdtemp())
-    env = dict(os.environ, PIPELINE_DB=str(tmp / "bench.db"), COLUMNS="120",
-               PIPELINE_OWNER="Bench")
+    env = dict(os.environ, PIPELINE_DB=str(tmp / "bench.db"), COLUMNS="120", PIPELINE_OWNER="Bench")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([exe, "init", "--demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     cases = {
-        "baseline: python -c 'import typer, rich.table'":
-            [sys.executable, "-c", "import typer, rich.table"],
+        "baseline: python -c 'import typer, rich.table'": [
+            sys.executable,
+            "-c",
+            "import typer, rich.table",
+        ],
         "pipeline deal list --limit 20": [exe, "deal", "list", "--limit", "20"],
         "pipeline today": [exe, "today"],
-        "pipeline activity log --deal 3 call 'Quick check-in'":
-            [exe, "activity", "log", "--deal", "3", "call", "Quick check-in"],
+        "pipeline activity log --deal 3 call 'Quick check-in'": [
+            exe,
+            "activity",
+            "log",
+            "--deal",
+            "3",
+            "call",
+            "Quick check-in",
+        ],
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(args.runs):
