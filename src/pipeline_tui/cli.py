@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "today": ("pipeline_tui.commands.system", "today"),
     "undo": ("pipeline_tui.commands.system", "undo"),
     "log": ("pipeline_tui.commands.system", "log"),
+    "backup": ("pipeline_tui.commands.maintenance", "backup"),
+    "restore": ("pipeline_tui.commands.maintenance", "restore"),
+    "doctor": ("pipeline_tui.commands.maintenance", "doctor"),
 }
 
 
@@ -40,7 +43,10 @@ class PipelineGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            code = super().main(*args, **kwargs)
+            if isinstance(code, int) and code:  # a command's typer.Exit(code)
+                sys.exit(code)
+            return code
         except PipelineError as exc:
             _fail(str(exc), 1)
         except sqlite3.DatabaseError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import NotFoundError, PipelineError
+from pipeline_tui.store.locking import hold_shared, release
 from pipeline_tui.store.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
@@ -42,9 +43,10 @@ class Store:
         self.path = Path(path)
         self.actor = actor
         self.argv = argv or []
-        new_file = str(path) != ":memory:" and not self.path.exists()
-        if new_file:
+        in_memory = str(path) == ":memory:"
+        if not in_memory and not self.path.exists():
             _create_private(self.path)
+        self._flock = None if in_memory else hold_shared(self.path)
         try:
             self.conn = sqlite3.connect(
                 str(self.path),
@@ -55,10 +57,15 @@ class Store:
             self.conn.row_factory = sqlite3.Row
             self._pragmas()
         except sqlite3.DatabaseError as exc:
+            release(self._flock)
             raise PipelineError(f"cannot open database {str(self.path)!r}: {exc}") from None
         self._lock = threading.RLock()
         self._tx: Tx | None = None
-        self._ensure_schema()
+        try:
+            self._ensure_schema()
+        except BaseException:
+            self.close()
+            raise
 
     def _pragmas(self) -> None:
         c = self.conn
@@ -113,6 +120,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        release(self._flock)
+        self._flock = None
 
     # -- reading -----------------------------------------------------------------------
 

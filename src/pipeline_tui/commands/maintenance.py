@@ -1,0 +1,67 @@
+"""`pipeline backup`, `restore` and `doctor`: keeping the one file that holds everything safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline_tui.commands.common import STATE, Fmt, FormatOpt
+from pipeline_tui.render import Col, emit, say
+
+
+def _db() -> Path:
+    from pipeline_tui.config import db_path
+
+    return db_path(STATE.db)
+
+
+def backup(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Where to write it (default: a timestamped file next to the db)."),
+    ] = None,
+    keep: Annotated[
+        int | None, typer.Option("--keep", help="Keep only the newest N timestamped backups.")
+    ] = None,
+) -> None:
+    """Make a consistent copy of the database, even while others write to it."""
+    from pipeline_tui.services.maintenance import backup as make_backup
+
+    made, pruned = make_backup(_db(), path, keep)
+    say(
+        f"Backed up {_db()} to {made}"
+        + (f"; removed {len(pruned)} old backup(s)" if pruned else "")
+    )
+
+
+def restore(
+    path: Annotated[Path, typer.Argument(help="The backup to restore.", show_default=False)],
+) -> None:
+    """Replace the database with a backup (the current one is kept as a backup first)."""
+    from pipeline_tui.services.maintenance import restore as do_restore
+
+    kept = do_restore(_db(), path)
+    say(f"Restored {path} into {_db()}; the previous database was saved as {kept}")
+
+
+def doctor(fmt: FormatOpt = Fmt.table) -> None:
+    """Check the database: integrity, references, schema, WAL, permissions, orphans, money."""
+    from pipeline_tui.services.maintenance import doctor as run_doctor
+
+    checks = run_doctor(_db())
+    rows = [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks]
+    emit(
+        rows,
+        [
+            Col("check", "Check"),
+            Col("ok", "Result", show=lambda r: "ok" if r["ok"] else "PROBLEM"),
+            Col("detail", "Detail", wrap=True),
+        ],
+        fmt.value,
+        title=f"pipeline doctor: {_db()}",
+    )
+    problems = [c for c in checks if not c.ok]
+    if problems:
+        raise typer.Exit(1)

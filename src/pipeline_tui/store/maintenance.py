@@ -1,0 +1,97 @@
+"""Backups, restores and health checks, done through SQLite so that WAL content is never lost."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.store.locking import hold_exclusive, release
+from pipeline_tui.store.schema import SCHEMA_VERSION
+
+_REQUIRED = ("deals", "leads", "stages", "pipelines", "activities", "events", "commands")
+
+
+def backup_to(db: Path, target: Path) -> Path:
+    """A consistent copy while others write: VACUUM INTO a temp name, then an atomic rename.
+
+    A backup killed half-way leaves no file at ``target``.
+    """
+    if target.exists():
+        raise PipelineError(f"{str(target)!r} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=15)
+    try:
+        conn.execute("VACUUM INTO ?", (str(partial),))
+    finally:
+        conn.close()
+    os.chmod(partial, 0o600)
+    # A backup is a database ready to use: WAL like the live one, and on disk before rename.
+    copy = sqlite3.connect(partial)
+    try:
+        copy.execute("PRAGMA journal_mode = WAL")
+    finally:
+        copy.close()
+    with open(partial, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(partial, target)
+    return target
+
+
+def check_file(path: Path) -> int:
+    """Check that ``path`` is a healthy pipeline database; return its schema version."""
+    if not path.is_file():
+        raise PipelineError(f"no file at {str(path)!r}")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise PipelineError(f"{str(path)!r} is not a usable database: {exc}") from None
+    if result != "ok":
+        raise PipelineError(f"{str(path)!r} is corrupt: {result}")
+    missing = [t for t in _REQUIRED if t not in tables]
+    if missing:
+        raise PipelineError(f"{str(path)!r} is not a pipeline database (no {missing[0]} table)")
+    if version > SCHEMA_VERSION:
+        raise PipelineError(f"{str(path)!r} has schema v{version}, newer than this pipeline-tui")
+    return version
+
+
+def restore_from(db: Path, source: Path, keep: Path) -> None:
+    """Replace the database's content with ``source`` after saving the current one to ``keep``.
+
+    Refused while another process has the database open. The copy goes through SQLite's
+    backup API, so the WAL and -shm files stay consistent with the new content.
+    """
+    check_file(source)
+    fd = hold_exclusive(db) if db.exists() else None
+    try:
+        if db.exists():
+            backup_to(db, keep)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(db, timeout=15)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = WAL")
+        finally:
+            src.close()
+            dst.close()
+        os.chmod(db, 0o600)
+    finally:
+        release(fd)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str

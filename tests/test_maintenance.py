@@ -1,0 +1,162 @@
+"""backup, restore and doctor: consistent copies, refused restores, and detected damage."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline_tui.services.maintenance import backup, backups, doctor
+from pipeline_tui.store import Store
+from pipeline_tui.store.schema import SCHEMA_VERSION
+from tests.conftest import Cli
+
+
+def problems(db: Path) -> dict[str, str]:
+    return {c.name: c.detail for c in doctor(db) if not c.ok}
+
+
+def test_doctor_is_clean_on_demo(demo_store: Store, db_path: Path, cli: Cli) -> None:
+    assert problems(db_path) == {}
+    r = cli("doctor")
+    assert r.exit_code == 0 and "integrity_check" in r.stdout and "PROBLEM" not in r.stdout
+
+
+def test_backup_holds_committed_changes_and_is_private(demo_store: Store, db_path: Path) -> None:
+    with demo_store.tx("late change") as tx:
+        tx.update("deals", 1, {"title": "Committed before backup"})
+    made, _ = backup(db_path)
+    assert made.parent == db_path.parent and made.name.endswith(".backup.db")
+    assert oct(made.stat().st_mode & 0o777) == "0o600"
+    copy = sqlite3.connect(made)
+    assert copy.execute("SELECT title FROM deals WHERE id = 1").fetchone()[0] == (
+        "Committed before backup"
+    )
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert problems(made) == {}
+
+
+def test_backup_keep_prunes_oldest(store: Store, db_path: Path) -> None:
+    made = [backup(db_path, keep=2)[0] for _ in range(4)]
+    assert backups(db_path) == made[-2:]
+
+
+def test_backup_cli_to_a_path_refuses_overwrite(cli: Cli, store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "b" / "copy.db"
+    assert cli("backup", str(target)).exit_code == 0 and target.exists()
+    again = cli("backup", str(target))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path: Path) -> None:
+    made, _ = backup(db_path)
+    with demo_store.tx("after") as tx:
+        tx.update("deals", 1, {"title": "After the backup"})
+    demo_store.close()
+    r = cli("restore", str(made))
+    assert r.exit_code == 0, r.stderr
+    s = Store(db_path)
+    assert s.scalar("SELECT title FROM deals WHERE id = 1") != "After the backup"
+    assert s.scalar("SELECT count(*) FROM deals") == 60
+    s.close()
+    kept = [p for p in backups(db_path) if "before-restore" in p.name]
+    assert len(kept) == 1
+    assert (
+        sqlite3.connect(kept[0]).execute("SELECT title FROM deals WHERE id = 1").fetchone()[0]
+        == "After the backup"
+    )
+
+
+@pytest.mark.parametrize("kind", ["truncated", "random", "not ours"])
+def test_restore_refuses_bad_files(
+    cli: Cli, demo_store: Store, db_path: Path, tmp_path: Path, kind: str
+) -> None:
+    bad = tmp_path / f"{kind}.db"
+    if kind == "truncated":
+        made, _ = backup(db_path)
+        bad.write_bytes(made.read_bytes()[: 3 * 4096 + 100])
+    elif kind == "random":
+        bad.write_bytes(os.urandom(64 * 1024))
+    else:
+        sqlite3.connect(bad).execute("CREATE TABLE t (x)")
+    demo_store.close()
+    before = db_path.read_bytes()
+    r = cli("restore", str(bad))
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert str(bad) in r.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_restore_refused_while_another_process_has_it_open(
+    cli: Cli, store: Store, db_path: Path
+) -> None:
+    made, _ = backup(db_path)
+    store.close()
+    code = (
+        "import sys, time; from pipeline_tui.store import Store; "
+        "s = Store(sys.argv[1]); print('open', flush=True); time.sleep(30)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        r = cli("restore", str(made))
+        assert r.exit_code == 1 and "open in another pipeline process" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.05)
+    assert cli("restore", str(made)).exit_code == 0
+
+
+def test_doctor_detects_world_readable_file(store: Store, db_path: Path, cli: Cli) -> None:
+    os.chmod(db_path, 0o644)
+    assert "file permissions" in problems(db_path)
+    r = cli("doctor")
+    assert r.exit_code == 1 and "PROBLEM" in r.stdout
+
+
+def test_doctor_detects_deleted_stage_still_referenced(demo_store: Store, db_path: Path) -> None:
+    demo_store.close()
+    raw = sqlite3.connect(db_path)
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("DELETE FROM stages WHERE name = 'Demo'")
+    raw.commit()
+    raw.close()
+    found = problems(db_path)
+    assert "foreign_key_check" in found and "deals without a stage" in found
+
+
+def test_doctor_detects_newer_schema(store: Store, db_path: Path) -> None:
+    store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
+    store.close()
+    assert "newer than this pipeline-tui" in problems(db_path)["schema version"]
+
+
+def test_doctor_detects_corrupted_page(demo_store: Store, db_path: Path) -> None:
+    demo_store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    demo_store.close()
+    raw = sqlite3.connect(db_path)
+    page = raw.execute("PRAGMA page_size").fetchone()[0]
+    root = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'activities'").fetchone()[0]
+    raw.close()
+    data = bytearray(db_path.read_bytes())
+    start = (root - 1) * page  # pages are numbered from 1
+    data[start + 8 : start + page - 8] = os.urandom(page - 16)
+    db_path.write_bytes(bytes(data))
+    found = problems(db_path)
+    assert found and ("integrity_check" in found or "opens as SQLite" in found)
+
+
+def test_doctor_detects_money_that_does_not_add_up(store: Store, db_path: Path) -> None:
+    from pipeline_tui.services.deals import DealInput, add_deal
+
+    add_deal(store, DealInput("x", 100))
+    store.conn.execute("UPDATE deals SET value_minor = 12.5")
+    assert "amounts stored as whole minor units" in problems(db_path)
