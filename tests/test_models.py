@@ -117,3 +117,8 @@ def test_parse_moment_with_time_and_past_day() -> None:
 )
 def test_csv_cells_are_neutralised(cell: object, expected: object) -> None:
     assert neutralise(cell) == expected
+
+
+def test_relative_dates_out_of_range_are_errors() -> None:
+    with pytest.raises(PipelineError, match="out of range"):
+        parse_date("-9999w", date(1, 6, 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -61,6 +62,20 @@ class PipelineGroup(TyperGroup):
             _fail(f"{message}{hint}", code)
         except KeyboardInterrupt:
             sys.exit(130)
+        except OverflowError:
+            _fail("a number is too large", 1)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            _fail(f"cannot use{where}: {exc.strerror or exc}", 1)
+        except Exception as exc:
+            # A bug of ours: still one line for the user; PIPELINE_DEBUG=1 shows the traceback.
+            if os.environ.get("PIPELINE_DEBUG"):
+                raise
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc} (set PIPELINE_DEBUG=1 for "
+                "details, and please report it)",
+                1,
+            )
         finally:
             close_stores()
         return None

@@ -91,11 +91,14 @@ def parse_date(text: str, base: date | None = None) -> date:
         sign = 1 if rel.group(1) == "+" else -1
         n = int(rel.group(2))
         unit = rel.group(3)
-        if unit == "m":
-            from dateutil.relativedelta import relativedelta
+        try:
+            if unit == "m":
+                from dateutil.relativedelta import relativedelta
 
-            return base + relativedelta(months=sign * n)
-        return base + timedelta(days=sign * n * (7 if unit == "w" else 1))
+                return base + relativedelta(months=sign * n)
+            return base + timedelta(days=sign * n * (7 if unit == "w" else 1))
+        except (OverflowError, ValueError):
+            raise PipelineError(f"invalid date {text!r}: out of range") from None
     words = s.split()
     if len(words) == 2 and words[0] in ("next", "this"):
         found = _weekday(words[1], base, strictly_after=words[0] == "next")
