@@ -232,6 +232,7 @@ def test_deal_list_filters(demo: Cli) -> None:
 
 
 def test_deal_add_edit_and_json_confirmation(cli: Cli) -> None:
+    assert cli("owner", "add", "Ana Ruiz").stdout.startswith("Created owner")
     r = cli(
         "deal",
         "add",
@@ -293,6 +294,7 @@ def test_deal_add_edit_and_json_confirmation(cli: Cli) -> None:
 
 
 def test_lead_commands(cli: Cli) -> None:
+    cli("owner", "add", "Ben")
     cli(
         "lead",
         "add",
@@ -442,3 +444,30 @@ def test_store_and_row_store_untouched_by_real_home(tmp_path: Path) -> None:
     assert not (Path.home() / ".local" / "share" / "pipeline-tui").exists() or str(
         Path.home()
     ).startswith(str(tmp_path))
+
+
+def test_owners_are_named_explicitly(cli: Cli) -> None:
+    cli("owner", "add", "Ana Ruiz", "--email", "ana@x.example")
+    typo = cli("deal", "add", "X", "--value", "1", "--owner", "Ana Ruis")
+    assert typo.exit_code == 1 and "no owner named 'Ana Ruis'" in typo.stderr
+    assert "Ana Ruiz" in typo.stderr
+    assert cli("deal", "add", "X", "--value", "1", "--owner", "ana ruiz",
+               "--format", "json").json()["owner"] == "Ana Ruiz"
+    assert cli("deal", "list", "--owner", "Nobody").exit_code == 1
+    mine = cli("deal", "add", "Y", "--value", "1", "--owner", "Test Owner", "--format", "json")
+    assert mine.json()["owner"] == "Test Owner"  # the default owner is added on first use
+    owners = cli("owner", "list", "--format", "json").json()
+    assert [o["name"] for o in owners] == ["Ana Ruiz", "Test Owner"]
+    assert owners[0]["open_deals"] == 1
+    assert cli("owner", "add", "ana ruiz").exit_code == 1
+
+
+def test_control_characters_never_reach_the_terminal(cli: Cli) -> None:
+    title = "evil\x1b]0;pwned\x07title\x9b2J"
+    out = cli("deal", "add", title, "--value", "1").stdout
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+    md = cli("deal", "list", "--format", "md").stdout
+    assert "\x1b" not in md and "\x9b" not in md
+    shown = cli("deal", "show", "1", "--format", "json")
+    assert "\x1b" not in shown.stdout and "\x9b" not in shown.stdout
+    assert shown.json()["title"] == title

@@ -25,6 +25,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "activity": ("pipeline_tui.commands.activities", "app"),
     "stage": ("pipeline_tui.commands.stages", "stage_app"),
     "pipeline": ("pipeline_tui.commands.stages", "pipeline_app"),
+    "owner": ("pipeline_tui.commands.system", "owner_app"),
     "config": ("pipeline_tui.commands.system", "config_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -174,5 +175,7 @@ def main() -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"error: {message}\n")
+    from pipeline_tui.render import visible
+
+    sys.stderr.write(f"error: {visible(message)}\n")
     sys.exit(code)

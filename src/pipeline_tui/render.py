@@ -49,11 +49,15 @@ def console() -> Console:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return visible(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
+_C1 = {i: f"\\u{i:04x}" for i in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """Exact data as JSON, with every control character escaped so a terminal is safe."""
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_C1)
 
 
 def emit(
@@ -97,12 +101,21 @@ def _csv_value(value: Any) -> Any:
     return neutralise(value)
 
 
-_CONTROL = {i: 0x2400 + i for i in range(32)} | {0x7F: 0x2421, 0x0A: 0x20, 0x09: 0x20}
+# Control characters become their visible Unicode symbols (ESC -> ␛), so user text can never
+# move the cursor, clear the screen or retitle the terminal.
+_CONTROL = {i: 0x2400 + i for i in range(32)} | {0x7F: 0x2421, 0x9B: 0xFFFD}
+_CELL = _CONTROL | {0x0A: 0x20, 0x09: 0x20}
+_LINES = _CONTROL | {0x0A: 0x0A}
 
 
 def visible(text: str) -> str:
-    """User text for one table cell: control characters (ANSI escapes too) shown as symbols."""
-    return text.translate(_CONTROL)
+    """User text for one table cell: control characters shown as symbols, on one line."""
+    return text.translate(_CELL)
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: control characters shown as symbols, newlines kept."""
+    return text.translate(_LINES)
 
 
 def table(
@@ -172,16 +185,33 @@ def _rich_table(cells: list[list[str]], cols: Sequence[Col], widths: list[int]) 
 
 
 def _fit(naturals: list[int], flexible: list[bool], available: int) -> list[int]:
-    """Share the width left by fixed columns among flexible ones, narrowest first."""
+    """Column widths that fit ``available``: free-text columns shrink first, in proportion
+    to their natural width; fixed ones (ids, money, dates) only if that is not enough."""
     widths = list(naturals)
+    if sum(widths) <= available:
+        return widths
     flex = [i for i, f in enumerate(flexible) if f]
     room = available - sum(w for i, w in enumerate(naturals) if not flexible[i])
-    if not flex or sum(naturals[i] for i in flex) <= room:
-        return widths
-    for n, i in enumerate(sorted(flex, key=lambda i: naturals[i])):
-        share = max(6, room // (len(flex) - n))
+    # Shares follow natural widths capped at 30, so one long column (a next step, a note)
+    # does not starve the others; what is left then goes to columns left to right.
+    want = {i: min(naturals[i], 30) for i in flex}
+    pending = sum(want.values())
+    for i in sorted(flex, key=lambda i: want[i]):
+        share = max(8, room * want[i] // max(pending, 1))
         widths[i] = min(naturals[i], share)
         room -= widths[i]
+        pending -= want[i]
+    for i in flex:
+        extra = min(max(room, 0), naturals[i] - widths[i])
+        widths[i] += extra
+        room -= extra
+    excess = sum(widths) - available
+    while excess > 0:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= 6:
+            break
+        widths[widest] -= 1
+        excess -= 1
     return widths
 
 
@@ -193,16 +223,17 @@ def emit_record(
     title: str | None = None,
     sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Col]]] = (),
 ) -> None:
-    """One object: JSON prints it whole; the other formats show fields, then sub-tables."""
+    """One object: JSON prints it whole; CSV its flat fields; tables and Markdown show the
+    chosen fields, then a sub-table per section."""
     if fmt == "json":
         sys.stdout.write(to_json(record) + "\n")
         return
-    shown = [{"field": label, "value": _plain(record.get(key))} for key, label in fields]
-    kv = [Col("field", "Field"), Col("value", "Value", wrap=True)]
     if fmt == "csv":
-        emit([{k: v for k, v in record.items() if not isinstance(v, list)}], kv, "csv")
+        flat = {k: v for k, v in record.items() if not isinstance(v, list)}
+        emit([flat], [], "csv")
         return
-    emit(shown, kv, fmt, title=title)
+    shown = [{"field": label, "value": _plain(record.get(key))} for key, label in fields]
+    emit(shown, [Col("field", "Field"), Col("value", "Value", wrap=True)], fmt, title=title)
     for heading, rows, cols in sections:
         emit(rows, cols, fmt, title=heading, empty="None.")
 
@@ -216,9 +247,9 @@ def _plain(value: Any) -> str:
 
 
 def say(message: str) -> None:
-    """A confirmation line on stdout, plain text (never markup)."""
-    sys.stdout.write(message + "\n")
+    """A confirmation line on stdout: plain text, never markup, no control characters."""
+    sys.stdout.write(printable(message) + "\n")
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(printable(message) + "\n")

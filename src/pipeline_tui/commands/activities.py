@@ -146,6 +146,10 @@ def list_(
         cutoff = day(due_before)
         assert cutoff is not None
         before = min(before, cutoff.isoformat()) if before else cutoff.isoformat()
-    items = list_activities(store(), planned_before=before, state=state, owner=owner, limit=limit)
+    from pipeline_tui.services.owners import known_owner
+
+    st = store()
+    owner = known_owner(st, owner)
+    items = list_activities(st, planned_before=before, state=state, owner=owner, limit=limit)
     title = "Overdue activities" if overdue else "Activities"
     emit([a.to_dict() for a in items], COLS, fmt.value, title=title, empty="No activities match.")

@@ -67,12 +67,13 @@ def money(
     return to_minor(amount, cur, text), cur
 
 
-def day(text: str | None) -> date | None:
+def day(text: str | None, *, future: bool = True) -> date | None:
+    """A date the user typed; a yearless day-and-month means the next one (close, due dates)."""
     if text is None:
         return None
     from pipeline_tui.models.dates import parse_date
 
-    return parse_date(text)
+    return parse_date(text, future=future)
 
 
 def day_or_none(text: str | None) -> date | None | str:

@@ -13,7 +13,7 @@ from pipeline_tui.render import Col, emit, emit_record, say, to_json
 
 app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
 
-DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False)]
+DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False, metavar="ID")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When it happened (not in the future).")]
 
 
@@ -44,13 +44,18 @@ LIST_COLS = [
     Col("id", "ID", right=True),
     Col("title", "Title", flex=True),
     Col("company", "Company", flex=True),
-    Col("owner", "Owner"),
+    Col("owner", "Owner", flex=True),
     Col("stage", "Stage", wrap=False),
     Col("value", "Value", show=_money, right=True),
     Col("close_date", "Close", wrap=False),
     Col("next_step", "Next step", flex=True, show=_due_state),
 ]
 STATUS_COL = Col("status", "Status")
+CLOSED_COLS = [
+    *LIST_COLS[:6],
+    Col("closed_at", "Closed", show=lambda r: (r["closed_at"] or "")[:10]),
+    Col("lost_reason", "Lost reason", flex=True),
+]
 
 
 def confirm(deal: Deal, verb: str, fmt: Fmt) -> None:
@@ -81,9 +86,11 @@ def add(
 ) -> None:
     """Add a deal."""
     from pipeline_tui.services.deals import DealInput, add_deal
+    from pipeline_tui.services.owners import known_owner
 
     close_date, due = day(close), day(next_due)
     st = store()
+    owner = known_owner(st, owner)
     minor, cur = money(st, value, currency)
     deal = add_deal(
         st,
@@ -122,9 +129,12 @@ def list_(
 
     if status not in ("open", "won", "lost", "all"):
         raise PipelineError(f"invalid status {status!r}: use open, won, lost or all")
-    if limit is not None and limit < 0:
-        raise PipelineError(f"invalid limit {limit}")
+    if limit is not None and limit < 1:
+        raise PipelineError(f"invalid limit {limit}: use 1 or more")
+    from pipeline_tui.services.owners import known_owner
+
     st = store()
+    owner = known_owner(st, owner)
     f = DealFilter(
         status=None if status == "all" else status,
         stage=stage,
@@ -134,7 +144,9 @@ def list_(
         limit=limit,
     )
     deals = [d.to_dict() for d in list_deals(st, f)]
-    cols = LIST_COLS + [STATUS_COL] if status == "all" else LIST_COLS
+    cols = {"all": [*LIST_COLS, STATUS_COL], "won": CLOSED_COLS[:-1], "lost": CLOSED_COLS}.get(
+        status, LIST_COLS
+    )
     title = None
     if fmt in (Fmt.table, Fmt.md):
         total = count_deals(st, DealFilter(**{**f.__dict__, "limit": None}))
@@ -161,25 +173,70 @@ def deal_detail(deal_id: int) -> dict[str, Any]:
     return record
 
 
+def _when(stamp: str | None) -> str:
+    return stamp[:16].replace("T", " ") if stamp else ""
+
+
+# What the table form of `deal show` lists; JSON carries every field.
+SHOW_FIELDS = [
+    ("title", "Title"),
+    ("status", "Status"),
+    ("stage", "Stage"),
+    ("pipeline", "Pipeline"),
+    ("value_shown", "Value"),
+    ("probability_shown", "Probability"),
+    ("weighted_shown", "Weighted"),
+    ("close_date", "Close date"),
+    ("company", "Company"),
+    ("contact", "Contact"),
+    ("owner", "Owner"),
+    ("next_step", "Next step"),
+    ("next_due", "Next due"),
+    ("lost_reason", "Lost reason"),
+    ("created_shown", "Created"),
+    ("closed_shown", "Closed"),
+    ("stage_entered_shown", "In stage since"),
+    ("lead_id", "From lead"),
+    ("custom_shown", "Custom fields"),
+]
+
+
 @app.command("show")
 def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     """Show one deal with its stage history and activity timeline."""
     record = deal_detail(deal_id)
-    fields = [
-        (k, k.replace("_", " ").capitalize())
-        for k in record
-        if k not in ("stage_history", "activities")
+    if fmt in (Fmt.json, Fmt.csv):
+        emit_record(record, [], fmt.value)
+        return
+    shown = dict(record)
+    prob = f"{record['probability']} %"
+    if record["probability_override"] is not None:
+        prob += " (override)"
+    shown.update(
+        value_shown=_money(record),
+        weighted_shown=_money(record, "weighted_value"),
+        probability_shown=prob,
+        created_shown=_when(record["created_at"]),
+        closed_shown=_when(record["closed_at"]),
+        stage_entered_shown=_when(record["stage_entered_at"]),
+        custom_shown=record["custom"] or None,
+    )
+    fields = [(k, label) for k, label in SHOW_FIELDS if shown.get(k) not in (None, "")]
+    history_cols = [
+        Col("at", "When", show=lambda h: _when(h["at"])),
+        Col("from", "From"),
+        Col("to", "To"),
+        Col("by", "By", flex=True),
     ]
-    history_cols = [Col("at", "When"), Col("from", "From"), Col("to", "To"), Col("by", "By")]
     activity_cols = [
-        Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
+        Col("when", "When", show=lambda a: _when(a["done_at"]) or f"due {a['due_at']}"),
         Col("kind", "Kind"),
-        Col("subject", "Subject"),
-        Col("outcome", "Outcome"),
+        Col("subject", "Subject", flex=True),
+        Col("outcome", "Outcome", flex=True),
         Col("notes", "Notes", wrap=True),
     ]
     emit_record(
-        record,
+        shown,
         fields,
         fmt.value,
         title=f"Deal {deal_id}",
@@ -242,6 +299,10 @@ def edit(
             st, value if value is not None else str(deal.value), currency, fallback=deal.currency
         )
         fields.update(value_minor=minor, currency=cur)
+    if owner is not None:
+        from pipeline_tui.services.owners import known_owner
+
+        owner = known_owner(st, owner)
     for key, val in (
         ("title", title),
         ("company", company),

@@ -12,7 +12,7 @@ from pipeline_tui.models import Lead, PipelineError
 from pipeline_tui.render import Col, emit, emit_record, say, to_json
 
 app = typer.Typer(help="Add, qualify and work leads.", no_args_is_help=True)
-LeadId = Annotated[int, typer.Argument(help="Lead id.", show_default=False)]
+LeadId = Annotated[int, typer.Argument(help="Lead id.", show_default=False, metavar="ID")]
 
 LIST_COLS = [
     Col("id", "ID", right=True),
@@ -46,10 +46,13 @@ def add(
 ) -> None:
     """Add a lead."""
     from pipeline_tui.services.leads import add_lead
+    from pipeline_tui.services.owners import known_owner
 
+    st = store()
+    owner = known_owner(st, owner)
     confirm(
         add_lead(
-            store(),
+            st,
             name,
             company=company,
             email=email,
@@ -76,9 +79,11 @@ def list_(
 ) -> None:
     """List leads, newest first."""
     from pipeline_tui.services.leads import check_status
+    from pipeline_tui.services.owners import known_owner
     from pipeline_tui.store.leads import list_leads
 
-    leads = list_leads(store(), check_status(status), owner, search, limit)
+    st = store()
+    leads = list_leads(st, check_status(status), known_owner(st, owner), search, limit)
     emit(
         [lead.to_dict() for lead in leads],
         LIST_COLS,
@@ -147,7 +152,12 @@ def edit(
     fields = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
-    confirm(edit_lead(store(), lead_id, **fields), "Updated", fmt)
+    from pipeline_tui.services.owners import known_owner
+
+    st = store()
+    if "owner" in fields:
+        fields["owner"] = known_owner(st, fields["owner"])
+    confirm(edit_lead(st, lead_id, **fields), "Updated", fmt)
 
 
 @app.command("qualify")

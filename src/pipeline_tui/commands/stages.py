@@ -23,7 +23,7 @@ STAGE_COLS = [
     Col("forecast_category", "Category"),
     Col("stalled_after_days", "Stalled after (days)", right=True),
     Col("open_deals", "Open deals", right=True),
-    Col("definition", "Definition", flex=True),
+    Col("definition", "Definition", wrap=True),
 ]
 
 

@@ -12,6 +12,7 @@ from pipeline_tui.commands.deals import LIST_COLS as DEAL_COLS
 from pipeline_tui.models.money import format_money
 from pipeline_tui.render import Col, emit, say, to_json
 
+owner_app = typer.Typer(help="List and add owners (salespeople).", no_args_is_help=True)
 config_app = typer.Typer(
     help="Read and change settings (owner, currency, rates).", no_args_is_help=True
 )
@@ -21,11 +22,14 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False,
 ) -> None:
     """Create the database (and load the demo pipeline with --demo)."""
+    from pipeline_tui.commands.common import STATE
+    from pipeline_tui.config import db_path
     from pipeline_tui.services.demo import load_demo
 
+    existed = db_path(STATE.db).exists()
     st = store()
     deals = int(st.scalar("SELECT count(*) FROM deals"))
-    say(f"Database: {st.path}")
+    say(f"{'Using existing' if existed else 'Created'} database {st.path}")
     if not demo:
         return
     if deals:
@@ -41,8 +45,10 @@ def today(
 ) -> None:
     """The agenda: overdue and due-today activities, deals whose next step is due or missing."""
     from pipeline_tui.services.agenda import agenda
+    from pipeline_tui.services.owners import known_owner
 
-    a = agenda(store(), owner)
+    st = store()
+    a = agenda(st, known_owner(st, owner))
     if fmt == Fmt.json:
         say(
             to_json(
@@ -52,6 +58,13 @@ def today(
                 }
             )
         )
+        return
+    if fmt == Fmt.csv:
+        flat = [
+            {"section": key, **item.to_dict()} for key, _, items in a.sections() for item in items
+        ]
+        keys = list(dict.fromkeys(k for row in flat for k in row))
+        emit([{k: row.get(k) for k in keys} for row in flat], [], "csv")
         return
     if fmt == Fmt.md:
         say(f"# Agenda for {a.day.isoformat()}\n")
@@ -74,17 +87,36 @@ def undo(fmt: FormatOpt = Fmt.table) -> None:
     if fmt == Fmt.json:
         say(to_json(result.__dict__))
     else:
-        say(f"Undid command {result.command_id}: {result.summary} ({result.changes} row changes)")
+        rows = "row change" if result.changes == 1 else "row changes"
+        say(f"Undid command {result.command_id}: {result.summary} ({result.changes} {rows})")
 
 
-def _change(row: dict[str, Any]) -> str:
+_STAGE_KEYS = ("stage_id", "from_stage_id", "to_stage_id")
+
+
+def _change(row: dict[str, Any], stage_names: dict[int, str]) -> str:
+    """One event in words: stage ids become names, updated_at is left out."""
+
+    def shown(key: str, value: Any) -> str:
+        if key in _STAGE_KEYS and value is not None:
+            return stage_names.get(value, str(value))
+        return repr(value)
+
     before, after = row["before"] or {}, row["after"] or {}
     if row["action"] == "update":
         return ", ".join(
-            f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after if k != "updated_at"
+            f"{k}: {shown(k, before.get(k))} -> {shown(k, after.get(k))}"
+            for k in after
+            if k != "updated_at"
         )
-    shown = after or before
-    label = shown.get("title") or shown.get("name") or shown.get("subject") or ""
+    data = after or before
+    if row["entity"] == "stage_changes":
+        start = data.get("from_stage_id")
+        moved = f"{shown('x', None) if start is None else shown('stage_id', start)}"
+        return (
+            f"deal {data.get('deal_id')}: {moved} -> {shown('stage_id', data.get('to_stage_id'))}"
+        )
+    label = data.get("title") or data.get("name") or data.get("subject") or data.get("key") or ""
     return str(label)
 
 
@@ -94,7 +126,9 @@ def log(
     """Recent events from the append-only log, newest first."""
     from pipeline_tui.services.journal import recent
 
-    rows = [e.to_dict() for e in recent(store(), limit)]
+    st = store()
+    names = {r[0]: r[1] for r in st.all("SELECT id, name FROM stages")}
+    rows = [e.to_dict() for e in recent(st, limit)]
     cols = [
         Col("id", "Event", right=True),
         Col("command_id", "Cmd", right=True),
@@ -103,7 +137,7 @@ def log(
         Col("command", "Command", flex=True),
         Col("entity", "Entity", show=lambda r: f"{r['entity']} {r['entity_id']}"),
         Col("action", "Action", show=lambda r: r["action"] + (" (undone)" if r["undone"] else "")),
-        Col("change", "Change", flex=True, show=_change),
+        Col("change", "Change", flex=True, show=lambda r: _change(r, names)),
     ]
     emit(rows, cols, fmt.value, title="Event log", empty="No events yet.")
 
@@ -115,14 +149,16 @@ def summary() -> None:
     st = store()
     rows = []
     for s in stage_summary(st):
-        rows.append(
-            {
-                "stage": s.stage,
-                "deals": s.deals,
-                "total": ", ".join(format_money(v, c) for c, v in s.totals.items()) or "-",
-                "weighted": ", ".join(format_money(v, c) for c, v in s.weighted.items()) or "-",
-            }
-        )
+        currencies = list(s.totals) or [""]
+        for n, cur in enumerate(currencies):
+            rows.append(
+                {
+                    "stage": s.stage if n == 0 else "",
+                    "deals": str(s.deals) if n == 0 else "",
+                    "total": format_money(s.totals[cur], cur) if cur else "-",
+                    "weighted": format_money(s.weighted[cur], cur) if cur else "-",
+                }
+            )
     emit(
         rows,
         [
@@ -170,3 +206,35 @@ def config_list(fmt: FormatOpt = Fmt.table) -> None:
         fmt.value,
         title="Settings",
     )
+
+
+@owner_app.command("list")
+def owner_list(fmt: FormatOpt = Fmt.table) -> None:
+    """List owners with their open deal counts."""
+    from pipeline_tui.services.owners import owners
+
+    emit(
+        owners(store()),
+        [
+            Col("id", "ID", right=True),
+            Col("name", "Owner", flex=True),
+            Col("email", "Email"),
+            Col("open_deals", "Open deals", right=True),
+        ],
+        fmt.value,
+        title="Owners",
+        empty="No owners yet.",
+    )
+
+
+@owner_app.command("add")
+def owner_add(
+    name: Annotated[str, typer.Argument(help="Full name, e.g. 'Ana Ruiz'.")],
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Add an owner, so that --owner NAME can name them."""
+    from pipeline_tui.services.owners import add_owner
+
+    owner = add_owner(store(), name, email)
+    say(to_json(owner) if fmt == Fmt.json else f"Created owner {owner['id']}: {owner['name']}")

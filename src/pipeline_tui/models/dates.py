@@ -71,10 +71,12 @@ def _numeric(text: str, m: re.Match[str]) -> date:
         raise PipelineError(f"invalid date {text!r}") from None
 
 
-def parse_date(text: str, base: date | None = None) -> date:
+def parse_date(text: str, base: date | None = None, *, future: bool = False) -> date:
     """Parse what a user types: ISO, ``Dec 1``, ``1 Dec 2026``, ``today``, ``+3d``, ``next friday``.
 
-    Anything ambiguous or invalid raises a PipelineError naming the value.
+    Anything ambiguous or invalid raises a PipelineError naming the value. A day and month
+    without a year (``Jan 15``) is this year's, or next year's when ``future`` is set and this
+    year's has passed: a close date typed in November for "Jan 15" means the coming January.
     """
     base = base or today()
     s = text.strip().lower()
@@ -117,17 +119,26 @@ def parse_date(text: str, base: date | None = None) -> date:
         return _numeric(text, num)
     if not re.search(r"[a-z]", s):
         raise PipelineError(f"invalid date {text!r}")
-    return _dateutil(text, base)
+    return _dateutil(text, base, future)
 
 
-def _dateutil(text: str, base: date) -> date:
+def _dateutil(text: str, base: date, future: bool) -> date:
+    numbers = re.findall(r"\d+", text)
+    if not any(len(n) <= 2 for n in numbers):
+        # "December" or "Dec 2026" names no day; dateutil would silently use today's.
+        raise PipelineError(f"invalid date {text!r}: give the day too, e.g. '1 Dec 2026'")
     from dateutil import parser
 
     try:
-        parsed = parser.parse(text, default=datetime.combine(base, time()), fuzzy=False)
+        parsed = parser.parse(text, default=datetime.combine(base, time()), fuzzy=False).date()
     except (ValueError, OverflowError):
         raise PipelineError(f"invalid date {text!r}") from None
-    return parsed.date()
+    if future and not any(len(n) == 4 for n in numbers) and parsed < base:
+        try:
+            parsed = parsed.replace(year=parsed.year + 1)
+        except ValueError:  # 29 February
+            raise PipelineError(f"invalid date {text!r}: give the year") from None
+    return parsed
 
 
 def parse_moment(text: str, base: date | None = None) -> datetime:

@@ -227,8 +227,12 @@ def _closing(at: datetime | None, deal: Deal) -> str:
 def win_deal(store: Store, deal_id: int, *, at: datetime | None = None) -> Deal:
     deal = get_deal(store, deal_id)
     _require_open(deal)
+    closed = _closing(at, deal)
     with store.tx(f"win deal {deal_id}") as tx:
-        tx.update("deals", deal_id, {"status": "won", "closed_at": _closing(at, deal)})
+        # The expected close date becomes the actual one, as in other CRMs.
+        tx.update(
+            "deals", deal_id, {"status": "won", "closed_at": closed, "close_date": closed[:10]}
+        )
     return get_deal(store, deal_id)
 
 
@@ -238,13 +242,15 @@ def lose_deal(
     reason = clean_text(reason, "lost reason", required=True)
     deal = get_deal(store, deal_id)
     _require_open(deal)
+    closed = _closing(at, deal)
     with store.tx(f"lose deal {deal_id}") as tx:
         tx.update(
             "deals",
             deal_id,
             {
                 "status": "lost",
-                "closed_at": _closing(at, deal),
+                "closed_at": closed,
+                "close_date": closed[:10],
                 "lost_reason": reason,
             },
         )

@@ -9,7 +9,7 @@ from pipeline_tui.services.common import check_probability, clean_text
 from pipeline_tui.services.deals import UNSET, check_category, resolve_stage
 from pipeline_tui.store import Store, Tx
 from pipeline_tui.store import stages as q
-from pipeline_tui.store.lookup import name_key
+from pipeline_tui.store.lookup import ensure_owner, name_key
 from pipeline_tui.store.seed import DEFAULT_STAGES
 
 
@@ -142,7 +142,7 @@ def remove_stage(
                     "from_stage_id": stage_id,
                     "to_stage_id": target_id,
                     "changed_at": tx.now,
-                    "owner_id": None,
+                    "owner_id": ensure_owner(tx, tx.store.actor) if tx.store.actor else None,
                 },
             )
             tx.update("deals", deal_id, {"stage_id": target_id})
