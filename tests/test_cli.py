@@ -451,8 +451,12 @@ def test_owners_are_named_explicitly(cli: Cli) -> None:
     typo = cli("deal", "add", "X", "--value", "1", "--owner", "Ana Ruis")
     assert typo.exit_code == 1 and "no owner named 'Ana Ruis'" in typo.stderr
     assert "Ana Ruiz" in typo.stderr
-    assert cli("deal", "add", "X", "--value", "1", "--owner", "ana ruiz",
-               "--format", "json").json()["owner"] == "Ana Ruiz"
+    assert (
+        cli("deal", "add", "X", "--value", "1", "--owner", "ana ruiz", "--format", "json").json()[
+            "owner"
+        ]
+        == "Ana Ruiz"
+    )
     assert cli("deal", "list", "--owner", "Nobody").exit_code == 1
     mine = cli("deal", "add", "Y", "--value", "1", "--owner", "Test Owner", "--format", "json")
     assert mine.json()["owner"] == "Test Owner"  # the default owner is added on first use
