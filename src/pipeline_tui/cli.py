@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "today": ("pipeline_tui.commands.system", "today"),
     "undo": ("pipeline_tui.commands.system", "undo"),
     "log": ("pipeline_tui.commands.system", "log"),
+    "tui": ("pipeline_tui.commands.tui", "tui"),
 }
 
 
@@ -83,10 +84,16 @@ def root(
 ) -> None:
     """A local-first sales pipeline manager for the terminal.
 
-    Run with no command to open the pipeline summary.
+    Run with no command to open the TUI (the pipeline summary when output is not a terminal).
     """
     STATE.db = db
     if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from pipeline_tui.commands.tui import run
+            from pipeline_tui.config import db_path
+
+            run(db_path(db))
+            return
         from pipeline_tui.commands.system import summary
 
         summary()
