@@ -23,6 +23,7 @@ from pipeline_tui.services.deals import step_deal
 from pipeline_tui.store import paging
 from pipeline_tui.store.paging import DealQuery, DealRow, StageTotals
 from pipeline_tui.store.stages import pipeline_by_name, pipelines, stages
+from pipeline_tui.widgets.filter_box import FilterBox
 from pipeline_tui.widgets.mode_tabs import ModeTabs
 from pipeline_tui.widgets.stage_column import BoardKey, StageColumn, StageHeader
 
@@ -138,7 +139,7 @@ class BoardScreen(PipelineScreen):
         yield ModeTabs("board")
         with Horizontal(id="board-bar"):
             yield Static(id="board-title")
-            yield Input(placeholder="Filter cards: title, company or owner", id="board-filter")
+            yield FilterBox(placeholder="Filter cards: title, company or owner", id="board-filter")
         yield Horizontal(id="board-columns")
         yield Footer(compact=True)
 
@@ -347,6 +348,7 @@ class BoardScreen(PipelineScreen):
     def action_filter(self) -> None:
         box = self.query_one("#board-filter", Input)
         box.add_class("-shown")
+        box.can_focus = True
         box.focus()
 
     @on(Input.Changed, "#board-filter")
@@ -362,6 +364,7 @@ class BoardScreen(PipelineScreen):
         box = self.query_one("#board-filter", Input)
         box.value = ""
         box.remove_class("-shown")
+        box.can_focus = False  # hidden, it must not take keys meant for the screen
         self.set_focus(None)
 
     def action_owner(self) -> None:

@@ -19,6 +19,7 @@ from pipeline_tui.store import paging
 from pipeline_tui.store.paging import DealQuery
 from pipeline_tui.widgets.deal_detail import DealDetail
 from pipeline_tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
+from pipeline_tui.widgets.filter_box import FilterBox
 from pipeline_tui.widgets.mode_tabs import ModeTabs
 
 STATUSES: list[str | None] = ["open", "won", "lost", None]
@@ -94,7 +95,7 @@ class DealsScreen(PipelineScreen):
         yield ModeTabs("deals")
         with Horizontal(id="deals-main"):
             with Vertical(id="deals-left"):
-                yield Input(placeholder="Filter: title, company or owner", id="deals-filter")
+                yield FilterBox(placeholder="Filter: title, company or owner", id="deals-filter")
                 yield DealHeader(id="deals-header")
                 yield DealTable(id="deals-table")
                 yield Static(id="deals-status")
@@ -243,6 +244,7 @@ class DealsScreen(PipelineScreen):
     def action_filter(self) -> None:
         box = self.query_one("#deals-filter", Input)
         box.add_class("-shown")
+        box.can_focus = True
         box.focus()
 
     @on(Input.Changed, "#deals-filter")
@@ -258,6 +260,7 @@ class DealsScreen(PipelineScreen):
         box = self.query_one("#deals-filter", Input)
         box.value = ""
         box.remove_class("-shown")
+        box.can_focus = False  # hidden, it must not take keys meant for the screen
         self.text, self.stage_id, self.stalled_only, self.status = "", None, False, "open"
         self.table.focus()
         self.reload()
