@@ -41,6 +41,7 @@ class FormScreen(ModalScreen[T]):
         Binding("ctrl+s", "submit", "Save", tooltip="Check and save the form", id="form.save"),
     ]
     heading = "Form"
+    AUTO_FOCUS = "Input, Select, OptionList, TextArea"  # the first field, not the scroller
 
     def __init__(self, subject: str = "") -> None:
         super().__init__()
