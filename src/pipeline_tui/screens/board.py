@@ -358,6 +358,8 @@ class BoardScreen(PipelineScreen):
 
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
+        # The box stays in view with the filter, but out of the focus chain until '/'.
+        self.query_one("#board-filter", Input).can_focus = False
         self.set_focus(None)
 
     def action_clear(self) -> None:

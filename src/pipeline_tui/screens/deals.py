@@ -254,6 +254,8 @@ class DealsScreen(PipelineScreen):
 
     @on(Input.Submitted, "#deals-filter")
     def _filter_done(self) -> None:
+        # The box stays in view with the filter, but out of the focus chain until '/'.
+        self.query_one("#deals-filter", Input).can_focus = False
         self.table.focus()
 
     def action_clear(self) -> None:

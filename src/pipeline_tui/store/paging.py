@@ -241,7 +241,8 @@ def ordered_ids(store: Store, q: DealQuery) -> list[int]:
 
 
 def rows_by_ids(store: Store, ids: list[int]) -> list[DealRow]:
-    """Rows for the given ids, in the given order (ids must be at most a page long)."""
+    """Rows for the given ids, in the given order (ids must be at most a page long).
+    Their sort_key is the position in ``ids``, not a keyset key."""
     if not ids:
         return []
     values = ", ".join(f"({i}, {int(deal_id)})" for i, deal_id in enumerate(ids))
