@@ -164,8 +164,15 @@ class DealsScreen(PipelineScreen):
         self._load_page(event.page, event.generation, self.query_now(), window, before, after)
 
     @work(thread=True, exit_on_error=False)
-    def _load_page(self, page: int, generation: int, q: DealQuery, window: list[int] | None,
-                   before: paging.DealRow | None, after: paging.DealRow | None) -> None:  # fmt: skip
+    def _load_page(
+        self,
+        page: int,
+        generation: int,
+        q: DealQuery,
+        window: list[int] | None,
+        before: paging.DealRow | None,
+        after: paging.DealRow | None,
+    ) -> None:
         store = self.papp.reader
         if window is not None:
             rows = paging.rows_by_ids(store, window)

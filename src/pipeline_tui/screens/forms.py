@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -201,7 +202,7 @@ class DealForm(FormScreen[Values]):
         minor, currency = self._money()
         values.update(value_minor=minor, currency=currency)
         for name in ("company", "contact", "next_step"):
-            values[name] = self.check(name, lambda t, n=name: _optional(t, n.replace("_", " ")))
+            values[name] = self.check(name, partial(_optional, what=name.replace("_", " ")))
         values["owner"] = self.check("owner", _required("owner"))
         values["probability"] = self.check("probability", self._probability)
         values["close_date"] = self.check("close", _day)
@@ -332,7 +333,7 @@ class LeadForm(FormScreen[Values]):
     def collect(self) -> Values:
         values = {"name": self.check("name", _required("name"))}
         for name in ("company", "email", "phone", "source", "notes"):
-            values[name] = self.check(name, lambda t, n=name: _optional(t, n))
+            values[name] = self.check(name, partial(_optional, what=name))
         email = values["email"]
         if email and ("@" not in email or " " in email.strip()):
             self.error("email", f"invalid email {email!r}")

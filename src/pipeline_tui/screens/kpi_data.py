@@ -200,7 +200,8 @@ def report(
             f"Won · {p.label}",
             money.show(won) if won else format_money(0, money.currency),
             (
-                f"{won_total / target_total:.0%} of target {format_money(target_total, money.currency)}"
+                f"{won_total / target_total:.0%} of target "
+                f"{format_money(target_total, money.currency)}"
                 if target_total
                 else "no target set"
             ),

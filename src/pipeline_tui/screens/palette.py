@@ -7,7 +7,7 @@ by offsets; Textual's Matcher.highlight would parse them as markup.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any, cast
 
@@ -42,7 +42,7 @@ ACTIONS: list[tuple[str, str, str]] = [
 ]
 
 
-def _plain_highlight(text: str, offsets: tuple[int, ...], style: Style | None) -> Content:
+def _plain_highlight(text: str, offsets: Sequence[int], style: Style | None) -> Content:
     content = Content(text)  # never markup
     for offset in offsets:
         if style is not None and offset < len(text) and not text[offset].isspace():

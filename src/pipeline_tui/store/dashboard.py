@@ -37,11 +37,12 @@ def closed_summary(
     """(status, currency, deals, value, mean days from created to closed) of deals closed
     in the period."""
     where, params = _params(owner, start=start, end=end)
-    return _rows(  # type: ignore[return-value]
+    return _rows(
         store,
         "SELECT d.status, d.currency, count(*), sum(d.value_minor), "
         "avg(julianday(d.closed_at) - julianday(d.created_at)) FROM deals d "
-        f"WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :end{where} "
+        "WHERE d.status IN ('won', 'lost') "
+        f"AND d.closed_at >= :start AND d.closed_at < :end{where} "
         "GROUP BY d.status, d.currency",
         params,
     )
@@ -72,14 +73,15 @@ def forecast_rows(
     """(month, category, currency, value): open deals by expected close month and forecast
     category, and deals won by the month they closed, for months in [start, end)."""
     where, params = _params(owner, start=start, end=end)
-    return _rows(  # type: ignore[return-value]
+    return _rows(
         store,
         "SELECT substr(d.close_date, 1, 7), coalesce(d.category, s.forecast_category), "
         "d.currency, sum(d.value_minor) FROM deals d JOIN stages s ON s.id = d.stage_id "
         f"WHERE d.status = 'open' AND d.close_date >= :start AND d.close_date < :end{where} "
         "GROUP BY 1, 2, 3 "
         "UNION ALL SELECT substr(d.closed_at, 1, 7), 'closed_won', d.currency, sum(d.value_minor) "
-        f"FROM deals d WHERE d.status = 'won' AND d.closed_at >= :start AND d.closed_at < :end{where} "
+        "FROM deals d WHERE d.status = 'won' "
+        f"AND d.closed_at >= :start AND d.closed_at < :end{where} "
         "GROUP BY 1, 2, 3",
         params,
     )
@@ -91,13 +93,14 @@ def stage_conversion(
     """(stage, deals that entered it, of those the ones that later reached a later stage
     or were won), in stage order."""
     where, params = _params(owner, pipeline=pipeline_id)
-    return _rows(  # type: ignore[return-value]
+    return _rows(
         store,
         "SELECT s.name, count(DISTINCT sc.deal_id), count(DISTINCT CASE WHEN d.status = 'won' "
         "OR EXISTS (SELECT 1 FROM stage_changes later JOIN stages ls ON ls.id = later.to_stage_id "
         "WHERE later.deal_id = sc.deal_id AND ls.position > s.position) THEN sc.deal_id END) "
         "FROM stages s JOIN stage_changes sc ON sc.to_stage_id = s.id "
-        f"JOIN deals d ON d.id = sc.deal_id WHERE s.pipeline_id = :pipeline AND s.archived = 0{where} "
+        "JOIN deals d ON d.id = sc.deal_id "
+        f"WHERE s.pipeline_id = :pipeline AND s.archived = 0{where} "
         "GROUP BY s.id ORDER BY s.position",
         params,
     )

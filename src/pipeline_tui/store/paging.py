@@ -291,7 +291,8 @@ def stage_totals(store: Store, q: DealQuery) -> dict[int, StageTotals]:
     sql = (
         "SELECT d.stage_id, d.currency, count(*), sum(d.value_minor), "
         "sum(d.value_minor * coalesce(d.probability, s.probability))"
-        f"{_from('s.', where)}{where} GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency"
+        f"{_from('s.', where)}{where} "
+        "GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency"
     )
     out: dict[int, StageTotals] = {}
     for stage_id, currency, n, total, weighted in _tuples(store, sql, params):
@@ -321,4 +322,4 @@ def deal_titles(store: Store, pattern: str, limit: int) -> list[tuple[int, str, 
         "WHERE d.title LIKE ? ESCAPE '\\' ORDER BY d.status != 'open', length(d.title), d.id "
         "LIMIT ?"
     )
-    return [tuple(r) for r in _tuples(store, sql, (like, limit))]  # type: ignore[misc]
+    return [tuple(r) for r in _tuples(store, sql, (like, limit))]

@@ -71,16 +71,16 @@ def render_detail(data: DealDetailData) -> Text:
     text.append("\nActivities\n", style="bold underline")
     if not data.activities:
         text.append("none yet\n", style="dim")
-    for a in data.activities:
-        when = (a.done_at or "")[:10] if a.done_at else f"due {(a.due_at or '')[:10]}"
-        text.append(f"{when:<14}", style="dim" if a.done_at else "bold")
-        text.append(f"{a.kind:<9}")
-        text.append(a.subject)
-        if a.outcome:
-            text.append(f" → {a.outcome}", style="italic")
+    for act in data.activities:
+        when = (act.done_at or "")[:10] if act.done_at else f"due {(act.due_at or '')[:10]}"
+        text.append(f"{when:<14}", style="dim" if act.done_at else "bold")
+        text.append(f"{act.kind:<9}")
+        text.append(act.subject)
+        if act.outcome:
+            text.append(f" → {act.outcome}", style="italic")
         text.append("\n")
-        if a.notes:
-            for line in a.notes.splitlines():
+        if act.notes:
+            for line in act.notes.splitlines():
                 text.append(f"{'':<14}{line}\n", style="dim")
     return text
 

@@ -51,11 +51,11 @@ class ForecastChart(PlotextPlot):
         flat, suffix = _scaled([v for k in keys for v in series[k]])
         n = len(months)
         scaled = [flat[i * n : (i + 1) * n] for i in range(len(keys))]
-        plt.stacked_bar(
+        plt.stacked_bar(  # type: ignore[call-arg]  # the stub says 'label'; plotext takes 'labels'
             months,
             scaled,
             labels=[CATEGORY_LABELS[k] for k in keys],
-            color=[CATEGORY_COLORS[k] for k in keys],
+            color=[CATEGORY_COLORS[k] for k in keys],  # type: ignore[arg-type]
         )
         plt.title(f"Forecast by month ({note}){f', in {suffix}' if suffix else ''}")
         self.refresh()
