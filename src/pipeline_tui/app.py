@@ -2,8 +2,8 @@
 
 Database work never runs on the UI thread. Reads use their own connection
 (``self.reader``); every change goes through a service on ``self.store`` inside one
-thread worker at a time, so it is journalled and undoable exactly as from the CLI. A third
-connection watches ``PRAGMA data_version`` so changes made by other processes show up.
+thread worker at a time, so it is journalled and undoable exactly as from the CLI. The write
+connection's ``PRAGMA data_version`` is polled so changes made by other processes show up.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class PipelineApp(App[None]):
         self.store = Store(self.db_path)  # the only connection that writes
         self.store.actor = default_owner(self.store)
         self.reader = Store(self.db_path)
-        self._watch = Store(self.db_path)  # polled for outside changes, nothing else
+        self.aux = Store(self.db_path)  # a second reader, for queries that run side by side
         self.start_mode = mode if mode in MODE_NAMES else "deals"
         self.poll_interval = poll_interval
         self.meta = Meta()
@@ -122,7 +122,7 @@ class PipelineApp(App[None]):
     def close_stores(self) -> None:
         """Close the three connections (after the app has exited)."""
         self._stop.set()
-        for store in (self.store, self.reader, self._watch):
+        for store in (self.store, self.reader, self.aux):
             store.close()
 
     # -- workers ------------------------------------------------------------------------
@@ -134,17 +134,23 @@ class PipelineApp(App[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
-        """Post DataChanged when another connection commits: PRAGMA data_version costs
-        microseconds, so polling twice a second is cheaper than watching files."""
-        last = self._watch.data_version()
+        """Post DataChanged when another process commits. PRAGMA data_version costs
+        microseconds, so polling twice a second is cheaper than watching files. It is read
+        on the write connection, whose own commits do not change it: changes made here are
+        shown by the screen that made them, and not reloaded a second time."""
+        last = self._version()
         while not self._stop.wait(self.poll_interval):
             try:
-                version = self._watch.data_version()
+                version = self._version()
             except sqlite3.Error:
                 continue  # a busy or closing database: try again at the next tick
             if version != last:
                 last = version
                 self.post_message(self.DataChanged())
+
+    def _version(self) -> int:
+        with self._write_lock:  # the write connection is one thread's at a time
+            return self.store.data_version()
 
     def write(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a service on the write connection, one at a time. Worker threads only."""

@@ -146,3 +146,19 @@ async def test_kpi_period_and_owner(make_app: Any) -> None:
         await pilot.press("o")
         await settle(pilot)
         assert "owner: Ana Ruiz" in screen_text(app)
+
+
+async def test_theme_switch_keeps_every_screen_drawn(make_app: Any) -> None:
+    app = make_app("board")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        for theme in ("nord", "textual-light", "gruvbox"):
+            app.theme = theme
+            await settle(pilot)
+            for key in ("b", "d", "k"):
+                await pilot.press(key)
+                await settle(pilot)
+                assert "Deals (d)" in screen_text(app)
+        await pilot.press("ctrl+t")  # the theme picker, from the command palette
+        await settle(pilot)
+        assert "nord" in screen_text(app).lower()

@@ -64,6 +64,13 @@ class PipelineScreen(Screen[None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.papp.report_error(event.worker.error)
 
+    def action_detail(self) -> None:
+        from pipeline_tui.screens.detail import DetailScreen
+
+        deal_id = self._need_deal()
+        if deal_id is not None:
+            self.app.push_screen(DetailScreen(deal_id))
+
     # -- the deal forms -------------------------------------------------------------------
 
     def _need_deal(self) -> int | None:

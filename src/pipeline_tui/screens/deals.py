@@ -56,6 +56,14 @@ class DealsScreen(PipelineScreen):
         Binding(
             "r", "reverse", "Reverse", show=False, tooltip="Reverse the sort", id="deals.reverse"
         ),  # fmt: skip
+        Binding(
+            "enter",
+            "detail",
+            "Detail",
+            show=False,
+            tooltip="Open the deal full screen",
+            id="deals.detail",
+        ),  # fmt: skip
         Binding("n", "new_deal", "New", tooltip="Add a deal", id="deals.new"),
         Binding("e", "edit_deal", "Edit", tooltip="Edit the selected deal", id="deals.edit"),
         Binding(
