@@ -130,6 +130,7 @@ class BoardScreen(PipelineScreen):
         key: BoardKey | None
         totals: dict[int, StageTotals]
         card: DealRow | None
+        stalled: bool
         started: float
 
     def __init__(self) -> None:
@@ -323,7 +324,9 @@ class BoardScreen(PipelineScreen):
         cards = paging.rows_by_ids(store, [deal_id])
         key = found[1] if found else None
         card = cards[0] if cards else None
-        self.post_message(self.Moved(deal_id, source, deal.stage_id, key, totals, card, started))
+        stalled = bool(_stalled(store, [deal_id]))
+        moved = self.Moved(deal_id, source, deal.stage_id, key, totals, card, stalled, started)
+        self.post_message(moved)
 
     @on(Moved)
     def _moved(self, event: Moved) -> None:
@@ -341,7 +344,7 @@ class BoardScreen(PipelineScreen):
             bisect.insort(keys, event.key)
             target.set_keys(keys)
         if event.card is not None:
-            target.add_cards([event.card], set())
+            target.add_cards([event.card], {event.deal_id} if event.stalled else set())
         for stage_id in (event.source, event.target):
             i, _c = by_stage[stage_id]
             self.headers[i].show(self.stage_names.get(stage_id, ""), event.totals.get(stage_id))
@@ -361,7 +364,7 @@ class BoardScreen(PipelineScreen):
         box = self.query_one("#board-filter", Input)
         box.add_class("-shown")
         box.can_focus = True
-        box.focus()
+        self.set_focus(box)  # at once: keys typed right after the slash must land here
 
     @on(Input.Changed, "#board-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

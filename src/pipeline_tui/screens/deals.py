@@ -260,7 +260,7 @@ class DealsScreen(PipelineScreen):
         box = self.query_one("#deals-filter", Input)
         box.add_class("-shown")
         box.can_focus = True
-        box.focus()
+        self.set_focus(box)  # at once: keys typed right after the slash must land here
 
     @on(Input.Changed, "#deals-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -203,11 +203,13 @@ class DealTable(ScrollView, can_focus=True):
         row = self.rows.get(index)
         if row is None:
             self._want(index // PAGE)
-            text = Text("  …", style=self.get_component_rich_style("deal-table--dim"))
+            text = Text("  …", style=self.get_component_rich_style("deal-table--dim", partial=True))
         else:
             text = self._line(row, width)
-        if index == self.cursor:
-            text.stylize(self.get_component_rich_style("deal-table--cursor"))
+        if index == self.cursor:  # over the cells, and as base style for the padding too
+            cursor = self.get_component_rich_style("deal-table--cursor")
+            text.stylize(cursor)
+            text.style = self.rich_style + cursor
         text.truncate(width, pad=True)
         return Strip(text.render(self.app.console), width).simplify()
 
@@ -224,7 +226,11 @@ class DealTable(ScrollView, can_focus=True):
         for column, _x, w in layout(width):
             cell: str | Text
             if column.key == "stalled":
-                cell = Text("⚑", style("deal-table--stalled")) if attn and attn.stalled else ""
+                cell = (
+                    Text("⚑", style("deal-table--stalled", partial=True))
+                    if attn and attn.stalled
+                    else ""
+                )
             elif column.key == "title":
                 cell = row.title
             elif column.key == "company":
@@ -247,22 +253,24 @@ class DealTable(ScrollView, can_focus=True):
 
     def _stage(self, row: DealRow) -> Text:
         if row.status in ("won", "lost"):
-            style = self.get_component_rich_style(f"deal-table--{row.status}")
+            style = self.get_component_rich_style(f"deal-table--{row.status}", partial=True)
             return Text(f"{row.status.capitalize()} ({row.stage})", style)
         return Text(row.stage)
 
     def _next(self, row: DealRow, today: str) -> Text:
         if not row.next_step:
-            return Text("nothing planned", self.get_component_rich_style("deal-table--none"))
+            return Text(
+                "nothing planned", self.get_component_rich_style("deal-table--none", partial=True)
+            )
         if not row.next_due:
             return Text(row.next_step)
         if row.next_due < today:
             text = Text(f"{row.next_step} · overdue {row.next_due}")
-            text.stylize(self.get_component_rich_style("deal-table--overdue"))
+            text.stylize(self.get_component_rich_style("deal-table--overdue", partial=True))
             return text
         if row.next_due == today:
             text = Text(f"{row.next_step} · today")
-            text.stylize(self.get_component_rich_style("deal-table--today"))
+            text.stylize(self.get_component_rich_style("deal-table--today", partial=True))
             return text
         return Text(f"{row.next_step} · {row.next_due}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
@@ -152,9 +153,14 @@ class StageColumn(ScrollView):
             )
         else:
             text = self._card_line(card, row)
-        text.stylize_before(self.get_component_rich_style("stage-column--card"))
+        # A base style, so the padding to the column's width is part of the card too.
+        base = self.get_component_rich_style("stage-column--card")
+        text.stylize_before(base)
         if index == self.selected:
-            text.stylize(self.get_component_rich_style("stage-column--selected"))
+            selected = self.get_component_rich_style("stage-column--selected")
+            text.stylize(selected)
+            base += selected
+        text.style = base
         text.truncate(width, pad=True)
         return Strip(text.render(self.app.console), width).simplify()
 
@@ -171,7 +177,9 @@ class StageColumn(ScrollView):
             self.post_message(self.CardsWanted(self, ids))
 
     def _card_line(self, card: DealRow, row: int) -> Text:
-        style = self.get_component_rich_style
+        def style(name: str) -> Style:  # partial: the card's background shows through
+            return self.get_component_rich_style(name, partial=True)
+
         text = Text(" ", no_wrap=True, overflow="ellipsis")
         if row == 0:
             if card.id in self.stalled:
