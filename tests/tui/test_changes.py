@@ -13,7 +13,8 @@ from pipeline_tui.store import Store
 from pipeline_tui.store.activities import for_deal
 from pipeline_tui.store.deals import get_deal
 from pipeline_tui.widgets.deal_table import DealTable
-from tests.tui.conftest import screen_text, settle
+
+from .conftest import screen_text, settle
 
 
 def fresh(db: Path, deal_id: int) -> Any:

@@ -7,7 +7,8 @@ from typing import Any
 
 from pipeline_tui.services.deals import DealInput, add_deal
 from pipeline_tui.store import Store
-from tests.tui.conftest import screen_text, settle
+
+from .conftest import screen_text, settle
 
 WON = "[bold red]WON[/]"
 OBRIEN = "O'Brien [/]"

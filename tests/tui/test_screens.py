@@ -9,7 +9,8 @@ from pipeline_tui.screens.deals import DealsScreen
 from pipeline_tui.screens.help import HelpScreen
 from pipeline_tui.screens.kpi import KpiScreen
 from pipeline_tui.widgets.deal_table import DealTable
-from tests.tui.conftest import screen_text, settle
+
+from .conftest import screen_text, settle
 
 
 async def test_modes_switch_with_keys_and_tabs(make_app: Any) -> None:

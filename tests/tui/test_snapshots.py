@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import settle
+from .conftest import settle
 
 SIZE = (140, 40)
 
