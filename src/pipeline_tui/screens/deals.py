@@ -98,6 +98,7 @@ class DealsScreen(PipelineScreen):
         self.stalled_only = False
         self.ids: list[int] | None = None  # set when the order is computed in Python
         self._keep: int | None = None
+        self._status = ""
 
     def compose(self) -> ComposeResult:
         yield ModeTabs("deals")
@@ -132,6 +133,8 @@ class DealsScreen(PipelineScreen):
 
     def reload(self, keep: int | None = None) -> None:
         self._keep = keep if keep is not None else self.selected_deal_id()
+        if self.is_mounted:  # the stalled filter and attention sort take seconds at 100k
+            self.query_one("#deals-status", Static).update(Text(self._status + " · loading…"))
         self._count(self.query_now(), self.sort == "attention", self.stalled_only, self._keep)
 
     @work(thread=True, exclusive=True, group="deals-count", exit_on_error=False)
@@ -220,7 +223,8 @@ class DealsScreen(PipelineScreen):
         if self.text:
             parts.append(f"text: {self.text}")
         parts.append(f"sort: {self.sort}{' ▼' if self.descending else ' ▲'}")
-        self.query_one("#deals-status", Static).update(Text(" · ".join(parts)))
+        self._status = " · ".join(parts)
+        self.query_one("#deals-status", Static).update(Text(self._status))
         self.query_one(DealHeader).sort = (self.sort, self.descending)
 
     def _stage_name(self) -> str | None:
