@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("pipeline_tui.commands.maintenance", "backup"),
     "restore": ("pipeline_tui.commands.maintenance", "restore"),
     "doctor": ("pipeline_tui.commands.maintenance", "doctor"),
+    "tui": ("pipeline_tui.commands.tui", "tui"),
 }
 
 
@@ -105,10 +106,16 @@ def root(
 ) -> None:
     """A local-first sales pipeline manager for the terminal.
 
-    Run with no command to open the pipeline summary.
+    Run with no command to open the TUI (the pipeline summary when output is not a terminal).
     """
     STATE.db = db
     if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from pipeline_tui.commands.tui import run
+            from pipeline_tui.config import db_path
+
+            run(db_path(db))
+            return
         from pipeline_tui.commands.system import summary
 
         summary()

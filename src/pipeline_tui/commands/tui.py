@@ -1,0 +1,39 @@
+"""`pipeline tui`: open the terminal UI (Textual is imported only here)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class StartScreen(StrEnum):
+    deals = "deals"
+    board = "board"
+    kpi = "kpi"
+
+
+def tui(
+    screen: Annotated[
+        StartScreen, typer.Option("--screen", help="Screen to open on.")
+    ] = StartScreen.deals,
+) -> None:
+    """Open the TUI: deals table, stage board and KPI dashboard."""
+    from pipeline_tui.commands.common import STATE
+    from pipeline_tui.config import db_path
+
+    run(db_path(STATE.db), screen.value)
+
+
+def run(path: object, screen: str = "deals") -> None:
+    """Start the app on the database at ``path`` and close it cleanly afterwards."""
+    from pathlib import Path
+
+    from pipeline_tui.app import PipelineApp
+
+    app = PipelineApp(Path(str(path)), screen)
+    try:
+        app.run()
+    finally:
+        app.close_stores()

@@ -1,0 +1,201 @@
+"""What the three mode screens share: reloading, worker errors, and the deal forms.
+
+The forms (new, edit, activity, move, won, lost) are the same on the deals table and the
+board; each screen only says which deal is selected.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.screen import Screen
+from textual.widgets import Tabs
+from textual.worker import Worker, WorkerState
+
+from pipeline_tui.services import activities as activity_service
+from pipeline_tui.services import deals as deal_service
+from pipeline_tui.store.deals import get_deal
+from pipeline_tui.widgets.mode_tabs import ModeTabs
+
+if TYPE_CHECKING:
+    from pipeline_tui.app import PipelineApp
+
+
+class PipelineScreen(Screen[None]):
+    """A mode screen: it reloads its data in workers, and when it comes back into view
+    after a change made elsewhere."""
+
+    mode = ""
+    stale = True  # nothing loaded yet
+
+    @property
+    def papp(self) -> PipelineApp:
+        return cast("PipelineApp", self.app)
+
+    def reload(self) -> None:
+        """Start the workers that fetch what this screen shows."""
+
+    def selected_deal_id(self) -> int | None:
+        """The deal under the cursor, if the screen has one."""
+        return None
+
+    def pipeline_id(self) -> int | None:
+        """The pipeline this screen shows (None: the default one)."""
+        return None
+
+    def after_change(self, deal_id: int | None) -> None:
+        """A change made here has been committed; show it."""
+        self.reload()
+
+    @on(Tabs.TabActivated)
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id and event.tab.id != self.mode:
+            self.app.switch_mode(event.tab.id)
+
+    def on_screen_resume(self) -> None:
+        for tabs in self.query(ModeTabs):
+            tabs.active = self.mode
+        if self.stale:
+            self.stale = False
+            self.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.papp.report_error(event.worker.error)
+
+    def action_detail(self) -> None:
+        from pipeline_tui.screens.detail import DetailScreen
+
+        deal_id = self._need_deal()
+        if deal_id is not None:
+            self.app.push_screen(DetailScreen(deal_id))
+
+    # -- the deal forms -------------------------------------------------------------------
+
+    def _need_deal(self) -> int | None:
+        deal_id = self.selected_deal_id()
+        if deal_id is None:
+            self.notify("Select a deal first.", severity="warning")
+        return deal_id
+
+    def action_new_deal(self) -> None:
+        from pipeline_tui.screens.forms import DealForm
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.papp.change(deal_service.add_deal, values["input"], then=self._after_deal)
+
+        self.app.push_screen(DealForm(self.papp.meta, None, self.pipeline_id()), done)
+
+    def action_edit_deal(self) -> None:
+        deal_id = self._need_deal()
+        if deal_id is not None:
+            self._open_edit(deal_id)
+
+    @work(thread=True, exclusive=True, group="form-load", exit_on_error=False)
+    def _open_edit(self, deal_id: int) -> None:
+        deal = get_deal(self.papp.reader, deal_id)
+        self.app.call_from_thread(self._push_edit, deal)
+
+    def _push_edit(self, deal: Any) -> None:
+        from pipeline_tui.screens.forms import DealForm
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values:
+                self.papp.change(deal_service.edit_deal, deal.id, then=self._after_deal, **values)
+
+        self.app.push_screen(DealForm(self.papp.meta, deal), done)
+
+    def _after_deal(self, deal: Any) -> None:
+        self.after_change(deal.id)
+
+    def action_log_activity(self) -> None:
+        from pipeline_tui.screens.forms import ActivityForm
+
+        deal_id = self._need_deal()
+        if deal_id is None:
+            return
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            due = values.pop("due")
+            if due is None:
+                self.papp.change(
+                    activity_service.log_activity,
+                    values.pop("kind"),
+                    values.pop("subject"),
+                    deal_id=deal_id,
+                    then=lambda _a: self.after_change(deal_id),
+                    **values,
+                )
+            else:
+                values.pop("outcome", None)
+                self.papp.change(
+                    activity_service.plan_activity,
+                    values.pop("kind"),
+                    values.pop("subject"),
+                    due,
+                    deal_id=deal_id,
+                    then=lambda _a: self.after_change(deal_id),
+                    **values,
+                )
+
+        self.app.push_screen(ActivityForm(self._deal_title(deal_id)), done)
+
+    def action_move_deal(self) -> None:
+        from pipeline_tui.screens.forms import MoveForm
+
+        deal_id = self._need_deal()
+        if deal_id is None:
+            return
+        current = self._deal_stage_id(deal_id)
+        stages = self.papp.meta.stages_of_stage(current)
+
+        def done(stage: str | None) -> None:
+            if stage is not None:
+                self.papp.change(deal_service.move_deal, deal_id, stage, then=self._after_deal)
+
+        self.app.push_screen(MoveForm(self._deal_title(deal_id), stages, current), done)
+
+    def action_win_deal(self) -> None:
+        from pipeline_tui.screens.forms import WonForm
+
+        deal_id = self._need_deal()
+        if deal_id is None:
+            return
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.papp.change(
+                    deal_service.win_deal, deal_id, at=values["at"], then=self._after_deal
+                )
+
+        self.app.push_screen(WonForm(self._deal_title(deal_id)), done)
+
+    def action_lose_deal(self) -> None:
+        from pipeline_tui.screens.forms import LostForm
+
+        deal_id = self._need_deal()
+        if deal_id is None:
+            return
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.papp.change(
+                    deal_service.lose_deal,
+                    deal_id,
+                    values["reason"],
+                    at=values["at"],
+                    then=self._after_deal,
+                )
+
+        self.app.push_screen(LostForm(self._deal_title(deal_id)), done)
+
+    def _deal_title(self, deal_id: int) -> str:
+        """The selected deal's title, from what the screen has drawn."""
+        return f"deal {deal_id}"
+
+    def _deal_stage_id(self, deal_id: int) -> int | None:
+        return None

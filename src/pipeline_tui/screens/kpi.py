@@ -1,0 +1,140 @@
+"""The KPI screen: tiles, the forecast by month, the conversion funnel and a table per owner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from pipeline_tui.screens import kpi_data
+from pipeline_tui.screens.base import PipelineScreen
+from pipeline_tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile
+from pipeline_tui.widgets.mode_tabs import ModeTabs
+
+TILE_KEYS = ("won", "coverage", "weighted", "win_rate", "cycle", "velocity", "stalled")
+OWNER_COLUMNS = ("Owner", "Open", "Pipeline", "Weighted", "Won in period", "Win rate")
+
+
+class KpiScreen(PipelineScreen):
+    """Numbers for a month or a quarter, for the team or one owner."""
+
+    mode = "kpi"
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "p",
+            "period",
+            "Month/Quarter",
+            tooltip="Switch between month and quarter",
+            id="kpi.period",
+        ),  # fmt: skip
+        Binding(
+            "left_square_bracket",
+            "shift(-1)",
+            "Earlier",
+            key_display="[",
+            tooltip="The previous period",
+            id="kpi.earlier",
+        ),  # fmt: skip
+        Binding(
+            "right_square_bracket",
+            "shift(1)",
+            "Later",
+            key_display="]",
+            tooltip="The next period",
+            id="kpi.later",
+        ),  # fmt: skip
+        Binding("o", "owner", "Owner", tooltip="Cycle the owner filter", id="kpi.owner"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        report: kpi_data.KpiReport
+
+    @dataclass
+    class StalledCounted(Message):
+        owner: str | None
+        count: int
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period_kind = "month"
+        self.period_offset = 0
+
+    def compose(self) -> ComposeResult:
+        yield ModeTabs("kpi")
+        yield Static(id="kpi-title")
+        with Grid(id="kpi-tiles"):
+            for key in TILE_KEYS:
+                yield KpiTile(id=f"tile-{key}", classes="tile")
+        with Horizontal(id="kpi-charts"):
+            yield ForecastChart(id="kpi-forecast")
+            yield FunnelChart(id="kpi-funnel")
+        yield DataTable(id="kpi-owners", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#kpi-owners", DataTable)
+        for label in OWNER_COLUMNS:
+            table.add_column(label, key=label)
+
+    def reload(self) -> None:
+        self._load(self.period_kind, self.period_offset, self.papp.owner)
+
+    @work(thread=True, exclusive=True, group="kpi", exit_on_error=False)
+    def _load(self, kind: str, offset: int, owner: str | None) -> None:
+        store = self.papp.reader
+        report = kpi_data.report(store, kind, offset, owner, stalled=None)
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        self.post_message(self.Loaded(report))
+        count = kpi_data.stalled_count(store, owner)  # the attention service: the slow part
+        if not worker.is_cancelled:
+            self.post_message(self.StalledCounted(owner, count))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        r = event.report
+        title = Text(f"{r.period.label}", style="bold")
+        title.append(f"  ·  {r.period.kind}  ·  owner: ")
+        title.append(r.owner or "everyone")
+        title.append(f"  ·  amounts in {r.currency} where a rate is set", style="dim")
+        self.query_one("#kpi-title", Static).update(title)
+        for tile in r.tiles:
+            self.query_one(f"#tile-{tile.key}", KpiTile).show(
+                tile.label, tile.value, tile.detail, tile.tone
+            )
+        self.query_one(ForecastChart).draw(r.months, r.forecast, r.chart_note)
+        self.query_one(FunnelChart).draw(r.funnel)
+        table = self.query_one("#kpi-owners", DataTable)
+        table.clear()
+        for row in r.owners:
+            table.add_row(*(Text(cell) for cell in row), key=row[0])
+
+    @on(StalledCounted)
+    def _stalled(self, event: StalledCounted) -> None:
+        if event.owner == self.papp.owner:
+            tile = self.query_one("#tile-stalled", KpiTile)
+            tile.show("Stalled", str(event.count), "open deals needing a push",
+                      "bad" if event.count else "good")  # fmt: skip
+
+    def action_period(self) -> None:
+        self.period_kind = "quarter" if self.period_kind == "month" else "month"
+        self.period_offset = 0
+        self.reload()
+
+    def action_shift(self, delta: int) -> None:
+        self.period_offset += delta
+        self.reload()
+
+    def action_owner(self) -> None:
+        self.papp.cycle_owner()

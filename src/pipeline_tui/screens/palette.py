@@ -1,0 +1,122 @@
+"""Command palette: every action by name, and any deal by a fuzzy title.
+
+Deal titles are user text, so hits are built as Content from plain strings and highlighted
+by offsets; Textual's Matcher.highlight would parse them as markup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.style import Style
+
+from pipeline_tui.store import paging
+
+DEAL_HITS = 20
+
+ACTIONS: list[tuple[str, str, str]] = [
+    # (name, help, how: "mode:X", "screen:X" (a screen action) or "app:X")
+    ("Go to deals", "The deals table (d)", "mode:deals"),
+    ("Go to board", "The stage board (b)", "mode:board"),
+    ("Go to KPIs", "The KPI dashboard (k)", "mode:kpi"),
+    ("New deal", "Add a deal (n)", "screen:new_deal"),
+    ("New lead", "Add a lead (L)", "app:new_lead"),
+    ("Edit deal", "Edit the selected deal (e)", "screen:edit_deal"),
+    ("Log or plan activity", "On the selected deal (a)", "screen:log_activity"),
+    ("Move deal to stage", "Move the selected deal (m)", "screen:move_deal"),
+    ("Move deal to next stage", "On the board (shift+right or >)", "screen:step(1)"),
+    ("Move deal to previous stage", "On the board (shift+left or <)", "screen:step(-1)"),
+    ("Win deal", "Mark the selected deal won (w)", "screen:win_deal"),
+    ("Lose deal", "Mark the selected deal lost, with a reason (l)", "screen:lose_deal"),
+    ("Undo", "Undo the last change, like 'pipeline undo' (u)", "app:undo"),
+    ("Filter", "Filter the current screen by text (/)", "screen:filter"),
+    ("Switch pipeline", "On the board (p)", "screen:pipeline"),
+    ("Toggle month/quarter", "On the KPI screen (p)", "screen:period"),
+    ("Show stalled deals only", "On the deals screen (x)", "screen:stalled"),
+    ("Help: keys", "Every key binding (?)", "app:help"),
+]
+
+
+def _plain_highlight(text: str, offsets: Sequence[int], style: Style | None) -> Content:
+    content = Content(text)  # never markup
+    for offset in offsets:
+        if style is not None and offset < len(text) and not text[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)
+    return content
+
+
+class PipelineCommands(Provider):
+    """Actions of pipeline-tui, owner filters, and deals by title."""
+
+    def _run(self, how: str) -> None:
+        app: Any = self.app
+        kind, _, name = how.partition(":")
+        if kind == "mode":
+            app.switch_mode(name)
+        elif kind == "app":
+            app.run_action(name)
+        elif "(" in name:
+            screen = app.screen
+            if hasattr(screen, f"action_{name.split('(')[0]}"):
+                screen.run_action(name)
+            else:
+                app.notify("Not available on this screen.", severity="warning")
+        else:
+            app.screen_action(name)
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        for name, help_text, how in ACTIONS:
+            yield name, help_text, partial(self._run, how)
+        app: Any = self.app
+        yield (
+            "Owner filter: everyone",
+            "Show every owner's deals (o cycles)",
+            partial(setattr, app, "owner", None),
+        )
+        for owner in app.meta.owners:
+            yield (
+                f"Owner filter: {owner}",
+                "Show only this owner's deals",
+                partial(setattr, app, "owner", owner),
+            )
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                _score, offsets = matcher.fuzzy_search.match(query, name)
+                display = _plain_highlight(name, offsets, self.match_style)
+                yield Hit(score, display, callback, text=name, help=help_text)
+        app: Any = self.app
+        deals = await asyncio.to_thread(paging.deal_titles, app.reader, query, DEAL_HITS * 5)
+        scored = []
+        for deal_id, title, company, status in deals:
+            score = matcher.match(title)
+            if score > 0:
+                scored.append((score, deal_id, title, company, status))
+        scored.sort(key=lambda hit: -hit[0])
+        for score, deal_id, title, company, status in scored[:DEAL_HITS]:
+            _score, offsets = matcher.fuzzy_search.match(query, title)
+            display = Content("Deal: ") + _plain_highlight(title, offsets, self.match_style)
+            detail = Content(f"#{deal_id} · {status}" + (f" · {company}" if company else ""))
+            yield Hit(
+                score * 0.9,  # actions first when a name matches as well as a title
+                display,
+                partial(self._jump, deal_id),
+                text=f"Deal: {title}",
+                help=cast(str, detail),  # Content passes through the palette unparsed
+            )
+
+    def _jump(self, deal_id: int) -> None:
+        app: Any = self.app
+        app.run_worker(app.jump_to_deal(deal_id), exclusive=True, group="jump")

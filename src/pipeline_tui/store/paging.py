@@ -1,0 +1,325 @@
+"""Keyset-paged deal lists and per-stage aggregates for the TUI's deals table and board.
+
+Everything here returns plain tuples or small dataclasses and reads with a tuple row
+factory: at 100,000 deals the cost of ``sqlite3.Row`` objects is measurable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline_tui.store.core import Store
+from pipeline_tui.store.lookup import name_key
+
+NONE_PLANNED = "9999-12-31"  # sentinel: no next step and no planned activity
+UNDATED = "9999-12-30"  # sentinel: a next step without a due date
+
+# Sort keys are never NULL, so that row-value keyset comparisons (key, id) > (?, ?) hold.
+SORT_KEYS: dict[str, str] = {
+    "title": "lower(d.title)",
+    "company": "coalesce(lower(co.name), '')",
+    "owner": "coalesce(lower(o.name), '')",
+    "stage": "s.position",
+    "value": "d.value_minor",
+    "close": f"coalesce(d.close_date, '{NONE_PLANNED}')",
+    "next": f"CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
+    f"ELSE coalesce(d.next_due, '{UNDATED}') END",
+    "status": "d.status",
+}
+
+# The earliest of the deal's next-step due date and its planned activities, as an ISO date.
+NEXT_ACTIVITY = (
+    f"min(CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
+    f"ELSE coalesce(d.next_due, '{UNDATED}') END, "
+    "coalesce((SELECT min(substr(a.due_at, 1, 10)) FROM activities a "
+    f"WHERE a.deal_id = d.id AND a.done_at IS NULL), '{NONE_PLANNED}'))"
+)
+# Board order: overdue (0), due today (1), none planned (2), future (3).
+RANK = (
+    f"CASE WHEN nx = '{NONE_PLANNED}' THEN 2 WHEN nx < :today THEN 0 "
+    "WHEN nx = :today THEN 1 ELSE 3 END"
+)
+
+_JOINS = (
+    " JOIN stages s ON s.id = d.stage_id"
+    " LEFT JOIN companies co ON co.id = d.company_id"
+    " LEFT JOIN owners o ON o.id = d.owner_id"
+)
+# Planned activities per deal, aggregated once: cheaper than a subquery per deal at scale.
+_PLANNED = (
+    " LEFT JOIN (SELECT deal_id, min(substr(due_at, 1, 10)) AS due FROM activities"
+    " WHERE done_at IS NULL AND deal_id IS NOT NULL GROUP BY deal_id) pa ON pa.deal_id = d.id"
+)
+_NEXT_JOINED = (
+    f"min(CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
+    f"ELSE coalesce(d.next_due, '{UNDATED}') END, coalesce(pa.due, '{NONE_PLANNED}'))"
+)
+
+
+def _from(*exprs: str) -> str:
+    """FROM with only the joins the given SQL fragments use: a count over 100,000 deals
+    costs 2 ms on deals alone and 60 ms through the joins."""
+    used = " ".join(exprs)
+    sql = " FROM deals d"
+    if "s." in used:
+        sql += " JOIN stages s ON s.id = d.stage_id"
+    if "co." in used:
+        sql += " LEFT JOIN companies co ON co.id = d.company_id"
+    if "o." in used.replace("co.", ""):
+        sql += " LEFT JOIN owners o ON o.id = d.owner_id"
+    return sql
+
+
+@dataclass(frozen=True)
+class DealQuery:
+    """What the deals table or a board column shows; None means 'any'."""
+
+    status: str | None = "open"
+    owner: str | None = None
+    stage_id: int | None = None
+    pipeline_id: int | None = None
+    text: str | None = None
+    sort: str = "close"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One line of the deals table, or one card of the board."""
+
+    id: int
+    title: str
+    company: str | None
+    owner: str | None
+    stage: str
+    stage_id: int
+    status: str
+    value_minor: int
+    currency: str
+    probability: int
+    close_date: str | None
+    next_step: str | None
+    next_due: str | None
+    next_activity: str
+    sort_key: Any = None
+
+
+@dataclass(frozen=True)
+class StageTotals:
+    """Open deals of one stage: count, value and weighted value per currency."""
+
+    count: int
+    totals: dict[str, int]
+    weighted: dict[str, int]
+
+
+def _tuples(store: Store, sql: str, params: dict[str, Any] | tuple[Any, ...]) -> list[Any]:
+    cur = store.conn.cursor()
+    cur.row_factory = None  # plain tuples: several times cheaper than sqlite3.Row
+    try:
+        return cur.execute(sql, params).fetchall()
+    finally:
+        cur.close()
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _where(q: DealQuery, params: dict[str, Any]) -> str:
+    clauses = ["1 = 1"]
+    if q.status:
+        clauses.append("d.status = :status")
+        params["status"] = q.status
+    if q.owner:
+        clauses.append("d.owner_id = (SELECT id FROM owners WHERE name_key = :owner)")
+        params["owner"] = name_key(q.owner)
+    if q.stage_id is not None:
+        clauses.append("d.stage_id = :stage_id")
+        params["stage_id"] = q.stage_id
+    if q.pipeline_id is not None:
+        clauses.append("d.pipeline_id = :pipeline_id")
+        params["pipeline_id"] = q.pipeline_id
+    if q.text:
+        clauses.append(
+            "(d.title LIKE :text ESCAPE '\\' OR co.name LIKE :text ESCAPE '\\' "
+            "OR o.name LIKE :text ESCAPE '\\')"
+        )
+        params["text"] = _like(q.text)
+    return " WHERE " + " AND ".join(clauses)
+
+
+def _key(q: DealQuery) -> str:
+    if q.sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort {q.sort!r}")
+    return SORT_KEYS[q.sort]
+
+
+_ROW_SQL = (
+    "SELECT d.id, d.title, co.name, o.name, s.name, d.stage_id, d.status, d.value_minor, "
+    "d.currency, CASE d.status WHEN 'won' THEN 100 WHEN 'lost' THEN 0 "
+    "ELSE coalesce(d.probability, s.probability) END, d.close_date, d.next_step, d.next_due, "
+    f"{NEXT_ACTIVITY}, p.k"
+)
+
+
+def _rows(store: Store, inner: str, params: dict[str, Any], order: str) -> list[DealRow]:
+    """Details for the (id, k) rows an inner query selects, computed only for those rows."""
+    sql = f"{_ROW_SQL} FROM ({inner}) p JOIN deals d ON d.id = p.id{_JOINS} ORDER BY {order}"
+    return [DealRow(*r) for r in _tuples(store, sql, params)]
+
+
+def count(store: Store, q: DealQuery) -> int:
+    params: dict[str, Any] = {}
+    where = _where(q, params)
+    return int(_tuples(store, f"SELECT count(*){_from(where)}{where}", params)[0][0])
+
+
+def page_after(
+    store: Store,
+    q: DealQuery,
+    after: tuple[Any, int] | None,
+    limit: int,
+    *,
+    backwards: bool = False,
+) -> list[DealRow]:
+    """Up to ``limit`` rows that follow the (sort key, id) ``after`` in the query's order
+    (or precede it, with ``backwards``): a keyset page, whose cost does not grow with depth."""
+    params: dict[str, Any] = {"limit": limit}
+    key = _key(q)
+    where = _where(q, params)
+    forward = q.descending == backwards
+    if after is not None:
+        where += f" AND ({key}, d.id) {'<' if q.descending != backwards else '>'} (:k, :i)"
+        params["k"], params["i"] = after
+    direction = "ASC" if forward else "DESC"
+    inner = (
+        f"SELECT d.id, {key} AS k{_from(key, where)}{where} "
+        f"ORDER BY k {direction}, d.id {direction} LIMIT :limit"
+    )
+    final = "ASC" if not q.descending else "DESC"
+    return _rows(store, inner, params, f"p.k {final}, p.id {final}")
+
+
+def page_at(store: Store, q: DealQuery, offset: int, limit: int) -> list[DealRow]:
+    """Rows at an absolute position: used only for a jump far from any loaded page,
+    where no neighbouring key is known (sequential scrolling uses page_after)."""
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    key = _key(q)
+    direction = "DESC" if q.descending else "ASC"
+    where = _where(q, params)
+    inner = (
+        f"SELECT d.id, {key} AS k{_from(key, where)}{where} "
+        f"ORDER BY k {direction}, d.id {direction} LIMIT :limit OFFSET :offset"
+    )
+    return _rows(store, inner, params, f"p.k {direction}, p.id {direction}")
+
+
+def position_of(store: Store, q: DealQuery, deal_id: int) -> int | None:
+    """The 0-based row of a deal in the query's order, or None if the query excludes it."""
+    params: dict[str, Any] = {"deal": deal_id}
+    key = _key(q)
+    where = _where(q, params)
+    joins = _from(key, where)
+    found = _tuples(store, f"SELECT {key}{joins}{where} AND d.id = :deal", params)
+    if not found:
+        return None
+    params["k"] = found[0][0]
+    op = ">" if q.descending else "<"
+    sql = f"SELECT count(*){joins}{where} AND ({key}, d.id) {op} (:k, :deal)"
+    return int(_tuples(store, sql, params)[0][0])
+
+
+def ordered_ids(store: Store, q: DealQuery) -> list[int]:
+    """Every matching id in the query's order: for orders SQL cannot compute (attention)."""
+    params: dict[str, Any] = {}
+    direction = "DESC" if q.descending else "ASC"
+    where, key = _where(q, params), _key(q)
+    sql = f"SELECT d.id{_from(key, where)}{where} ORDER BY {key} {direction}, d.id {direction}"
+    return [r[0] for r in _tuples(store, sql, params)]
+
+
+def rows_by_ids(store: Store, ids: list[int]) -> list[DealRow]:
+    """Rows for the given ids, in the given order (ids must be at most a page long).
+    Their sort_key is the position in ``ids``, not a keyset key."""
+    if not ids:
+        return []
+    values = ", ".join(f"({i}, {int(deal_id)})" for i, deal_id in enumerate(ids))
+    inner = f"SELECT column2 AS id, column1 AS k FROM (VALUES {values})"
+    return _rows(store, inner, {}, "p.k")
+
+
+# -- board -------------------------------------------------------------------------------
+
+
+def board_keys(store: Store, q: DealQuery, today: str) -> dict[int, list[tuple[int, str, int]]]:
+    """For each stage, its open deals' (rank, close date, id), in board order: by
+    next-activity state (overdue, today, none planned, future), then close date."""
+    params: dict[str, Any] = {"today": today}
+    where = _where(q, params)
+    sql = (
+        f"SELECT stage_id, {RANK} AS rank, close, id FROM ("
+        f"SELECT d.stage_id, d.id, coalesce(d.close_date, '{NONE_PLANNED}') AS close, "
+        f"{_NEXT_JOINED} AS nx{_from(where)}{_PLANNED}{where}) ORDER BY stage_id, rank, close, id"
+    )
+    out: dict[int, list[tuple[int, str, int]]] = {}
+    for stage_id, rank, close, deal_id in _tuples(store, sql, params):
+        out.setdefault(stage_id, []).append((rank, close, deal_id))
+    return out
+
+
+def board_key(store: Store, deal_id: int, today: str) -> tuple[int, tuple[int, str, int]] | None:
+    """(stage id, board key) of one open deal, to place it after a move without a reload."""
+    sql = (
+        f"SELECT stage_id, {RANK}, close, id FROM (SELECT d.stage_id, d.id, "
+        f"coalesce(d.close_date, '{NONE_PLANNED}') AS close, {NEXT_ACTIVITY} AS nx "
+        "FROM deals d WHERE d.id = :deal AND d.status = 'open')"
+    )
+    found = _tuples(store, sql, {"deal": deal_id, "today": today})
+    if not found:
+        return None
+    stage_id, rank, close, did = found[0]
+    return stage_id, (rank, close, did)
+
+
+def stage_totals(store: Store, q: DealQuery) -> dict[int, StageTotals]:
+    """Count, value and weighted value per currency of every stage, over all matching deals
+    (not just the cards drawn). Weighted values are rounded per stage and currency."""
+    params: dict[str, Any] = {}
+    where = _where(q, params)
+    sql = (
+        "SELECT d.stage_id, d.currency, count(*), sum(d.value_minor), "
+        "sum(d.value_minor * coalesce(d.probability, s.probability))"
+        f"{_from('s.', where)}{where} "
+        "GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency"
+    )
+    out: dict[int, StageTotals] = {}
+    for stage_id, currency, n, total, weighted in _tuples(store, sql, params):
+        entry = out.setdefault(stage_id, StageTotals(0, {}, {}))
+        entry.totals[currency] = int(total)
+        entry.weighted[currency] = round(weighted / 100)
+        out[stage_id] = StageTotals(entry.count + n, entry.totals, entry.weighted)
+    return out
+
+
+def owner_names(store: Store) -> list[str]:
+    """Owners that hold at least one deal, by name."""
+    sql = (
+        "SELECT o.name FROM owners o WHERE EXISTS (SELECT 1 FROM deals d WHERE d.owner_id = o.id) "
+        "ORDER BY o.name_key"
+    )
+    return [r[0] for r in _tuples(store, sql, ())]
+
+
+def deal_titles(store: Store, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]:
+    """(id, title, company, status) of deals whose title holds the characters of ``pattern``
+    in order: the SQL side of a fuzzy search, scored afterwards by the caller."""
+    like = "%" + "%".join(_like(c)[1:-1] for c in pattern if not c.isspace()) + "%"
+    sql = (
+        "SELECT d.id, d.title, co.name, d.status FROM deals d "
+        "LEFT JOIN companies co ON co.id = d.company_id "
+        "WHERE d.title LIKE ? ESCAPE '\\' ORDER BY d.status != 'open', length(d.title), d.id "
+        "LIMIT ?"
+    )
+    return [tuple(r) for r in _tuples(store, sql, (like, limit))]

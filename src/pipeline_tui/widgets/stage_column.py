@@ -1,0 +1,211 @@
+"""A board column: its header (totals over every deal of the stage) and its cards.
+
+The cards are drawn with the Line API from an ordered list of board keys, so a stage with
+thousands of deals costs only the cards on screen; missing card details are asked for with
+CardsWanted and arrive from the screen's worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from pipeline_tui.models import dates
+from pipeline_tui.models.money import format_money
+from pipeline_tui.store.paging import DealRow, StageTotals
+from pipeline_tui.widgets.common import activity_label, activity_state, initials, short_money
+
+CARD_HEIGHT = 5  # four lines of card and one of space
+BoardKey = tuple[int, str, int]  # (next-activity rank, close date, deal id)
+
+
+def header_text(name: str, totals: StageTotals | None, width: int) -> Text:
+    """Stage name and count, then total and weighted value per currency."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(name, style="bold")
+    text.append(f"  {totals.count if totals else 0}\n")
+    if not totals or not totals.count:
+        text.append("—\n—", style="dim")
+        return text
+    text.append(" · ".join(short_money(v, c) for c, v in totals.totals.items()) + "\n")
+    text.append("≈ " + " · ".join(short_money(v, c) for c, v in totals.weighted.items()))
+    text.append(" weighted", style="dim")
+    return text
+
+
+class StageHeader(Static):
+    """The header of one column; it shows exact figures in its tooltip."""
+
+    def show(self, name: str, totals: StageTotals | None) -> None:
+        self.update(header_text(name, totals, self.size.width))
+        if totals and totals.count:
+            exact = "\n".join(
+                f"{format_money(v, c)} (weighted {format_money(totals.weighted[c], c)})"
+                for c, v in totals.totals.items()
+            )
+            self.tooltip = Text(exact)
+
+
+class StageColumn(ScrollView):
+    """The cards of one stage, virtualised."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "stage-column--card",
+        "stage-column--selected",
+        "stage-column--title",
+        "stage-column--dim",
+        "stage-column--overdue",
+        "stage-column--today",
+        "stage-column--none",
+        "stage-column--future",
+        "stage-column--stalled",
+    }
+
+    @dataclass
+    class CardsWanted(Message):
+        """Cards that must be drawn are not loaded."""
+
+        column: StageColumn
+        ids: list[int]
+
+    @dataclass
+    class CardClicked(Message):
+        """A card was clicked."""
+
+        column: StageColumn
+        index: int
+
+    def __init__(self, stage_id: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.stage_id = stage_id
+        self.keys: list[BoardKey] = []
+        self.cards: dict[int, DealRow] = {}
+        self.stalled: set[int] = set()
+        self.selected: int | None = None
+        self._requested: set[int] = set()
+
+    def set_keys(self, keys: list[BoardKey]) -> None:
+        """A new ordering from the database; cached cards stay valid until replaced."""
+        self.keys = keys
+        self._requested.clear()
+        self.virtual_size = Size(self.size.width, len(keys) * CARD_HEIGHT)
+        if self.selected is not None and self.selected >= len(keys):
+            self.selected = len(keys) - 1 if keys else None
+        self.refresh()
+
+    def forget_cards(self) -> None:
+        self.cards.clear()
+        self.stalled.clear()
+        self._requested.clear()
+        self.refresh()
+
+    def add_cards(self, cards: list[DealRow], stalled: set[int]) -> None:
+        for card in cards:
+            self.cards[card.id] = card
+            self._requested.discard(card.id)
+        self.stalled = (self.stalled - {c.id for c in cards}) | stalled
+        self.refresh()
+
+    def index_of(self, deal_id: int) -> int | None:
+        for i, key in enumerate(self.keys):
+            if key[2] == deal_id:
+                return i
+        return None
+
+    @property
+    def selected_id(self) -> int | None:
+        if self.selected is None or not 0 <= self.selected < len(self.keys):
+            return None
+        return self.keys[self.selected][2]
+
+    def select(self, index: int | None) -> None:
+        self.selected = index
+        if index is not None:
+            top = index * CARD_HEIGHT
+            height = self.scrollable_content_region.height
+            if top < self.scroll_offset.y:
+                self.scroll_to(y=top, animate=False, immediate=True)
+            elif top + CARD_HEIGHT - 1 > self.scroll_offset.y + height:
+                self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        line = round(self.scroll_offset.y) + y
+        width = self.size.width
+        index, row = divmod(line, CARD_HEIGHT)
+        if index >= len(self.keys) or row == CARD_HEIGHT - 1:
+            return Strip.blank(width, self.rich_style)
+        deal_id = self.keys[index][2]
+        card = self.cards.get(deal_id)
+        if card is None:
+            self._want(index)
+            text = Text(
+                " …" if row == 0 else "", self.get_component_rich_style("stage-column--dim")
+            )
+        else:
+            text = self._card_line(card, row)
+        # A base style, so the padding to the column's width is part of the card too.
+        base = self.get_component_rich_style("stage-column--card")
+        text.stylize_before(base)
+        if index == self.selected:
+            selected = self.get_component_rich_style("stage-column--selected")
+            text.stylize(selected)
+            base += selected
+        text.style = base
+        text.truncate(width, pad=True)
+        return Strip(text.render(self.app.console), width).simplify()
+
+    def _want(self, index: int) -> None:
+        height = max(1, self.size.height // CARD_HEIGHT + 2)
+        first = max(0, round(self.scroll_offset.y) // CARD_HEIGHT - 2)
+        ids = [
+            k[2]
+            for k in self.keys[first : first + height + 4]
+            if k[2] not in self.cards and k[2] not in self._requested
+        ]
+        if ids:
+            self._requested.update(ids)
+            self.post_message(self.CardsWanted(self, ids))
+
+    def _card_line(self, card: DealRow, row: int) -> Text:
+        def style(name: str) -> Style:  # partial: the card's background shows through
+            return self.get_component_rich_style(name, partial=True)
+
+        text = Text(" ", no_wrap=True, overflow="ellipsis")
+        if row == 0:
+            if card.id in self.stalled:
+                text.append("⚑ ", style("stage-column--stalled"))
+            text.append(card.title, style("stage-column--title"))
+        elif row == 1:
+            text.append(card.company or "—", style("stage-column--dim"))
+        elif row == 2:
+            text.append(short_money(card.value_minor, card.currency))
+            text.append(f"  {initials(card.owner)}", style("stage-column--dim"))
+            text.append(f"  {card.close_date or 'no close'}", style("stage-column--dim"))
+        else:
+            state = activity_state(card.next_activity, dates.today().isoformat())
+            mark = {"overdue": "● ", "today": "● ", "none": "○ ", "future": "· "}[state]
+            text.append(
+                mark + activity_label(state, card.next_activity), style(f"stage-column--{state}")
+            )
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (round(self.scroll_offset.y) + offset.y) // CARD_HEIGHT
+        if index < len(self.keys):
+            self.post_message(self.CardClicked(self, index))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.keys) * CARD_HEIGHT)
