@@ -51,15 +51,32 @@ COLUMNS = [
 SORTABLE = [c.key for c in COLUMNS if c.key != "stalled"]
 
 
+# Dropped in this order when the table is narrow, so the title always stays readable.
+_DROP_ORDER = ["next", "company", "close", "owner"]
+_MIN_TITLE = 18
+
+
+def _columns_for(width: int) -> list[Column]:
+    columns = list(COLUMNS)
+    for key in _DROP_ORDER:
+        fixed = sum(c.width for c in columns) + len(columns) - 1
+        title_share = (width - fixed) * 4 // max(sum(c.flex for c in columns), 1)
+        if title_share >= _MIN_TITLE:
+            break
+        columns = [c for c in columns if c.key != key]
+    return columns
+
+
 def layout(width: int) -> list[tuple[Column, int, int]]:
-    """(column, x, width) for every column, with one space between columns."""
-    fixed = sum(c.width for c in COLUMNS) + len(COLUMNS) - 1
-    flex_total = sum(c.flex for c in COLUMNS)
+    """(column, x, width) for the columns that fit, with one space between columns."""
+    columns = _columns_for(width)
+    fixed = sum(c.width for c in columns) + len(columns) - 1
+    flex_total = sum(c.flex for c in columns)
     spare = max(0, width - fixed)
     out, x = [], 0
     given = 0
-    flexed = [c for c in COLUMNS if c.flex]
-    for column in COLUMNS:
+    flexed = [c for c in columns if c.flex]
+    for column in columns:
         if column.flex:
             w = spare * column.flex // flex_total
             if column is flexed[-1]:
