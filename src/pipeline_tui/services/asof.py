@@ -1,0 +1,45 @@
+"""``--as-of DATE``: reports read the pipeline replayed to the end of that day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline_tui.models import PipelineError
+from pipeline_tui.models.dates import today
+from pipeline_tui.services.attention import Attention, assess, attention, weights
+from pipeline_tui.store import Store
+from pipeline_tui.store.asof import LIVE, Source, replay, tune_for_reports
+from pipeline_tui.store.review import signals
+
+
+def end_of(day: date) -> str:
+    """The last second of ``day`` as a stored timestamp (UTC, like every stored one)."""
+    return f"{day.isoformat()}T23:59:59Z"
+
+
+def check_as_of(as_of: date | None) -> date:
+    """The report day: ``as_of``, which may not be in the future, else today."""
+    now = today()
+    if as_of is None:
+        return now
+    if as_of > now:
+        raise PipelineError(f"--as-of {as_of.isoformat()} is in the future")
+    return as_of
+
+
+def source(store: Store, as_of: date | None) -> Source:
+    """Live tables, or the replay at the end of ``as_of`` (today needs no replay)."""
+    tune_for_reports(store)
+    if as_of is None or as_of >= today():
+        return LIVE
+    return replay(store, end_of(as_of))
+
+
+def attention_at(
+    store: Store, src: Source, day: date, deal_ids: list[int] | None = None
+) -> dict[int, Attention]:
+    """The attention score and stalled reasons of open deals, live or replayed."""
+    if not src.replayed:
+        return attention(store, deal_ids, day)
+    w = weights(store)
+    return {s.id: assess(s, w, day) for s in signals(store, src, deal_ids)}
