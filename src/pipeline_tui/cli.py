@@ -25,12 +25,16 @@ GROUPS: dict[str, tuple[str, str]] = {
     "stage": ("pipeline_tui.commands.stages", "stage_app"),
     "pipeline": ("pipeline_tui.commands.stages", "pipeline_app"),
     "config": ("pipeline_tui.commands.system", "config_app"),
+    "forecast": ("pipeline_tui.commands.reports", "forecast_app"),
+    "target": ("pipeline_tui.commands.reports", "target_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.commands.system", "init"),
     "today": ("pipeline_tui.commands.system", "today"),
     "undo": ("pipeline_tui.commands.system", "undo"),
     "log": ("pipeline_tui.commands.system", "log"),
+    "kpi": ("pipeline_tui.commands.kpi", "kpi"),
+    "review": ("pipeline_tui.commands.kpi", "review"),
 }
 
 
