@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.models.money import check_currency, to_major
 from pipeline_tui.models.period import Window, window
 from pipeline_tui.services.asof import check_as_of, source
@@ -18,6 +19,7 @@ from pipeline_tui.store import kpis as q
 from pipeline_tui.store.lookup import owner_names
 
 DEFAULT_SINCE = "90d"
+KINDS = sorted(ActivityKind, key=lambda k: k.value)
 
 
 @dataclass
@@ -79,13 +81,18 @@ class Kpis:
         return round(self.won / closed, 4) if closed else None
 
     @property
+    def cycle(self) -> float | None:
+        return self.cycle_days_sum / self.won if self.won else None
+
+    @property
     def sales_cycle_days(self) -> float | None:
-        return round(self.cycle_days_sum / self.won, 2) if self.won else None
+        return None if self.cycle is None else round(self.cycle, 2)
 
     def to_dict(self, fallback: str) -> dict[str, Any]:
         """Money figures sit at the top level when they are in one currency (the report
         currency, or the only one there is); otherwise only in ``by_currency``."""
-        rate, cycle = self.win_rate, self.sales_cycle_days
+        closed = self.won + self.lost
+        rate, cycle = (self.won / closed if closed else None), self.cycle
         by_currency = [m.to_dict(rate, cycle) for m in self.money.values()]
         single = by_currency[0] if len(by_currency) == 1 else None
         if not by_currency:
@@ -99,10 +106,10 @@ class Kpis:
             "currency": single["currency"] if single else None,
             "won": self.won,
             "lost": self.lost,
-            "win_rate": rate,
+            "win_rate": self.win_rate,
             "won_value": money("won_value"),
             "avg_deal_size": money("avg_deal_size"),
-            "sales_cycle_days": cycle,
+            "sales_cycle_days": self.sales_cycle_days,
             "velocity_per_day": money("velocity_per_day"),
             "open_deals": sum(m.open_deals for m in self.money.values()),
             "open_value": money("open_value"),
@@ -193,11 +200,13 @@ def kpis(
         _conversion(store, src, k, out)
         for group, item in out.items():
             item.owner = names.get(group) if grouped else None
-            item.activities = dict(sorted(item.activities.items()))
+            item.activities = {kind.value: item.activities.get(kind.value, 0) for kind in KINDS}
             item.money = dict(sorted(item.money.items(), key=lambda kv: (kv[0] != fallback, kv[0])))
         return out
 
     team = collect(False)[None]
+    if owner_id is not None:
+        team.owner = names.get(owner_id)
     owners = None
     if by_owner:
         per = collect(True)

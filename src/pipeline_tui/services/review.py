@@ -77,15 +77,14 @@ def review(
     out = Review(win, day, owner)
     s = out.sections
 
-    s["new_deals"] = [
-        _line(
-            d,
-            f"new in {d['stage']}, "
-            + (f"closes {d['close_date']}" if d["close_date"] else "no close date"),
-            at=d["created_at"],
-        )
-        for d in q.new_deals(store, src, start, end, owner_id)
-    ]
+    s["new_deals"] = []
+    for d in q.new_deals(store, src, start, end, owner_id):
+        first = d["first_stage"] or d["stage"]
+        change = f"new in {first}" + (f", now {d['stage']}" if first != d["stage"] else "")
+        change += f", closes {d['close_date']}" if d["close_date"] else ", no close date"
+        if d["status"] != "open":
+            change += f", {d['status']}"
+        s["new_deals"].append(_line(d, change, at=d["created_at"]))
     s["advanced"], s["moved_back"] = [], []
     for m in q.stage_moves(store, src, start, end, owner_id):
         key = "advanced" if m["to_pos"] > m["from_pos"] else "moved_back"

@@ -42,15 +42,18 @@ class KpiScope:
         }
 
 
-def closed(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
-    """(group, currency, status, deals, value, days from created to closed) per status."""
-    sql = f"""
+def closed_sql(src: Source, k: KpiScope) -> str:
+    return f"""
 SELECT {k.group("d")}, d.currency, d.status, count(*), sum(d.value_minor),
   sum(CASE WHEN d.status = 'won' THEN julianday(d.closed_at) - julianday(d.created_at) END)
 FROM {src.deals} d
 WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :end{k.owner("d")}
 {k.by("2", "3")}"""
-    return [tuple(r) for r in store.all(sql, k.params(src))]
+
+
+def closed(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
+    """(group, currency, status, deals, value, days from created to won) per status."""
+    return [tuple(r) for r in store.all(closed_sql(src, k), k.params(src))]
 
 
 def open_sql(src: Source, k: KpiScope) -> str:

@@ -23,7 +23,11 @@ def new_deals(
     store: Store, src: Source, start: str, end: str, owner_id: int | None
 ) -> list[dict[str, Any]]:
     sql = f"""
-SELECT {_DEAL}, d.close_date, d.created_at FROM {src.deals_view} d
+SELECT {_DEAL}, d.close_date, d.created_at,
+  (SELECT st.name FROM {src.stage_changes} f JOIN {src.stages} st ON st.id = f.to_stage_id
+   WHERE f.deal_id = d.id AND f.from_stage_id IS NULL
+   ORDER BY f.changed_at, f.id LIMIT 1) AS first_stage
+FROM {src.deals_view} d
 WHERE d.created_at >= :start AND d.created_at < :end{_owner(owner_id)}
 ORDER BY d.created_at, d.id"""
     return [dict(r) for r in store.all(sql, _params(src, start, end, owner_id))]

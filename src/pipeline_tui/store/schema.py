@@ -188,9 +188,9 @@ CREATE INDEX idx_events_entity ON events(entity, entity_id);
 # the forecast and KPI queries read index pages only, and time-ordered access to history.
 M001_REPORTS = """
 CREATE INDEX idx_deals_forecast ON deals(status, close_date, owner_id, stage_id, currency,
-  value_minor, probability, category);
+  value_minor, probability, category, pipeline_id);
 CREATE INDEX idx_deals_closed ON deals(status, closed_at, owner_id, stage_id, currency,
-  value_minor, created_at, lost_reason);
+  value_minor, created_at, lost_reason, pipeline_id);
 CREATE INDEX idx_deals_created ON deals(created_at);
 CREATE INDEX idx_stage_changes_at ON stage_changes(changed_at, deal_id, to_stage_id,
   from_stage_id);
