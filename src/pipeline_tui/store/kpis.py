@@ -150,7 +150,7 @@ def conversion_sql(store: Store, src: Source, k: KpiScope) -> str:
     left, went = positions(store, src, "b.from_stage_id"), positions(store, src, "b.to_stage_id")
     return f"""
 WITH back AS MATERIALIZED (
-  SELECT DISTINCT b.deal_id FROM {src.stage_changes} b
+  SELECT b.deal_id FROM {src.stage_changes} b
   WHERE b.changed_at >= :start AND b.from_stage_id IS NOT NULL AND {left} >= {went}
 ), x AS (
   SELECT {k.group("d")} AS grp, e.to_stage_id, e.deal_id,
