@@ -328,3 +328,27 @@ def test_empty_database(cli):
     rows = cli("forecast", "--format", "json").json()
     assert len(rows) == 4 and all(r["deals"] == 0 and r["currency"] == "USD" for r in rows)
     assert cli("forecast").exit_code == 0
+
+
+def test_category_override_and_auto_through_the_cli(book, cli):
+    d2 = 2  # D2: Proposal, best case, 20,000 closing in January
+    assert cli("deal", "edit", str(d2), "--category", "commit").exit_code == 0
+    jan = run(cli)[0]
+    assert (jan["commit"], jan["best_case"], jan["weighted"]) == (30000.0, 1000.0, 20600.0)
+    assert cli("deal", "edit", str(d2), "--category", "omitted").exit_code == 0
+    jan = run(cli)[0]
+    assert (jan["commit"], jan["best_case"], jan["deals"]) == (10000.0, 1000.0, 2)
+    assert cli("deal", "edit", str(d2), "--category", "auto").exit_code == 0
+    assert run(cli)[0]["best_case"] == 21000.0
+
+
+def test_backdated_win_through_the_cli(book, cli):
+    d1 = 1  # D1: Negotiation, 10,000 closing 2027-01-20
+    future = cli("deal", "won", str(d1), "--at", "2027-01-16")
+    assert future.exit_code == 1 and "is in the future" in future.stderr
+    assert cli("deal", "won", str(d1), "--at", "2026-12-31").exit_code == 1  # before creation
+    assert cli("deal", "won", str(d1), "--at", "2027-01-10").exit_code == 0
+    jan = run(cli)[0]
+    assert (jan["closed_won"], jan["commit"], jan["attainment"]) == (22000.0, 0.0, 0.44)
+    as_of = run(cli, "--as-of", "2027-01-09")[0]
+    assert (as_of["closed_won"], as_of["commit"]) == (12000.0, 10000.0)
