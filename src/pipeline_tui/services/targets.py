@@ -1,12 +1,11 @@
-"""Targets: setting them, and resolving the target of a scope and period.
+"""Targets: setting them, and resolving the target of a scope (owner or team) and period."""
 
-Resolution, for a scope (an owner, or the team), a period and a currency:
-1. the explicit target of that scope and period;
-2. for the team, else the sum of the owners' targets of the period (owners without one
-   add nothing);
-3. for a quarter or a year, else the sum of its quarters' or months' targets, when every
-   one of them resolves. A quarter's target is never split into months.
-"""
+# Resolution, for a scope (an owner, or the team), a period and a currency:
+# 1. the explicit target of that scope and period;
+# 2. for the team, else the sum of the owners' targets of the period (owners without one
+#    add nothing);
+# 3. for a quarter or a year, else the sum of its quarters' or months' targets, when every
+#    one of them resolves. A quarter's target is never split into months.
 
 from __future__ import annotations
 

@@ -1,13 +1,12 @@
-"""The pipeline as it stood at a moment: temp tables replayed from the event log and history.
+"""The pipeline as it stood at a moment: temp tables replayed from the event log and history."""
 
-Replay rule. A deal existed at the cut-off if it was created by then. Its stage is the
-target of its last stage change at or before the cut-off (stage changes carry backdated
-times). Every other field takes the ``before`` value of the first journalled change made
-after the cut-off, else its current value. A change takes effect at its command's time,
-except a win or loss, which takes effect at its ``closed_at`` (``--at`` backdating). An
-undone command and the undo that reverted it are left out: an undone change never happened.
-Stages are replayed the same way, so their probabilities and categories are as they were.
-"""
+# Replay rule. A deal existed at the cut-off if it was created by then. Its stage is the
+# target of its last stage change at or before the cut-off (stage changes carry backdated
+# times). Every other field takes the ``before`` value of the first journalled change made
+# after the cut-off, else its current value. A change takes effect at its command's time,
+# except a win or loss, which takes effect at its ``closed_at`` (``--at`` backdating). An
+# undone command and the undo that reverted it are left out: an undone change never happened.
+# Stages are replayed the same way, so their probabilities and categories are as they were.
 
 from __future__ import annotations
 

@@ -102,13 +102,19 @@ def not_stalled(store: Store, src: Source, k: KpiScope) -> dict[Any, int]:
 def response_hours(store: Store, src: Source, k: KpiScope) -> dict[Any, tuple[float, int]]:
     """Median hours from a lead's creation (in the window) to its first done activity,
     and how many leads it is the median of."""
+    # As of a past day, an activity logged later (even backdated) did not exist yet.
+    known = " AND a.created_at <= :cut" if src.replayed else ""
     sql = f"""
 WITH firsts AS (
-  SELECT {k.group("l")} AS grp, (julianday(min(a.done_at)) - julianday(l.created_at)) * 24 AS h
-  FROM leads l JOIN activities a ON a.lead_id = l.id
-  WHERE l.created_at >= :start AND l.created_at < :end AND l.created_at <= :cut
-    AND a.done_at IS NOT NULL AND a.done_at <= :cut{k.owner("l")}
-  GROUP BY l.id
+  SELECT grp, (julianday(first_at) - julianday(created_at)) * 24 AS h
+  FROM (
+    SELECT {k.group("l")} AS grp, l.created_at,
+      (SELECT min(a.done_at) FROM activities a
+       WHERE a.lead_id = l.id AND a.done_at IS NOT NULL AND a.done_at <= :cut{known}) AS first_at
+    FROM leads l
+    WHERE l.created_at >= :start AND l.created_at < :end AND l.created_at <= :cut{k.owner("l")}
+  )
+  WHERE first_at IS NOT NULL
 ), ranked AS (
   SELECT grp, h, row_number() OVER (PARTITION BY grp ORDER BY h) AS rn,
     count(*) OVER (PARTITION BY grp) AS n
