@@ -27,6 +27,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "pipeline": ("pipeline_tui.commands.stages", "pipeline_app"),
     "owner": ("pipeline_tui.commands.system", "owner_app"),
     "config": ("pipeline_tui.commands.system", "config_app"),
+    "forecast": ("pipeline_tui.commands.reports", "forecast_app"),
+    "target": ("pipeline_tui.commands.reports", "target_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.commands.system", "init"),
@@ -37,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("pipeline_tui.commands.maintenance", "restore"),
     "doctor": ("pipeline_tui.commands.maintenance", "doctor"),
     "tui": ("pipeline_tui.commands.tui", "tui"),
+    "kpi": ("pipeline_tui.commands.kpi", "kpi"),
+    "review": ("pipeline_tui.commands.kpi", "review"),
 }
 
 

@@ -122,6 +122,12 @@ def list_(
         str | None, typer.Option("--search", "-s", help="Text in title, company or contact.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most N deals.")] = None,
+    sort: Annotated[
+        str, typer.Option(help="close (soonest first) or attention (most urgent first).")
+    ] = "close",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The deals as they stood at the end of this day.")
+    ] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """List deals (open ones by default), soonest close date first."""
@@ -143,18 +149,41 @@ def list_(
         search=search,
         limit=limit,
     )
-    deals = [d.to_dict() for d in list_deals(st, f)]
-    cols = {"all": [*LIST_COLS, STATUS_COL], "won": CLOSED_COLS[:-1], "lost": CLOSED_COLS}.get(
-        status, LIST_COLS
+    cols = list(
+        {"all": [*LIST_COLS, STATUS_COL], "won": CLOSED_COLS[:-1], "lost": CLOSED_COLS}.get(
+            status, LIST_COLS
+        )
     )
+    if as_of is None and sort == "close":
+        deals = [d.to_dict() for d in list_deals(st, f)]
+        total = (
+            count_deals(st, DealFilter(**{**f.__dict__, "limit": None}))
+            if fmt
+            in (
+                Fmt.table,
+                Fmt.md,
+            )
+            else len(deals)
+        )
+    else:
+        from pipeline_tui.services.asof import list_deals_at
+
+        found = list_deals_at(st, f, as_of=day(as_of), sort=sort)
+        deals, total = [d.to_dict() for d in found.deals], found.total
+        if found.scores is not None:
+            for d in deals:
+                d["attention"] = found.scores[d["id"]].score
+            cols.insert(1, Col("attention", "Attn", right=True))
     title = None
     if fmt in (Fmt.table, Fmt.md):
-        total = count_deals(st, DealFilter(**{**f.__dict__, "limit": None}))
         title = f"{status.capitalize()} deals ({len(deals)} of {total})"
+        if as_of is not None:
+            title += f" as of {day(as_of)}"
     emit(deals, cols, fmt.value, title=title, empty="No deals match.")
 
 
 def deal_detail(deal_id: int) -> dict[str, Any]:
+    from pipeline_tui.services.attention import attention
     from pipeline_tui.store.activities import for_deal
     from pipeline_tui.store.deals import get_deal, stage_history
 
@@ -167,6 +196,24 @@ def deal_detail(deal_id: int) -> dict[str, Any]:
         lead_id=deal.lead_id,
         stage_entered_at=deal.stage_entered_at,
         custom=deal.custom,
+    )
+    found = attention(st, [deal_id]).get(deal_id) if deal.status == "open" else None
+    if found is not None:
+        record["attention"] = {
+            "score": found.score,
+            "stalled": list(found.stalled_reasons),
+            "terms": [
+                {
+                    "term": t.name,
+                    "weight": t.weight,
+                    "factor": round(t.factor, 4),
+                    "points": t.points,
+                    "detail": t.detail,
+                }
+                for t in found.terms
+            ],
+        }
+    record.update(
         stage_history=[c.to_dict() for c in stage_history(st, deal_id)],
         activities=[a.to_dict() for a in for_deal(st, deal_id)],
     )
@@ -203,7 +250,7 @@ SHOW_FIELDS = [
 
 @app.command("show")
 def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
-    """Show one deal with its stage history and activity timeline."""
+    """Show one deal with its stage history, activity timeline and attention score."""
     record = deal_detail(deal_id)
     if fmt in (Fmt.json, Fmt.csv):
         emit_record(record, [], fmt.value)
@@ -235,16 +282,28 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         Col("outcome", "Outcome", flex=True),
         Col("notes", "Notes", wrap=True),
     ]
-    emit_record(
-        shown,
-        fields,
-        fmt.value,
-        title=f"Deal {deal_id}",
-        sections=[
-            ("Stage history", record["stage_history"], history_cols),
-            ("Activities", record["activities"], activity_cols),
-        ],
-    )
+    sections: list[tuple[str, list[dict[str, Any]], list[Col]]] = [
+        ("Stage history", record["stage_history"], history_cols),
+        ("Activities", record["activities"], activity_cols),
+    ]
+    if "attention" in record:
+        att = record["attention"]
+        fields.append(("attention_score", "Attention"))
+        shown["attention_score"] = att["score"]
+        sections.append(
+            (
+                f"Attention {att['score']}: the sum of weight x factor per term",
+                att["terms"],
+                [
+                    Col("term", "Term"),
+                    Col("detail", "Why", flex=True),
+                    Col("weight", "Weight", right=True),
+                    Col("factor", "Factor", right=True),
+                    Col("points", "Points", right=True),
+                ],
+            )
+        )
+    emit_record(shown, fields, fmt.value, title=f"Deal {deal_id}", sections=sections)
 
 
 @app.command("edit")

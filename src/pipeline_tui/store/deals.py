@@ -66,7 +66,8 @@ def _where(f: DealFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def list_deals(store: Store, f: DealFilter) -> list[Deal]:
+def list_deals(store: Store, f: DealFilter, view: str = "deals_view") -> list[Deal]:
+    """Deals matching ``f``; ``view`` may be a replay of deals_view (see store/asof.py)."""
     where, params = _where(f)
     order = " ORDER BY close_date IS NULL, close_date, id"
     if f.status in ("won", "lost"):
@@ -75,13 +76,13 @@ def list_deals(store: Store, f: DealFilter) -> list[Deal]:
     if f.limit is not None:
         limit = " LIMIT ?"
         params.append(f.limit)
-    rows = store.all(f"SELECT {_COLUMNS} FROM deals_view{where}{order}{limit}", tuple(params))
+    rows = store.all(f"SELECT {_COLUMNS} FROM {view}{where}{order}{limit}", tuple(params))
     return [_deal(r) for r in rows]
 
 
-def count_deals(store: Store, f: DealFilter) -> int:
+def count_deals(store: Store, f: DealFilter, view: str = "deals_view") -> int:
     where, params = _where(f)
-    return int(store.scalar(f"SELECT count(*) FROM deals_view{where}", tuple(params)))
+    return int(store.scalar(f"SELECT count(*) FROM {view}{where}", tuple(params)))
 
 
 def stage_history(store: Store, deal_id: int) -> list[StageChange]:

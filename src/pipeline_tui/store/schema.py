@@ -184,6 +184,24 @@ CREATE INDEX idx_events_command ON events(command_id);
 CREATE INDEX idx_events_entity ON events(entity, entity_id);
 """
 
+# Reports (forecast, KPIs, review, --as-of): covering indexes for the hot aggregates, so
+# the forecast and KPI queries read index pages only, and time-ordered access to history.
+M001_REPORTS = """
+CREATE INDEX idx_deals_forecast ON deals(status, close_date, owner_id, stage_id, currency,
+  value_minor, probability, category, pipeline_id);
+CREATE INDEX idx_deals_closed ON deals(status, closed_at, owner_id, stage_id, currency,
+  value_minor, created_at, lost_reason, pipeline_id);
+CREATE INDEX idx_deals_created ON deals(created_at);
+CREATE INDEX idx_stage_changes_at ON stage_changes(changed_at, deal_id, to_stage_id,
+  from_stage_id);
+CREATE INDEX idx_stage_changes_path ON stage_changes(deal_id, changed_at, to_stage_id);
+CREATE INDEX idx_activities_done ON activities(done_at, kind, owner_id);
+CREATE INDEX idx_activities_lead_done ON activities(lead_id, done_at);
+CREATE INDEX idx_leads_created ON leads(created_at);
+CREATE INDEX idx_commands_at ON commands(at);
+CREATE INDEX idx_forecast_snapshots_taken ON forecast_snapshots(taken_at);
+"""
+
 # Readable views for Datasette and sqlite-utils users: names instead of ids.
 M001_VIEWS = """
 CREATE VIEW deals_view AS
@@ -250,7 +268,7 @@ def _migrations() -> object:
 
     @migrations(name="m001_initial")
     def m001_initial(db: Database) -> None:
-        for script in (M001_TABLES, M001_INDEXES, M001_VIEWS):
+        for script in (M001_TABLES, M001_INDEXES, M001_VIEWS, M001_REPORTS):
             for statement in script.split(";"):
                 if statement.strip():
                     db.execute(statement)

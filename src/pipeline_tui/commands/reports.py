@@ -1,0 +1,276 @@
+"""`pipeline forecast [snapshot|snapshots|accuracy]`, `kpi`, `review` and `target set|list`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pipeline_tui.commands.common import Fmt, FormatOpt, day, money, store
+from pipeline_tui.models import PipelineError
+from pipeline_tui.render import Col, emit, say, to_json
+
+forecast_app = typer.Typer(
+    help="The forecast by period: won, commit, best case, pipeline, weighted, vs target.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+target_app = typer.Typer(help="Set and list targets (quotas) per period.", no_args_is_help=True)
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Report the pipeline as it stood at the end of this day."),
+]
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Only this owner's deals.")]
+CurrencyOpt = Annotated[
+    str | None,
+    typer.Option("--currency", help="Convert every amount into this currency (rate.XXX)."),
+]
+
+
+def amount(value: Any, currency: str | None = None) -> str:
+    """A major-unit amount for a table cell: thousands separated, the currency's decimals."""
+    if value is None:
+        return "-"
+    from pipeline_tui.models.money import exponent
+
+    return f"{value:,.{exponent(currency or 'USD')}f}"
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _money_col(key: str, header: str) -> Col:
+    return Col(key, header, show=lambda r: amount(r[key], r["currency"]), right=True)
+
+
+FORECAST_COLS = [
+    Col("period", "Period"),
+    Col("currency", "Cur"),
+    _money_col("closed_won", "Won"),
+    _money_col("commit", "Commit"),
+    _money_col("best_case", "Best case"),
+    _money_col("pipeline", "Pipeline"),
+    _money_col("open_total", "Open"),
+    _money_col("weighted", "Weighted"),
+    Col("deals", "Deals", right=True),
+    _money_col("target", "Target"),
+    Col("attainment", "Attain.", show=lambda r: percent(r["attainment"]), right=True),
+    Col(
+        "coverage",
+        "Cover.",
+        show=lambda r: "-" if r["coverage"] is None else f"{r['coverage']:.2f}x",
+        right=True,
+    ),
+]
+UNDATED_NOTE = (
+    "undated/overdue: open deals with no close date, or a close date already past "
+    "that no period above shows."
+)
+
+
+@forecast_app.callback()
+def forecast(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="month, quarter or year.")] = "month",
+    from_: Annotated[
+        str | None, typer.Option("--from", help="A day in the first period (default today).")
+    ] = None,
+    periods: Annotated[int, typer.Option(help="How many periods.")] = 3,
+    by: Annotated[
+        str | None, typer.Option(help="One row per category, owner, stage or pipeline.")
+    ] = None,
+    owner: OwnerOpt = None,
+    pipeline: Annotated[str | None, typer.Option(help="Only this pipeline's deals.")] = None,
+    as_of: AsOfOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """The forecast by period (3 months from this one by default), or a sub-command."""
+    if ctx.invoked_subcommand is not None:
+        given = [k for k, v in ctx.params.items() if v != _DEFAULTS.get(k)]
+        if given:
+            raise PipelineError(
+                f"'forecast {ctx.invoked_subcommand}' takes its options after its name"
+            )
+        return
+    from pipeline_tui.services.forecast import UNDATED, ForecastQuery
+    from pipeline_tui.services.forecast import forecast as run
+
+    q = ForecastQuery(
+        period=period,
+        start=day(from_),
+        periods=periods,
+        by=by,
+        owner=owner,
+        pipeline=pipeline,
+        as_of=day(as_of),
+        currency=currency,
+    )
+    result = run(store(), q)
+    rows = result.to_dicts()
+    if fmt in (Fmt.json, Fmt.csv):
+        emit(rows, FORECAST_COLS, fmt.value)
+        return
+    cols = list(FORECAST_COLS)
+    if result.by:
+        cols.insert(1, Col("group", result.by.capitalize(), flex=True))
+    first, last = result.periods[0].label, result.periods[-1].label
+    span = first if first == last else f"{first} to {last}"
+    title = f"Forecast by {result.kind}, {span} (as of {result.day.isoformat()})"
+    if owner or pipeline:
+        title += " for " + ", ".join(x for x in (owner, pipeline) if x)
+    emit(rows, cols, fmt.value, title=title)
+    if any(r["period"] == UNDATED and r["deals"] for r in rows):
+        say(f"_{UNDATED_NOTE}_" if fmt == Fmt.md else UNDATED_NOTE)
+
+
+_DEFAULTS: dict[str, Any] = {
+    "period": "month",
+    "from_": None,
+    "periods": 3,
+    "by": None,
+    "owner": None,
+    "pipeline": None,
+    "as_of": None,
+    "currency": None,
+    "fmt": Fmt.table,
+}
+
+
+@forecast_app.command("snapshot")
+def snapshot(
+    note: Annotated[str | None, typer.Option(help="A note kept with the snapshot.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Save the forecast of the next 6 months and 2 quarters as it is now."""
+    from pipeline_tui.services.snapshots import take_snapshot
+
+    snap = take_snapshot(store(), note)
+    if fmt == Fmt.json:
+        say(to_json(snap.to_dict()))
+    else:
+        say(
+            f"Saved forecast snapshot {snap.id} at {snap.taken_at}: months "
+            f"{snap.periods('month')}, quarters {snap.periods('quarter')}"
+        )
+
+
+@forecast_app.command("snapshots")
+def snapshots(fmt: FormatOpt = Fmt.table) -> None:
+    """List the stored forecast snapshots."""
+    from pipeline_tui.services.snapshots import list_snapshots
+
+    snaps = list_snapshots(store())
+    if fmt == Fmt.json:
+        say(to_json([s.to_dict(rows=True) for s in snaps]))
+        return
+    rows = [s.to_dict() for s in snaps]
+    cols = [
+        Col("id", "ID", right=True),
+        Col("taken_at", "Taken"),
+        Col("months", "Months"),
+        Col("quarters", "Quarters"),
+        Col("note", "Note", flex=True),
+    ]
+    emit(rows, cols, fmt.value, title="Forecast snapshots", empty="No snapshots yet.")
+
+
+@forecast_app.command("accuracy")
+def accuracy(
+    period: Annotated[str, typer.Option(help="month, quarter or year.")] = "month",
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Each finished period: snapshots taken before it began against what actually closed."""
+    from pipeline_tui.services.snapshots import accuracy as run
+
+    rows = [r.to_dict() for r in run(store(), period)]
+    cols = [
+        Col("period", "Period"),
+        Col("snapshot_id", "Snap", right=True),
+        Col("taken_at", "Taken"),
+        Col("currency", "Cur"),
+        _money_col("actual", "Actual won"),
+        _money_col("weighted_forecast", "Weighted fc."),
+        Col(
+            "weighted_accuracy", "Acc.", show=lambda r: percent(r["weighted_accuracy"]), right=True
+        ),
+        _money_col("commit_forecast", "Commit fc."),
+        Col("commit_accuracy", "Acc.", show=lambda r: percent(r["commit_accuracy"]), right=True),
+    ]
+    emit(
+        rows,
+        cols,
+        fmt.value,
+        title=f"Forecast accuracy by {period}",
+        empty="No finished period has a snapshot taken before it began.",
+    )
+
+
+@target_app.command("set")
+def target_set(
+    amount_text: Annotated[str, typer.Argument(metavar="AMOUNT", help="e.g. 250k or 250,000.")],
+    period: Annotated[str, typer.Option(help="2027-01, 2027-Q1 or 2027.", show_default=False)],
+    owner: Annotated[str | None, typer.Option(help="The owner; none means the team.")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO code; default from config.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Set the target of an owner, or of the team, for a month, quarter or year."""
+    from pipeline_tui.services.targets import set_target
+
+    st = store()
+    minor, cur = money(st, amount_text, currency)
+    target = set_target(st, minor, cur, period, owner)
+    if fmt == Fmt.json:
+        say(to_json(target.to_dict()))
+    else:
+        scope = target.owner or "team"
+        say(f"Target {target.period} ({scope}): {amount(target.to_dict()['amount'], cur)} {cur}")
+
+
+@target_app.command("list")
+def target_list(
+    period: Annotated[str | None, typer.Option(help="Only this period.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """List targets; a team target not set is shown as the sum of the owners'."""
+    from pipeline_tui.models.money import to_major
+    from pipeline_tui.services.targets import list_targets
+
+    rows = [
+        {
+            "period": t.period,
+            "owner": t.owner,
+            "scope": "owner" if t.owner else "team",
+            "amount": to_major(t.amount_minor, t.currency),
+            "currency": t.currency,
+            "source": t.source,
+        }
+        for t in list_targets(store(), period)
+    ]
+    cols = [
+        Col("period", "Period"),
+        Col("owner", "Owner", show=lambda r: r["owner"] or "(team)"),
+        Col("amount", "Target", show=lambda r: amount(r["amount"], r["currency"]), right=True),
+        Col("currency", "Cur"),
+        Col("source", "Source"),
+    ]
+    emit(rows, cols, fmt.value, title="Targets", empty="No targets set.")
+
+
+@target_app.command("remove")
+def target_remove(
+    period: Annotated[str, typer.Option(help="2027-01, 2027-Q1 or 2027.", show_default=False)],
+    owner: Annotated[str | None, typer.Option(help="The owner; none means the team.")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO code; default from config.")] = None,
+) -> None:
+    """Remove a target."""
+    from pipeline_tui.models.money import check_currency
+    from pipeline_tui.services.common import default_currency
+    from pipeline_tui.services.targets import remove_target
+
+    st = store()
+    cur = check_currency(currency) if currency else default_currency(st)
+    gone = remove_target(st, period, owner, cur)
+    say(f"Removed target {gone.period} ({gone.owner or 'team'}, {cur})")

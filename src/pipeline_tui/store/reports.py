@@ -1,0 +1,175 @@
+"""Forecast aggregates in SQL: open deals by close-date period and category, deals won."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pipeline_tui.store.asof import Source
+from pipeline_tui.store.core import Store
+
+CATEGORY = "coalesce(d.category, s.forecast_category)"
+
+# The period label of a date or timestamp column, computed in SQL (portable functions only).
+_PERIOD = {
+    "month": "substr({c}, 1, 7)",
+    "quarter": "substr({c}, 1, 4) || '-Q' || ((CAST(substr({c}, 6, 2) AS INTEGER) + 2) / 3)",
+    "year": "substr({c}, 1, 4)",
+}
+_GROUP = {
+    None: "NULL",
+    "owner": "d.owner_id",
+    "stage": "d.stage_id",
+    "pipeline": "d.pipeline_id",
+}
+
+
+def period_sql(kind: str, column: str) -> str:
+    return _PERIOD[kind].format(c=column)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which deals a report covers: all, or one owner's, or one pipeline's."""
+
+    owner_id: int | None = None
+    pipeline_id: int | None = None
+
+    def sql(self) -> str:
+        out = ""
+        if self.owner_id is not None:
+            out += " AND d.owner_id = :owner_id"
+        if self.pipeline_id is not None:
+            out += " AND d.pipeline_id = :pipeline_id"
+        return out
+
+    def params(self) -> dict[str, Any]:
+        return {"owner_id": self.owner_id, "pipeline_id": self.pipeline_id}
+
+
+@dataclass(frozen=True)
+class OpenSum:
+    """Open deals of one period (None: undated or overdue), group, currency and category."""
+
+    period: str | None
+    group: Any
+    currency: str
+    category: str
+    deals: int
+    total_minor: int
+    weighted_x100: int  # sum of value_minor x probability: divide by 100 once, at the end
+
+
+@dataclass(frozen=True)
+class WonSum:
+    period: str
+    group: Any
+    currency: str
+    deals: int
+    total_minor: int
+
+
+def _group(by: str | None, won: bool = False) -> str:
+    if by == "category":
+        return "'closed_won'" if won else CATEGORY
+    return _GROUP[by]
+
+
+def _keys(by: str | None, *rest: str) -> str:
+    """GROUP BY keys: the group (column 2) only when there is one; a constant key costs
+    SQLite's sorter time for nothing."""
+    cols = list(rest)
+    if by is not None:
+        cols.insert(1 if rest and rest[0] == "1" else 0, "2")
+    return ", ".join(cols)
+
+
+def open_sql(src: Source, kind: str, by: str | None, scope: Scope) -> str:
+    """Open, not omitted, deals closing in [start, end), by period/group/currency/category."""
+    return f"""
+SELECT {period_sql(kind, "d.close_date")} AS period, {_group(by)} AS grp, d.currency,
+  {CATEGORY} AS cat, count(*), sum(d.value_minor),
+  sum(d.value_minor * coalesce(d.probability, s.probability))
+FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
+WHERE d.status = 'open' AND d.close_date >= :start AND d.close_date < :end
+  AND {CATEGORY} <> 'omitted'{scope.sql()}
+GROUP BY {_keys(by, "1", "3", "4")}"""
+
+
+def open_by_period(
+    store: Store, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
+) -> list[OpenSum]:
+    params = {"start": start.isoformat(), "end": end.isoformat(), **scope.params()}
+    rows = store.all(open_sql(src, kind, by, scope), params)
+    return [OpenSum(*r) for r in rows]
+
+
+def open_undated(
+    store: Store, src: Source, day: date, start: date, end: date, by: str | None, scope: Scope
+) -> list[OpenSum]:
+    """Open deals with no close date, or one before ``day`` that no period in [start, end)
+    shows: the deals a forecast would otherwise lose silently."""
+    sql = f"""
+SELECT NULL, {_group(by)} AS grp, d.currency, {CATEGORY} AS cat, count(*), sum(d.value_minor),
+  sum(d.value_minor * coalesce(d.probability, s.probability))
+FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
+WHERE d.status = 'open' AND {CATEGORY} <> 'omitted'{scope.sql()}
+  AND (d.close_date IS NULL OR d.close_date < :before
+       OR (d.close_date >= :end AND d.close_date < :day))
+GROUP BY {_keys(by, "3", "4")}"""
+    params = {
+        "before": min(day, start).isoformat(),
+        "end": end.isoformat(),
+        "day": day.isoformat(),
+        **scope.params(),
+    }
+    return [OpenSum(*r) for r in store.all(sql, params)]
+
+
+def won_sql(src: Source, kind: str, by: str | None, scope: Scope) -> str:
+    # The stage join is needed only to group by category, which is constant here.
+    return f"""
+SELECT {period_sql(kind, "d.closed_at")} AS period, {_group(by, won=True)} AS grp, d.currency,
+  count(*), sum(d.value_minor)
+FROM {src.deals} d
+WHERE d.status = 'won' AND d.closed_at >= :start AND d.closed_at < :end{scope.sql()}
+GROUP BY {_keys(by, "1", "3")}"""
+
+
+def won_by_period(
+    store: Store, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
+) -> list[WonSum]:
+    params = {"start": start.isoformat(), "end": end.isoformat(), **scope.params()}
+    return [WonSum(*r) for r in store.all(won_sql(src, kind, by, scope), params)]
+
+
+def names(store: Store, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]]:
+    """Display name and sort key of every group id of a grouping."""
+    if by == "owner":
+        rows = store.all("SELECT id, name, name_key FROM owners")
+        return {r[0]: (r[1], (0, r[2])) for r in rows}
+    if by == "stage":
+        rows = store.all(
+            "SELECT s.id, s.name, p.name, p.is_default, p.name_key, s.archived, s.position "
+            "FROM stages s JOIN pipelines p ON p.id = s.pipeline_id"
+        )
+        multi = len({r[2] for r in rows}) > 1
+        return {
+            r[0]: (f"{r[2]}: {r[1]}" if multi else r[1], (-r[3], r[4], r[5], r[6], r[0]))
+            for r in rows
+        }
+    if by == "pipeline":
+        rows = store.all("SELECT id, name, is_default, name_key FROM pipelines")
+        return {r[0]: (r[1], (-r[2], r[3])) for r in rows}
+    if by == "category":
+        order = ("closed_won", "commit", "best_case", "pipeline")
+        return {c: (c, (i,)) for i, c in enumerate(order)}
+    return {None: ("", ())}
+
+
+def active_stage_ids(store: Store, pipeline_id: int | None) -> list[int]:
+    sql = "SELECT id FROM stages WHERE archived = 0"
+    if pipeline_id is not None:
+        return [r[0] for r in store.all(sql + " AND pipeline_id = ?", (pipeline_id,))]
+    return [r[0] for r in store.all(sql)]

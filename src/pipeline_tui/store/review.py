@@ -1,0 +1,142 @@
+"""What changed in a window, for the pipeline review: new, moved, slipped, closed, overdue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline_tui.store.asof import Source
+from pipeline_tui.store.core import Store
+from pipeline_tui.store.signals import DealSignals, open_deal_signals
+
+_DEAL = "d.id, d.title, d.owner, d.value_minor, d.currency, d.stage, d.status"
+
+
+def _owner(owner_id: int | None, column: str = "d.owner_id") -> str:
+    return f" AND {column} = :owner_id" if owner_id is not None else ""
+
+
+def _params(src: Source, start: str, end: str, owner_id: int | None, **more: Any) -> dict[str, Any]:
+    return {"start": start, "end": end, "owner_id": owner_id, "cut": src.cutoff, **more}
+
+
+def new_deals(
+    store: Store, src: Source, start: str, end: str, owner_id: int | None
+) -> list[dict[str, Any]]:
+    sql = f"""
+SELECT {_DEAL}, d.close_date, d.created_at,
+  (SELECT st.name FROM {src.stage_changes} f JOIN {src.stages} st ON st.id = f.to_stage_id
+   WHERE f.deal_id = d.id AND f.from_stage_id IS NULL
+   ORDER BY f.changed_at, f.id LIMIT 1) AS first_stage
+FROM {src.deals_view} d
+WHERE d.created_at >= :start AND d.created_at < :end{_owner(owner_id)}
+ORDER BY d.created_at, d.id"""
+    return [dict(r) for r in store.all(sql, _params(src, start, end, owner_id))]
+
+
+def stage_moves(
+    store: Store, src: Source, start: str, end: str, owner_id: int | None
+) -> list[dict[str, Any]]:
+    """Every stage change in the window (creations excluded), with both positions."""
+    sql = f"""
+SELECT {_DEAL}, f.name AS from_stage, t.name AS to_stage, f.position AS from_pos,
+  t.position AS to_pos, sc.changed_at
+FROM {src.stage_changes} sc
+JOIN {src.deals_view} d ON d.id = sc.deal_id
+JOIN {src.stages} f ON f.id = sc.from_stage_id
+JOIN {src.stages} t ON t.id = sc.to_stage_id
+WHERE sc.changed_at >= :start AND sc.changed_at < :end{_owner(owner_id)}
+ORDER BY sc.changed_at, sc.id"""
+    return [dict(r) for r in store.all(sql, _params(src, start, end, owner_id))]
+
+
+_CLOSE_CHANGES = """
+SELECT e.entity_id AS deal_id, json_extract(e.before, '$.close_date') AS old,
+  json_extract(e.after, '$.close_date') AS new, c.at
+FROM commands c JOIN events e ON e.command_id = c.id
+WHERE c.kind = 'change' AND c.undone_by IS NULL AND c.at <= :cut
+  AND e.entity = 'deals' AND e.action = 'update'
+  AND json_type(e.after, '$.close_date') IS NOT NULL"""
+
+
+def close_date_changes(store: Store, src: Source, start: str, end: str) -> list[dict[str, Any]]:
+    """Close-date edits made in the window, oldest first (undone ones never happened)."""
+    sql = _CLOSE_CHANGES + " AND c.at >= :start AND c.at < :end ORDER BY e.id"
+    return [dict(r) for r in store.all(sql, _params(src, start, end, None))]
+
+
+def pushes(store: Store, src: Source, deal_ids: list[int]) -> dict[int, int]:
+    """How many times each deal's close date was moved later, over all its history."""
+    if not deal_ids:
+        return {}
+    marks = ",".join("?" * len(deal_ids))
+    sql = (
+        f"SELECT deal_id, count(*) FROM ({_CLOSE_CHANGES.replace(':cut', '?')}) "
+        f"WHERE old IS NOT NULL AND new > old AND deal_id IN ({marks}) GROUP BY deal_id"
+    )
+    return {r[0]: r[1] for r in store.all(sql, (src.cutoff, *deal_ids))}
+
+
+def deals_by_id(store: Store, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not deal_ids:
+        return {}
+    marks = ",".join("?" * len(deal_ids))
+    sql = f"SELECT {_DEAL}, d.owner_id FROM {src.deals_view} d WHERE d.id IN ({marks})"
+    return {r["id"]: dict(r) for r in store.all(sql, tuple(deal_ids))}
+
+
+def closed_deals(
+    store: Store, src: Source, start: str, end: str, owner_id: int | None
+) -> list[dict[str, Any]]:
+    sql = f"""
+SELECT {_DEAL}, d.closed_at, d.lost_reason FROM {src.deals_view} d
+WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :end
+  {_owner(owner_id)}
+ORDER BY d.closed_at, d.id"""
+    return [dict(r) for r in store.all(sql, _params(src, start, end, owner_id))]
+
+
+def open_deals(store: Store, src: Source, owner_id: int | None) -> dict[int, dict[str, Any]]:
+    sql = f"SELECT {_DEAL} FROM {src.deals_view} d WHERE d.status = 'open'{_owner(owner_id)}"
+    return {r["id"]: dict(r) for r in store.all(sql, {"owner_id": owner_id})}
+
+
+def overdue_activities(
+    store: Store, src: Source, day: str, owner_id: int | None
+) -> list[dict[str, Any]]:
+    """Activities planned (not done) at the cut-off, due before ``day``."""
+    planned = (
+        "a.created_at <= :cut AND (a.done_at IS NULL OR a.done_at > :cut)"
+        if src.replayed
+        else "a.done_at IS NULL"
+    )
+    sql = f"""
+SELECT a.id, a.kind, a.subject, a.due_at, a.deal_id, a.lead_id, o.name AS owner,
+  coalesce(d.title, l.name) AS regarding, d.value_minor, d.currency
+FROM activities a
+LEFT JOIN owners o ON o.id = a.owner_id
+LEFT JOIN {src.deals} d ON d.id = a.deal_id
+LEFT JOIN leads l ON l.id = a.lead_id
+WHERE {planned} AND a.due_at < :day{_owner(owner_id, "a.owner_id")}
+ORDER BY a.due_at, a.id"""
+    return [dict(r) for r in store.all(sql, {"cut": src.cutoff, "day": day, "owner_id": owner_id})]
+
+
+def signals(store: Store, src: Source, deal_ids: list[int] | None = None) -> list[DealSignals]:
+    """The facts behind 'stalled' and attention for open deals, live or as of the cut-off."""
+    if not src.replayed:
+        return open_deal_signals(store, deal_ids)
+    sql = f"""
+SELECT d.id, d.value_minor, d.currency, d.close_date, d.next_step, d.next_due,
+  (SELECT max(sc.changed_at) FROM {src.stage_changes} sc WHERE sc.deal_id = d.id),
+  s.stalled_after_days,
+  (SELECT max(a.done_at) FROM activities a
+   WHERE a.deal_id = d.id AND a.done_at <= :cut AND a.created_at <= :cut),
+  d.created_at
+FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
+WHERE d.status = 'open'"""
+    params: dict[str, Any] = {"cut": src.cutoff}
+    if deal_ids is not None:
+        if not deal_ids:
+            return []
+        sql += f" AND d.id IN ({','.join(str(int(i)) for i in deal_ids)})"
+    return [DealSignals(*r) for r in store.all(sql + " ORDER BY d.id", params)]

@@ -1,0 +1,183 @@
+"""`pipeline review`: each section's lines, on a hand-built week and on the demo database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from report_helpers import Clock, deal, lost, move, won
+
+from pipeline_tui.services import deals as svc
+from pipeline_tui.services.activities import plan_activity
+from pipeline_tui.services.journal import undo
+from pipeline_tui.store import Store
+
+SECTIONS = [
+    "New deals",
+    "Deals advanced",
+    "Deals moved back",
+    "Close dates slipped",
+    "Won",
+    "Lost",
+    "Stalled deals",
+    "Overdue activities",
+]
+KEYS = [
+    "new_deals",
+    "advanced",
+    "moved_back",
+    "slipped",
+    "won",
+    "lost",
+    "stalled",
+    "overdue_activities",
+]
+
+
+@pytest.fixture
+def week(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Today is Monday 2027-03-15; --since 7d covers 2027-03-08 to 2027-03-15."""
+    clock = Clock(monkeypatch, "2027-02-01T09:00")
+    ids = {}
+    ids["old"] = deal(store, "Old renewal", 30_000, stage="Proposal", close="2027-03-01")
+    ids["slip"] = deal(store, "Slipper", 12_000, owner="Ben", stage="Demo", close="2027-03-10")
+    ids["back"] = deal(store, "Backslider", 8_000, stage="Negotiation", close="2027-04-01")
+    clock.set("2027-02-20T09:00")
+    svc.edit_deal(store, ids["slip"], close_date=date(2027, 3, 20))  # push 1, before the week
+    clock.set("2027-03-09T09:00")
+    ids["new"] = deal(store, "[bold red]Fresh[/]", 5_000, stage="Qualified", close="2027-05-01")
+    move(store, ids["old"], "Negotiation")
+    move(store, ids["back"], "Demo")
+    svc.edit_deal(store, ids["slip"], close_date=date(2027, 4, 15))  # push 2
+    clock.set("2027-03-10T09:00")
+    svc.edit_deal(store, ids["slip"], close_date=date(2027, 4, 30))  # push 3
+    svc.edit_deal(store, ids["old"], close_date=date(2027, 2, 25))  # pulled in: not a slip
+    ids["win"] = deal(store, "Quick win", 2_000, owner="Ben", created="2027-01-10")
+    won(store, ids["win"], "2027-03-11")
+    ids["loss"] = deal(store, "Gone", 9_000, owner="Ben", created="2027-01-05")
+    lost(store, ids["loss"], "2027-03-12", "Chose a competitor")
+    plan_activity(store, "call", "Chase legal", date(2027, 3, 12), deal_id=ids["old"], owner="Ana")
+    plan_activity(store, "email", "Send deck", date(2027, 3, 20), deal_id=ids["slip"], owner="Ben")
+    clock.set("2027-03-13T09:00")
+    svc.edit_deal(store, ids["back"], next_step=None)
+    svc.edit_deal(store, ids["back"], value_minor=900_000)
+    undo(store)  # the value edit never happened
+    clock.set("2027-03-15T09:00")
+    return ids
+
+
+def review(cli, *args: str) -> dict:
+    result = cli("review", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr or result.stdout
+    return result.json()
+
+
+def changes(lines: list[dict]) -> list[tuple[str, str]]:
+    return [(line["deal"], line["change"]) for line in lines]
+
+
+def test_every_section(week, cli):
+    r = review(cli)
+    assert list(r) == ["from", "to", "as_of", "owner", *KEYS]
+    assert (r["from"], r["to"]) == ("2027-03-08", "2027-03-15")
+    fresh = ("[bold red]Fresh[/]", "new in Qualified, closes 2027-05-01")
+    assert changes(r["new_deals"]) == [fresh]
+    assert changes(r["advanced"]) == [("Old renewal", "Proposal → Negotiation on 2027-03-09")]
+    assert changes(r["moved_back"]) == [("Backslider", "Negotiation → Demo on 2027-03-09")]
+    assert changes(r["slipped"]) == [
+        ("Slipper", "close date 2027-03-20 → 2027-04-30 (+41 days), pushed 3 times overall")
+    ]
+    assert r["slipped"][0]["pushes"] == 3
+    assert changes(r["won"]) == [("Quick win", "won on 2027-03-11")]
+    assert changes(r["lost"]) == [("Gone", "lost on 2027-03-12: Chose a competitor")]
+    assert r["lost"][0]["reason"] == "Chose a competitor"
+    line = r["won"][0]
+    assert (line["owner"], line["value"], line["currency"]) == ("Ben", 2000.0, "USD")
+    # Slipper has sat in Demo since Feb 1; Backslider's next step was cleared. Old renewal
+    # moved on the 9th and has a next step: its overdue call is listed below, not here.
+    assert [(x["deal"], x["reasons"]) for x in r["stalled"]] == [
+        ("Backslider", ["no next step"]),  # attention 10.2: no next step, idle 42 days
+        ("Slipper", ["42 days in stage (threshold 21)"]),  # attention 8.36
+    ]
+    assert r["moved_back"][0]["value"] == 8000.0  # the undone edit never happened
+    assert changes(r["overdue_activities"]) == [
+        ("Old renewal", "call 'Chase legal' due 2027-03-12 (3 days late)")
+    ]  # 'Send deck' is due on the 20th
+
+
+def test_owner_filter(week, cli):
+    r = review(cli, "--owner", "Ben")
+    assert r["owner"] == "Ben"
+    assert [x["deal"] for x in r["won"] + r["lost"] + r["slipped"] + r["stalled"]] == [
+        "Quick win",
+        "Gone",
+        "Slipper",
+        "Slipper",
+    ]
+    assert r["new_deals"] == [] and r["advanced"] == [] and r["overdue_activities"] == []
+
+
+def test_longer_window(week, cli):
+    r = review(cli, "--since", "30d")
+    assert r["from"] == "2027-02-13"
+    # The first push (Feb 20) is now inside the window: 03-20 was 03-10 before it.
+    assert changes(r["slipped"]) == [
+        ("Slipper", "close date 2027-03-10 → 2027-04-30 (+51 days), pushed 3 times overall")
+    ]
+
+
+def test_markdown_pastes_as_a_document(week, cli):
+    md = cli("review", "--format", "md").stdout
+    lines = md.splitlines()
+    assert lines[0] == "# Pipeline review, 2027-03-08 to 2027-03-15"
+    headings = [x for x in lines if x.startswith("## ")]
+    assert [h.split(" (")[0][3:] for h in headings] == SECTIONS
+    assert "## Won (1)" in headings
+    assert "| Deal | Owner | Value | Change |" in lines
+    assert "|---|---|---:|---|" in lines
+    assert "| #5 Quick win | Ben | 2,000.00 USD | won on 2027-03-11 |" in lines
+    fresh = "| #4 [bold red]Fresh[/] | Ana | 5,000.00 USD | new in Qualified, closes 2027-05-01 |"
+    assert fresh in lines
+    assert "_None._" not in md  # every section has a line this week
+
+
+def test_table_shows_user_text_literally(week, cli):
+    out = cli("review").stdout
+    assert "[bold red]Fresh[/]" in out
+    for title in SECTIONS:
+        assert title in out
+
+
+def test_csv(week, cli):
+    rows = cli("review", "--format", "csv").stdout.splitlines()
+    assert rows[0] == "section,deal_id,deal,owner,value,currency,change"
+    assert rows[1].startswith("new_deals,4,[bold red]Fresh[/],Ana,5000.0,USD,")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--since", "7"], "invalid span '7'"), (["--owner", "Zed"], "no owner named 'Zed'")],
+)
+def test_bad_input(week, cli, args, message):
+    result = cli("review", *args)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_demo_database_shows_every_section(demo_store, cli):
+    table = cli("review", "--since", "7d")
+    assert table.exit_code == 0
+    for title in SECTIONS:
+        assert f"{title} (" in table.stdout
+    data = review(cli, "--since", "7d")
+    assert all(key in data for key in KEYS)
+    for key in ("new_deals", "advanced", "won", "lost", "stalled", "overdue_activities"):
+        assert data[key], key
+        for line in data[key]:
+            assert line["deal"] and line["owner"] and line["change"]
+    assert all(line["reason"] for line in data["lost"])
+    md = cli("review", "--since", "7d", "--format", "md").stdout
+    assert md.startswith("# Pipeline review, ")
+    assert sum(x.startswith("## ") for x in md.splitlines()) == len(SECTIONS)
+    assert md.count("|---|---|---:|---|") + md.count("_None._") == len(SECTIONS)
+    wider = review(cli, "--since", "14d")
+    assert wider["moved_back"]  # a deal moved back from Proposal to Demo 10 days ago
