@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from report_helpers import Clock, deal, move, rows_by, ts, won
+from tests.report_helpers import Clock, deal, move, rows_by, ts, won
 
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.forecast import ForecastQuery, forecast

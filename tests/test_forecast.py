@@ -4,7 +4,7 @@ undated/overdue deals and each --by grouping, against figures computed by hand."
 from __future__ import annotations
 
 import pytest
-from report_helpers import Clock, deal, lost, rows_by, won
+from tests.report_helpers import Clock, deal, lost, rows_by, won
 
 from pipeline_tui.services.stages import add_pipeline
 from pipeline_tui.services.targets import remove_target, set_target

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from report_helpers import Clock, deal, lost, won
+from tests.report_helpers import Clock, deal, lost, won
 
 from pipeline_tui.store import Store
 

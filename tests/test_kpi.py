@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from report_helpers import Clock, deal, lost, move, ts, won
+from tests.report_helpers import Clock, deal, lost, move, ts, won
 
 from pipeline_tui.services.activities import log_activity, plan_activity
 from pipeline_tui.services.attention import attention

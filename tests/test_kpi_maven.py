@@ -12,8 +12,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_DATA
-from report_helpers import ts
+from tests.conftest import SHARED_DATA
+from tests.report_helpers import ts
 
 from pipeline_tui.cli import COMMANDS, GROUPS
 from pipeline_tui.services import deals as svc

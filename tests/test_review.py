@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from report_helpers import Clock, deal, lost, move, won
+from tests.report_helpers import Clock, deal, lost, move, won
 
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.activities import plan_activity

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from report_helpers import Clock, deal, won
+from tests.report_helpers import Clock, deal, won
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from report_helpers import deal
+from tests.report_helpers import deal
 
 
 @pytest.fixture

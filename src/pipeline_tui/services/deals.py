@@ -261,6 +261,12 @@ def reopen_deal(store: Store, deal_id: int) -> Deal:
     deal = get_deal(store, deal_id)
     if deal.status == "open":
         raise ConflictError(f"deal {deal_id} is already open")
+    from pipeline_tui.store.journal import value_before_close
+
+    changes: dict[str, Any] = {"status": "open", "closed_at": None, "lost_reason": None}
+    expected = value_before_close(store, deal_id, "close_date")
+    if expected is not None:
+        changes["close_date"] = expected  # the expected date the win or loss replaced
     with store.tx(f"reopen deal {deal_id}") as tx:
-        tx.update("deals", deal_id, {"status": "open", "closed_at": None, "lost_reason": None})
+        tx.update("deals", deal_id, changes)
     return get_deal(store, deal_id)

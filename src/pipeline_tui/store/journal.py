@@ -78,3 +78,19 @@ def revert_command(tx: Tx, command_id: int) -> int:
             tx.insert(entity, before)
     tx.raw("UPDATE commands SET undone_by = ? WHERE id = ?", (tx.command_id, command_id))
     return len(rows)
+
+
+def value_before_close(store: Store, deal_id: int, key: str) -> Any:
+    """A deal field as it was just before its latest win or loss (None if not recorded)."""
+    rows = store.all(
+        "SELECT e.before, e.after FROM events e JOIN commands c ON c.id = e.command_id "
+        "WHERE e.entity = 'deals' AND e.entity_id = ? AND e.action = 'update' "
+        "AND c.undone_by IS NULL ORDER BY e.id DESC LIMIT 50",
+        (deal_id,),
+    )
+    for before, after in rows:
+        new = json.loads(after) if after else {}
+        if new.get("status") in ("won", "lost"):
+            old = json.loads(before) if before else {}
+            return old.get(key)
+    return None
