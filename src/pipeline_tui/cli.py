@@ -25,6 +25,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "stage": ("pipeline_tui.commands.stages", "stage_app"),
     "pipeline": ("pipeline_tui.commands.stages", "pipeline_app"),
     "config": ("pipeline_tui.commands.system", "config_app"),
+    "import": ("pipeline_tui.commands.io", "import_app"),
+    "export": ("pipeline_tui.commands.io", "export_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.commands.system", "init"),
