@@ -168,8 +168,14 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     fields = [
         (k, k.replace("_", " ").capitalize())
         for k in record
-        if k not in ("stage_history", "activities")
+        if k not in ("stage_history", "activities", "custom")
     ]
+    if fmt in (Fmt.table, Fmt.md):  # custom fields (from imports) one per line, by name
+        shown = {**record, **{f"custom:{k}": v for k, v in record["custom"].items()}}
+        fields += [(f"custom:{k}", f"{k} (custom)") for k in record["custom"]]
+    else:
+        shown = record
+        fields.append(("custom", "Custom"))
     history_cols = [Col("at", "When"), Col("from", "From"), Col("to", "To"), Col("by", "By")]
     activity_cols = [
         Col("when", "When", show=lambda a: a["done_at"] or f"due {a['due_at']}"),
@@ -179,7 +185,7 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         Col("notes", "Notes", wrap=True),
     ]
     emit_record(
-        record,
+        shown,
         fields,
         fmt.value,
         title=f"Deal {deal_id}",

@@ -21,6 +21,7 @@ _TIME = re.compile(
     r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp][Mm])?\s*"
     r"(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$"
 )
+_TIME_AT = re.compile(r"(?<![\d.])\d{1,2}:\d{2}")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _NUM = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})$")
@@ -30,11 +31,17 @@ _CACHE_MAX = 200_000
 
 
 def _split(text: str) -> tuple[str, str]:
-    """Date part and time part: '4/8/2025 17:19' and '2024-01-22T16:14:25.000+0000' both work."""
+    """Date part and time part: '4/8/2025 17:19', '2024-01-22T16:14:25.000+0000' and
+    'Feb 22, 2025 5:00 PM' all work."""
     d, sep, t = text.partition(" ")
     if not sep and "T" in text:
         d, _, t = text.partition("T")
-    return d, t.strip()
+    if d[:1].isdigit() and d[-1:].isdigit() and (not t or t[:1].isdigit()):
+        return d, t.strip()
+    found = _TIME_AT.search(text)  # month names: the time, if any, comes last
+    if found is None:
+        return text.strip(), ""
+    return text[: found.start()].rstrip(" T,"), text[found.start() :]
 
 
 def _year(text: str) -> int:
@@ -246,6 +253,8 @@ def make_date_converter(fmt: str, *, as_timestamp: bool, zone: str | None) -> Ca
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD", "CHF": "CHF"}
 _CODE = re.compile(r"^([A-Z]{3})\s*(.*)$|^(.*?)\s*([A-Z]{3})$")
+# Currencies whose home countries all write a decimal point.
+_POINT_CURRENCIES = {"USD", "GBP", "JPY", "CNY", "INR", "AUD", "CAD", "NZD", "HKD", "SGD"}
 _SPACES = str.maketrans("", "", " \u00a0\u202f'")
 
 
@@ -274,7 +283,7 @@ class MoneyEvidence:
     seen: int = 0
 
     def add(self, text: str) -> None:
-        raw, _ = _strip_currency(text)
+        raw, named = _strip_currency(text)
         s = raw.translate(_SPACES).rstrip("kKmM")
         if not s:
             return
@@ -290,7 +299,9 @@ class MoneyEvidence:
             whole, frac = s.split(sep)
             grouping = len(frac) == 3 and 1 <= len(whole.lstrip("-")) <= 3
             grouping = grouping and not whole.lstrip("-").startswith("0")
-            if grouping:  # 1,234 or 1.234: a thousands group or three decimals
+            if grouping and named in _POINT_CURRENCIES:  # $1,200 is never $1.2
+                self.point += 1
+            elif grouping:  # 1,234 or 1.234: a thousands group or three decimals
                 self.ambiguous += 1
             elif sep == ".":  # 12.5, 1234.567 or 0.500 can only be a decimal separator
                 self.point += 1
