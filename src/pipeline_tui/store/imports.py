@@ -298,7 +298,7 @@ def undo_import(tx: Tx, import_id: int) -> int:
         "imports",
         import_id,
         "update",
-        {"undone_by": None},
-        {"undone_by": tx.command_id, "name": tx.summary, "rows_changed": changed},
+        {"undone_by": None, "rows_changed": 0},
+        {"undone_by": tx.command_id, "rows_changed": changed},
     )
     return changed
