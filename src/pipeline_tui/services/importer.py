@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from pipeline_tui.services.importwork import RangeResult, stage_file, worker_cou
 from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
 from pipeline_tui.services.rowbuild import Spec
 from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
-from pipeline_tui.store import Store
+from pipeline_tui.store import Store, Tx
 from pipeline_tui.store import imports as rec
 from pipeline_tui.store.importapply import Applier, Plan
 from pipeline_tui.store.lookup import name_key
@@ -132,23 +133,6 @@ def _merge(results: list[RangeResult]) -> dict[tuple[str, str], SeenStage]:
     return stages
 
 
-def _stage(
-    store: Store, src: Source, spec: Spec, opts: ImportOptions, folder: str, progress: Progress
-) -> list[RangeResult]:
-    body = src.size - src.data_start
-    ranges = split_ranges(src, worker_count(body, opts.workers))
-    results = stage_file(spec, ranges, folder, lambda done: progress("read", done, body))
-    failed = next((r.decode_error for r in results if r.decode_error), None)
-    if failed and src.encoding_guessed and src.encoding == "utf-8":
-        # The sample looked like UTF-8 but a later byte is not: the file is Windows-1252.
-        src.encoding = spec.encoding = "cp1252"
-        results = stage_file(spec, ranges, folder, lambda done: progress("read", done, body))
-        failed = next((r.decode_error for r in results if r.decode_error), None)
-    if failed:
-        raise PipelineError(f"{src.name}: {failed}; give the right --encoding")
-    return results
-
-
 def run_import(store: Store, opts: ImportOptions, progress: Progress | None = None) -> ImportResult:
     """Read, check and (unless dry_run) write one file as one transaction."""
     started = time.monotonic()
@@ -176,15 +160,10 @@ def run_import(store: Store, opts: ImportOptions, progress: Progress | None = No
         )
         result = ImportResult(opts.entity, "stdin" if opts.file == "-" else opts.file)
         result.columns, result.formats = mapping.describe(), shown
-        result.encoding, result.delimiter, result.dry_run = (
-            src.encoding,
-            src.delimiter,
-            opts.dry_run,
-        )
+        result.dry_run = opts.dry_run
         with tempfile.TemporaryDirectory(prefix="pipeline-import-") as folder:
-            results = _stage(store, src, spec, opts, folder, report)
-            report("write", 0, 0)
-            _apply(store, src, mapping, spec, opts, results, result)
+            _Import(store, src, mapping, spec, opts, result, folder, report).run()
+        result.encoding, result.delimiter = src.encoding, src.delimiter
     finally:
         src.close()
     result.seconds = time.monotonic() - started
@@ -192,131 +171,161 @@ def run_import(store: Store, opts: ImportOptions, progress: Progress | None = No
 
 
 def _plan(
-    store: Store, mapping: Mapping, spec: Spec, opts: ImportOptions, results: list[RangeResult]
-) -> tuple[Plan, StagePlan | None]:
-    stages = _merge(results)
-    owner = (opts.owner or default_owner(store)).strip()
-    stage_plan = None
-    if opts.entity == "deals":
-        stage_plan = plan_stages(
-            store,
-            stages,
-            pipeline=opts.pipeline,
-            stage_maps=opts.stage_maps,
-            create=opts.create_stages,
-            column=mapping.column("stage") if mapping.has("stage") else "stage",
-        )
+    store: Store, mapping: Mapping, spec: Spec, opts: ImportOptions, stages: StagePlan | None
+) -> Plan:
     from pipeline_tui.models.dates import iso_ts, utcnow
 
-    plan = Plan(
+    owner = (opts.owner or default_owner(store)).strip()
+    return Plan(
         entity=opts.entity,
-        schemas=[f"stg{i}" for i in range(len(results))],
+        schemas=[],
         custom_names=[name for _, name in mapping.custom],
         match=spec.match,
         now=iso_ts(utcnow()),
         owner_key=name_key(owner),
         owner_name=" ".join(owner.split()),
         currency=spec.default_currency,
-        pipeline_id=stage_plan.pipeline_id if stage_plan else 0,
-        first_stage_id=stage_plan.first_stage_id if stage_plan else 0,
+        pipeline_id=stages.pipeline_id if stages else 0,
+        first_stage_id=stages.first_stage_id if stages else 0,
         actor_key=name_key(store.actor) if store.actor else None,
-        stage_map=stage_plan.rows if stage_plan else [],
-        rows=sum(r.rows for r in results),
+        stage_map=stages.rows if stages else [],
         custom_column=mapping.has("custom"),
-        worker_errors=sum(r.errors for r in results),
     )
-    return plan, stage_plan
 
 
-def _check(ap: Applier, result: ImportResult) -> None:
-    """Everything that can reject a row before a byte is written: keys repeated across
-    workers' ranges, unknown references, two rows matching one record."""
-    schemas = ap.plan.schemas
-    for j in range(1, len(schemas)):
-        for i in range(j):
-            ap.reject(rec.cross_duplicates(ap.store, schemas[i], schemas[j]))
-    ap.resolve_refs()
-    ap.match()
-    result.rows = ap.plan.rows
-    result.rejected = ap.count_rejected() + ap.plan.worker_errors
+class _Import:
+    """One import: stage the file's ranges (in parallel when large), then attach them and
+    check and write them, in file order, in one BEGIN IMMEDIATE transaction.
 
+    Writing could overlap the reading of later ranges only by attaching their staging
+    files before the transaction, and BEGIN IMMEDIATE locks every attached file, workers'
+    included. On two cores the overlap would save little anyway: both are busy reading.
+    """
 
-def _apply(
-    store: Store,
-    src: Source,
-    mapping: Mapping,
-    spec: Spec,
-    opts: ImportOptions,
-    results: list[RangeResult],
-    result: ImportResult,
-) -> None:
-    plan, stage_plan = _plan(store, mapping, spec, opts, results)
-    conn = store.conn
-    for name, r in zip(plan.schemas, results, strict=True):
-        conn.execute(f"ATTACH DATABASE ? AS {name}", (r.path,))
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index upkeep on big tables
-    # Every id the import writes comes from a join on the row it refers to, so foreign keys
-    # hold by construction; checking them again costs a lookup per id per row.
-    conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        ap = Applier(store, plan)
-        if opts.dry_run:
-            _dry_run(ap, stage_plan, opts, result)
-            return
-        summary = f"import {opts.entity} {Path(result.source).name}"
-        with store.tx(summary) as tx:
-            ap.prepare()
-            _check(ap, result)
-            result.rejects = ap.rejects()
-            if result.rejected and not opts.skip_invalid:
-                raise InvalidRows(result)
-            before = rec.sequences(tx)
-            import_id = rec.begin_import(tx, opts.entity, result.source, _recorded(opts))
-            if stage_plan is not None and stage_plan.create:
-                _create_stages(tx, stage_plan, result)
-            result.new = ap.new_names()
-            created, changed = ap.write(tx, import_id)
-            matched = int(store.scalar("SELECT count(*) FROM temp.imp_new"))
-            result.import_id, result.created = import_id, created
-            result.updated, result.unchanged = changed, matched - changed
-            if result.rejected:
-                result.rejects_file = write_rejects(src, result.rejects, opts)
-            counts = {
-                "rows": result.rows,
-                "created": created,
-                "updated": changed,
-                "unchanged": matched - changed,
-                "rejected": result.rejected,
-            }
-            extras = {k: v for k, v in result.new.items() if v}
-            if result.created_stages:
-                extras["stages"] = len(result.created_stages)
-            rec.finish_import(tx, import_id, counts, before, extras)
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA cache_size = -2000")
-        for name in plan.schemas:
-            conn.execute(f"DETACH DATABASE {name}")
+    def __init__(
+        self,
+        store: Store,
+        src: Source,
+        mapping: Mapping,
+        spec: Spec,
+        opts: ImportOptions,
+        result: ImportResult,
+        folder: str,
+        progress: Progress,
+    ) -> None:
+        self.store, self.src, self.mapping, self.spec = store, src, mapping, spec
+        self.opts, self.result, self.progress = opts, result, progress
+        self.body = src.size - src.data_start
+        self.ranges = split_ranges(src, worker_count(self.body, opts.workers))
+        self.paths = [os.path.join(folder, f"stage{i}.db") for i in range(len(self.ranges))]
 
+    def run(self) -> None:
+        results = self._stage()
+        self.progress("write", 0, 0)
+        schemas = [f"stg{i}" for i in range(len(results))]
+        stage_plan = self._stage_plan(results)
+        plan = _plan(self.store, self.mapping, self.spec, self.opts, stage_plan)
+        plan.schemas = schemas
+        conn = self.store.conn
+        for name, r in zip(schemas, results, strict=True):
+            conn.execute(f"ATTACH DATABASE ? AS {name}", (r.path,))
+        conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index upkeep on big tables
+        # Every id the import writes comes from a join on the row it refers to, so foreign
+        # keys hold by construction; checking them again costs a lookup per id per row.
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            ap = Applier(self.store, plan)
+            if self.opts.dry_run:
+                conn.execute("BEGIN")  # a read transaction: one snapshot, rolled back
+                ap.prepare()
+                self._check(ap, results)
+                self._dry_run(ap, stage_plan)
+                return
+            summary = f"import {self.opts.entity} {Path(self.result.source).name}"
+            with self.store.tx(summary) as tx:
+                ap.prepare()
+                self._check(ap, results)
+                self._write(tx, ap, stage_plan)
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -2000")
+            for name in schemas:
+                conn.execute(f"DETACH DATABASE {name}")
 
-def _dry_run(
-    ap: Applier, stage_plan: StagePlan | None, opts: ImportOptions, result: ImportResult
-) -> None:
-    """Everything but the write, in a read transaction that is rolled back."""
-    ap.conn.execute("BEGIN")
-    ap.prepare()
-    _check(ap, result)
-    result.rejects = ap.rejects()
-    result.created = ap.count_new()
-    matched, changed = ap.propose()
-    result.updated, result.unchanged = changed, matched - changed
-    result.new = ap.new_names()
-    if stage_plan is not None:
-        result.created_stages = [name for _, name, _ in stage_plan.create]
-    result.preview = ap.preview(opts.preview_rows)
-    ap.conn.execute("ROLLBACK")
+    def _stage(self) -> list[RangeResult]:
+        def read(done: int) -> None:
+            self.progress("read", done, self.body)
+
+        results = stage_file(self.spec, self.ranges, self.paths, read)
+        failed = next((r.decode_error for r in results if r.decode_error), None)
+        if failed and self.src.encoding_guessed and self.src.encoding == "utf-8":
+            # The sample looked like UTF-8 but a later byte is not: it is Windows-1252.
+            self.src.encoding = self.spec.encoding = "cp1252"
+            results = stage_file(self.spec, self.ranges, self.paths, read)
+            failed = next((r.decode_error for r in results if r.decode_error), None)
+        if failed:
+            raise PipelineError(f"{self.src.name}: {failed}; give the right --encoding")
+        return results
+
+    def _stage_plan(self, results: list[RangeResult]) -> StagePlan | None:
+        if self.opts.entity != "deals":
+            return None
+        return plan_stages(
+            self.store,
+            _merge(results),
+            pipeline=self.opts.pipeline,
+            stage_maps=self.opts.stage_maps,
+            create=self.opts.create_stages,
+            column=self.mapping.column("stage") if self.mapping.has("stage") else "stage",
+        )
+
+    def _check(self, ap: Applier, results: list[RangeResult]) -> None:
+        r = self.result
+        for i in range(len(results)):
+            ap.check(f"stg{i}")
+        r.rows = sum(x.rows for x in results)
+        r.rejected = sum(x.errors for x in results) + ap.count_rejected()
+        r.rejects = ap.rejects()
+
+    def _dry_run(self, ap: Applier, stage_plan: StagePlan | None) -> None:
+        r = self.result
+        r.created = ap.count_new()
+        matched, changed = ap.propose()
+        r.updated, r.unchanged = changed, matched - changed
+        r.new = ap.new_names()
+        if stage_plan is not None:
+            r.created_stages = [name for _, name, _ in stage_plan.create]
+        r.preview = ap.preview(self.opts.preview_rows)
+
+    def _write(self, tx: Tx, ap: Applier, stage_plan: StagePlan | None) -> None:
+        r, opts = self.result, self.opts
+        if r.rejected and not opts.skip_invalid:
+            raise InvalidRows(r)
+        before = rec.sequences(tx)
+        import_id = rec.begin_import(tx, opts.entity, r.source, _recorded(opts))
+        if stage_plan is not None and stage_plan.create:
+            _create_stages(tx, stage_plan, r)
+        r.new = ap.new_names()
+        matched = 0
+        for schema in ap.checked:
+            created, found, changed = ap.write(tx, import_id, schema)
+            r.created, r.updated, matched = (
+                r.created + created,
+                r.updated + changed,
+                matched + found,
+            )
+        ap.finish()
+        r.import_id, r.unchanged = import_id, matched - r.updated
+        if r.rejected:
+            r.rejects_file = write_rejects(self.src, r.rejects, opts)
+        counts = {"rows": r.rows, "created": r.created, "updated": r.updated,
+                  "unchanged": r.unchanged, "rejected": r.rejected}  # fmt: skip
+        extras = {k: v for k, v in r.new.items() if v}
+        if r.created_stages:
+            extras["stages"] = len(r.created_stages)
+        rec.finish_import(tx, import_id, counts, before, extras)
 
 
 def _create_stages(tx: Any, plan: StagePlan, result: ImportResult) -> None:

@@ -134,6 +134,13 @@ def _namer(kind: str, seen: Seen, collapse: bool) -> Callable[[str], str]:
     return key
 
 
+def _remember(cache: dict[str, str], raw: str, key: Callable[[str], str]) -> str:
+    if len(cache) > NAMES_MAX:
+        cache.clear()
+    found = cache[raw] = key(raw)
+    return found
+
+
 def _ids(db_key: str, kind: str) -> Callable[[str], tuple[str | None, int | None]]:
     """'ab12cd34:deal:17' from this database's own export is row 17, not an external id."""
     prefix = f"{db_key}:{kind}:"
@@ -235,15 +242,20 @@ def leads(spec: Spec, seen: Seen) -> Builder:
             "external_id", "name", "first_name", "last_name", "company", "email", "phone",
             "source", "owner", "status", "notes", "disqualify_reason", "custom",
             "created_at"))  # fmt: skip
-    created = _dates(spec, "created_at", timestamp=True)
+    created = (
+        make_date_converter(spec.formats["created_at"], as_timestamp=True, zone=spec.zone)
+        if i_created >= 0
+        else None
+    )
     status = _mapper(LEAD_STATUS, "lead status", "new, working, qualified or disqualified")
     company = _namer("company", seen, collapse=False)
     owner = _namer("owner", seen, collapse=True)
+    ckeys: dict[str, str] = {}
+    okeys: dict[str, str] = {}
     prefix = f"{spec.db_key}:lead:"
     by_id, by_email = "id" in spec.match, "email" in spec.match
     email_first = spec.match[:1] == ["email"]
     xs = spec.custom
-    when_cache: dict[str, str] = {}
     status_cache: dict[str, str] = {"": ""}
 
     def build(r: list[str], line: int) -> Row:
@@ -265,17 +277,17 @@ def leads(spec: Spec, seen: Seen) -> Builder:
         code = status_cache.get(st)
         if code is None:
             code = status_cache[st] = status(st) if st.strip() else ""
-        when = r[i_created] if i_created >= 0 else ""
-        if when:
-            stamp = when_cache.get(when)
-            if stamp is None:
-                if len(when_cache) > NAMES_MAX:
-                    when_cache.clear()
-                stamp = when_cache[when] = (created(when) if created else None) or ""
-            when = stamp
+        when = r[i_created].strip() if created is not None else ""
+        if when and created is not None:
+            try:
+                when = created(when)
+            except BadValue as exc:
+                raise BadValue(f"invalid created at {when!r}: {exc}") from None
         custom = (_custom_json(r[i_custom]) or "") if i_custom >= 0 else ""
         co = r[i_co].strip() if i_co >= 0 else ""
+        ckey = (ckeys.get(co) or _remember(ckeys, co, company)) if co else ""
         ow = r[i_owner].strip() if i_owner >= 0 else ""
+        okey = (okeys.get(ow) or _remember(okeys, ow, owner)) if ow else ""
         ekey = (email.lower() if email.isascii() else sql_lower(email)) if email else ""
         if email_first and ekey:
             ident = "e:" + ekey
@@ -285,15 +297,11 @@ def leads(spec: Spec, seen: Seen) -> Builder:
             ident = "e:" + ekey
         else:
             ident = ""
-        phone = r[i_phone] if i_phone >= 0 else ""
-        source = r[i_src] if i_src >= 0 else ""
-        notes = r[i_notes] if i_notes >= 0 else ""
-        disq = r[i_disq] if i_disq >= 0 else ""
-        return (line, "", ident, ext, self_id, name, email, phone if phone.strip() else "",
-                company(co) if co else "", source if source.strip() else "",
-                owner(ow) if ow else "", code,
-                notes if notes.strip() else "", when, disq if disq.strip() else "", custom,
-                *[v if v.strip() else "" for v in (r[i] for i in xs)])  # fmt: skip
+        # Blank text cells become NULL in the staging INSERT (Staging.write), not here.
+        return (line, "", ident, ext, self_id, name, email, r[i_phone] if i_phone >= 0 else "",
+                ckey, r[i_src] if i_src >= 0 else "", okey, code,
+                r[i_notes] if i_notes >= 0 else "", when, r[i_disq] if i_disq >= 0 else "",
+                custom, *[r[i] for i in xs])  # fmt: skip
 
     return build
 

@@ -30,9 +30,7 @@ class Plan:
     pipeline_id: int
     first_stage_id: int
     actor_key: str | None = None
-    rows: int = 0
     custom_column: bool = False
-    worker_errors: int = 0
     # (pipeline key, stage key, pipeline id, stage id or None, status or None, first stage id,
     # stage name as shown in a preview)
     stage_map: list[tuple[str, str, int, int | None, str | None, int, str]] = field(
@@ -86,7 +84,7 @@ class Applier:
         return max(cur.rowcount, 0)
 
     def _each(self, sql: str) -> int:
-        return sum(self._run(sql, s) for s in self.plan.schemas)
+        return sum(self._run(sql, s) for s in self.checked)
 
     # -- before the write: temp tables, rejects, references and matches -----------------------
 
@@ -110,43 +108,52 @@ class Applier:
         c.executemany(
             "INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", self.plan.stage_map
         )
+        # Rows match only what was there before this import: rows it adds from one part of
+        # the file are never updated by another part.
+        table = self.sql.table
+        self.params["base"] = int(self.store.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+        self.checked: list[str] = []
 
     def reject(self, rows: list[tuple[int, str]]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO temp.imp_rejected VALUES (?, ?)", rows)
 
-    def resolve_refs(self) -> None:
-        """Deal and lead references (activities, and a deal's lead) -> ids; unknown -> reject."""
-        for sql in self.sql.refs:
-            self._each(sql)
-        for sql in self.sql.bad_refs:
-            self._each(sql)
+    def check(self, schema: str) -> None:
+        """Everything that can reject a row of ``schema`` before it is written: its keys
+        repeating an earlier part's, unknown references, two rows matching one record."""
+        from pipeline_tui.store.imports import cross_duplicates
 
-    def match(self) -> None:
-        table = self.sql.table
-        if self.store.scalar(f"SELECT 1 FROM {table} LIMIT 1") is None:
-            return  # nothing to match against: the common first import skips this entirely
-        for n, key in enumerate(self.plan.match):
-            self.params["first_key"] = int(n == 0 and key != "id")
-            for sql in self.sql.match.get(key, ()):
-                self._each(sql)
-        self.reject(
-            [
-                (int(r[0]), f"matches the same {table[:-1]} ({r[1]}) as line {r[2]}")
-                for r in self.store.all(
-                    "SELECT m.line, m.target, f.first FROM temp.imp_matched m JOIN "
-                    "(SELECT target, min(line) AS first FROM temp.imp_matched GROUP BY target "
-                    "HAVING count(*) > 1) f ON f.target = m.target WHERE m.line > f.first"
-                )
-            ]
-        )
-        self.conn.execute(
-            "DELETE FROM temp.imp_matched WHERE line IN (SELECT line FROM temp.imp_rejected)"
-        )
+        for earlier in self.checked:
+            self.reject(cross_duplicates(self.store, earlier, schema))
+        for sql in (*self.sql.refs, *self.sql.bad_refs):
+            self._run(sql, schema)
+        if self.params["base"]:  # a first import into an empty table has nothing to match
+            for n, key in enumerate(self.plan.match):
+                # The first key is the user's explicit choice: it may match rows whose external
+                # ids differ; fallback keys may not (those are different records).
+                self.params["first_key"] = int(n == 0 and key != "id")
+                for sql in self.sql.match.get(key, ()):
+                    self._run(sql, schema)
+            table = self.sql.table
+            self.reject(
+                [
+                    (int(r[0]), f"matches the same {table[:-1]} ({r[1]}) as line {r[2]}")
+                    for r in self.store.all(
+                        "SELECT m.line, m.target, f.first FROM temp.imp_matched m JOIN "
+                        "(SELECT target, min(line) AS first FROM temp.imp_matched "
+                        "GROUP BY target HAVING count(*) > 1) f ON f.target = m.target "
+                        "WHERE m.line > f.first"
+                    )
+                ]
+            )
+            self.conn.execute(
+                "DELETE FROM temp.imp_matched WHERE line IN (SELECT line FROM temp.imp_rejected)"
+            )
+        self.checked.append(schema)
 
-    def rejects(self, limit: int | None = None) -> list[tuple[int, str]]:
-        parts = [f"SELECT line, err FROM {s}.rows WHERE err IS NOT NULL" for s in self.plan.schemas]
+    def rejects(self) -> list[tuple[int, str]]:
+        parts = [f"SELECT line, err FROM {s}.rows WHERE err IS NOT NULL" for s in self.checked]
         parts.append("SELECT line, reason FROM temp.imp_rejected")
-        sql = " UNION ALL ".join(parts) + " ORDER BY 1" + (f" LIMIT {int(limit)}" if limit else "")
+        sql = " UNION ALL ".join(parts) + " ORDER BY 1"
         return [(int(r[0]), str(r[1])) for r in self.store.all(sql)]
 
     def count_rejected(self) -> int:
@@ -155,18 +162,23 @@ class Applier:
 
     # -- what would change ---------------------------------------------------------------------
 
-    def propose(self) -> tuple[int, int]:
-        """Fill temp.imp_new with the matched rows' new values; return (matched, changed)."""
+    def propose(self, schemas: list[str] | None = None) -> tuple[int, int]:
+        """Fill temp.imp_new with matched rows' new values; return (matched, changed)."""
         cols = self.sql.update_cols
+        self.conn.execute("DROP TABLE IF EXISTS temp.imp_new")
         self.conn.execute(
             "CREATE TEMP TABLE imp_new (id INTEGER PRIMARY KEY, " + ", ".join(cols) + ")"
         )
-        self._each(
-            f"INSERT INTO temp.imp_new (id, {', '.join(cols)}) SELECT m.target, "
-            + ", ".join(self.sql.update_exprs[c] for c in cols)
-            + f" FROM temp.imp_matched m JOIN {{S}}.rows r ON r.line = m.line "
-            f"JOIN {self.sql.table} l ON l.id = m.target " + self.sql.joins
-        )
+        if not self.store.scalar("SELECT 1 FROM temp.imp_matched LIMIT 1"):
+            return 0, 0
+        for schema in self.checked if schemas is None else schemas:
+            self._run(
+                f"INSERT INTO temp.imp_new (id, {', '.join(cols)}) SELECT m.target, "
+                + ", ".join(self.sql.update_exprs[c] for c in cols)
+                + " FROM temp.imp_matched m JOIN {S}.rows r ON r.line = m.line "
+                f"JOIN {self.sql.table} l ON l.id = m.target " + self.sql.joins,
+                schema,
+            )
         matched = int(self.store.scalar("SELECT count(*) FROM temp.imp_new"))
         changed = int(
             self.store.scalar(
@@ -179,10 +191,11 @@ class Applier:
     def _differs(self) -> str:
         return " OR ".join(f"n.{c} IS NOT l.{c}" for c in self.sql.update_cols)
 
-    def new_names(self) -> dict[str, int]:
-        """How many companies, owners and stages the import would create."""
+    def new_names(self, schemas: list[str] | None = None) -> dict[str, int]:
+        """How many companies and owners the import (or these parts) would create."""
         out = {}
-        every = " UNION ".join(f"SELECT kind, key FROM {s}.names" for s in self.plan.schemas)
+        parts = self.checked if schemas is None else schemas
+        every = " UNION ".join(f"SELECT kind, key FROM {s}.names" for s in parts)
         for kind, table in (("company", "companies"), ("owner", "owners")):
             out[table] = int(
                 self.store.scalar(
@@ -197,12 +210,12 @@ class Applier:
         _, new = self._filters()
         return sum(
             int(self.store.scalar(f"SELECT count(*) FROM {s}.rows r WHERE {new}"))
-            for s in self.plan.schemas
+            for s in self.checked
         )
 
     def preview(self, limit: int) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for s in self.plan.schemas:
+        for s in self.checked:
             valid, _ = self._filters()
             sql = self.sql.preview.replace("{S}", s).replace("{VALID}", valid)
             rows = self.store.all(sql + f" LIMIT {int(limit - len(out))}", self.params)
@@ -213,57 +226,32 @@ class Applier:
 
     # -- the write -----------------------------------------------------------------------------
 
-    def write(self, tx: Tx, import_id: int) -> tuple[int, int]:
-        """Create names, insert new rows, update changed ones: (created, changed)."""
+    def write(self, tx: Tx, import_id: int, schema: str) -> tuple[int, int, int]:
+        """Write one checked part of the file: its new names, new rows and changed rows.
+        Returns (created, matched, changed)."""
         self.params["imp"] = import_id
+        if "seq" not in self.params:
+            self.params["seq"] = self.params["base"]
         for kind, table in (("company", "companies"), ("owner", "owners")):
-            # Schema by schema, in file order: the first spelling of a name wins.
-            self._each(
+            self._run(
                 f"INSERT INTO {table} (name, name_key, created_at) SELECT name, key, :now "
                 f"FROM {{S}}.names WHERE kind = '{kind}' AND key NOT IN "
-                f"(SELECT name_key FROM {table})"
+                f"(SELECT name_key FROM {table})",
+                schema,
             )
         # The default owner is created only when some row has no owner of its own.
-        self._each(
+        self._run(
             "INSERT INTO owners (name, name_key, created_at) SELECT :owner_name, :owner_key, "
             ":now WHERE :owner_key NOT IN (SELECT name_key FROM owners) AND EXISTS "
-            "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)"
+            "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)",
+            schema,
         )
-        self.params["seq"] = int(
-            self.store.scalar(f"SELECT coalesce(max(id), 0) FROM {self.sql.table}")
-        )
-        for schema in self.plan.schemas:  # one schema at a time: each sees the last's names
-            for sql in self.sql.before_insert:
-                self._run(sql, schema)
-        table = self.sql.table
-        existing = int(self.store.scalar(f"SELECT count(*) FROM {table}"))
-        new = self.plan.rows
-        # A bulk load into a table it more than doubles: rebuilding each index once, sorted,
-        # is several times faster than a million random inserts into it. Same transaction,
-        # so no reader ever sees the table without them.
-        rebuild = new > max(existing, 50_000)
-        indexes = (
-            [
-                (name, sql)
-                for name, sql in self.store.all(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                    "AND sql IS NOT NULL",
-                    (table,),
-                )
-            ]
-            if rebuild
-            else []
-        )
-        for name, _ in indexes:
-            self.conn.execute(f"DROP INDEX {name}")
-        created = self._each(self.sql.insert)
-        for _, sql in indexes:
-            self._run(sql)
-        for sql in self.sql.after_insert:
-            self._run(sql)
-        matched, changed = self.propose()
+        for sql in self.sql.before_insert:
+            self._run(sql, schema)
+        created = self._run(self.sql.insert, schema)
+        matched, changed = self.propose([schema])
         if changed:
-            cols = self.sql.update_cols
+            table, cols = self.sql.table, self.sql.update_cols
             every = [r[1] for r in self.store.all(f"PRAGMA table_info({table})")]
             obj = ", ".join(f"'{c}', l.{c}" for c in every)
             self._run(
@@ -272,13 +260,18 @@ class Applier:
                 f"JOIN {table} l ON l.id = n.id WHERE {self._differs()}"
             )
             for sql in self.sql.before_update:
-                self._run(sql.replace("{DIFFERS}", self._differs()))
+                self._run(sql)
             sets = ", ".join(f"{c} = n.{c}" for c in cols)
             self._run(
                 f"UPDATE {table} AS l SET {sets}, updated_at = :now FROM temp.imp_new n "
                 f"WHERE l.id = n.id AND ({self._differs()})"
             )
-        return created, changed
+        return created, matched, changed
+
+    def finish(self) -> None:
+        """What follows every part's rows: the stage history of new deals."""
+        for sql in self.sql.after_insert:
+            self._run(sql)
 
 
 __all__ = ["NOON", "Applier", "Plan"]

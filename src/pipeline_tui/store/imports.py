@@ -27,6 +27,9 @@ STAGE_COLUMNS: dict[str, tuple[str, ...]] = {
 # Tables whose new rows an import may create, children first (the order undo deletes in).
 TRACKED = ("stage_changes", "activities", "deals", "leads", "contacts", "companies", "owners",
            "stages")  # fmt: skip
+# Free text: stored exactly as written, except that a blank cell is no value.
+_TEXT = {"name", "phone", "source", "notes", "disq", "next_step", "lost_reason", "subject",
+         "outcome", "contact"}  # fmt: skip
 _INTEGERS = {"self_id", "title_auto", "value_minor", "probability", "lead_self", "deal_self"}
 _REASON = {"x:": "external id", "s:": "id", "e:": "email", "t:": "title and company",
            "n:": "activity"}  # fmt: skip
@@ -43,23 +46,34 @@ class Staging:
         c.execute("PRAGMA locking_mode = EXCLUSIVE")
         c.execute("PRAGMA cache_size = -65536")
         cols = [*STAGE_COLUMNS[entity], *(f"x{i}" for i in range(n_custom))]
-        self.width = 2 + len(cols)
+        self.columns = ["line", "err", *cols]
+        self.width = len(self.columns)
         typed = [f"{c} INTEGER" if c in _INTEGERS else c for c in cols]
+        # The file may be reused (a range read again): start from empty tables.
+        c.execute("DROP TABLE IF EXISTS rows")
+        c.execute("DROP TABLE IF EXISTS names")
         c.execute(
-            "CREATE TABLE IF NOT EXISTS rows (line INTEGER PRIMARY KEY, err TEXT, "
-            + ", ".join(typed)
-            + ")"
+            "CREATE TABLE rows (line INTEGER PRIMARY KEY, err TEXT, " + ", ".join(typed) + ")"
         )
         # Distinct company and owner names, first spelling first: the main process creates
         # the missing ones from here, set-based.
         c.execute(
-            "CREATE TABLE IF NOT EXISTS names (kind TEXT, key TEXT, name TEXT, "
-            "PRIMARY KEY (kind, key)) WITHOUT ROWID"
+            "CREATE TABLE names (kind TEXT, key TEXT, name TEXT, PRIMARY KEY (kind, key)) "
+            "WITHOUT ROWID"
         )
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Rows carry '' for NULL: the sqlite3 module binds None three times slower."""
-        marks = ", ".join(["?", *["nullif(?, '')"] * (self.width - 1)])
+        """Rows carry '' for NULL: the sqlite3 module binds None three times slower. Free
+        text keeps its spaces, but a cell of only whitespace is NULL too; SQLite decides
+        that here faster than Python could per cell."""
+        marks = ", ".join(
+            "?1"
+            if n == 1
+            else f"CASE WHEN trim(?{n}, ' \t\r\n') = '' THEN NULL ELSE ?{n} END"
+            if col in _TEXT or col.startswith("x")
+            else f"nullif(?{n}, '')"
+            for n, col in enumerate(self.columns, start=1)
+        )
         self.conn.execute("BEGIN")
         self.conn.executemany(f"INSERT INTO rows VALUES ({marks})", rows)
         self.conn.execute("COMMIT")
@@ -68,7 +82,7 @@ class Staging:
         """Store the names met; index the match keys; mark rows repeating an earlier key."""
         c = self.conn
         c.executemany("INSERT OR IGNORE INTO names VALUES (?, ?, ?)", names)
-        c.execute("CREATE INDEX IF NOT EXISTS rows_ident ON rows(ident) WHERE ident IS NOT NULL")
+        c.execute("CREATE INDEX rows_ident ON rows(ident) WHERE ident IS NOT NULL")
         c.execute(
             "WITH d AS (SELECT ident, min(line) AS first FROM rows "
             "WHERE ident IS NOT NULL AND err IS NULL GROUP BY ident HAVING count(*) > 1) "

@@ -58,10 +58,11 @@ class EntitySql:
 def _id_match(table: str) -> list[str]:
     return [
         "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
-        f"JOIN {table} l ON l.external_id = r.ext WHERE r.ext IS NOT NULL AND {VALID} "
+        f"JOIN {table} l ON l.external_id = r.ext AND l.id <= :base "
+        f"WHERE r.ext IS NOT NULL AND {VALID} "
         "GROUP BY r.line",
         "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, l.id FROM {S}.rows r "
-        f"JOIN {table} l ON l.id = r.self_id AND l.external_id IS NULL "
+        f"JOIN {table} l ON l.id = r.self_id AND l.external_id IS NULL AND l.id <= :base "
         f"WHERE r.self_id IS NOT NULL AND {VALID}",
     ]
 
@@ -123,7 +124,7 @@ LEADS = EntitySql(
         "id": _id_match("leads"),
         "email": [
             "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
-            "JOIN leads l ON lower(l.email) = lower(r.email) "
+            "JOIN leads l ON lower(l.email) = lower(r.email) AND l.id <= :base "
             f"WHERE r.email IS NOT NULL AND {VALID} "
             "AND (r.ext IS NULL OR l.external_id IS NULL OR :first_key) GROUP BY r.line"
         ],
@@ -202,8 +203,9 @@ DEALS = EntitySql(
         "title": [
             "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
             "LEFT JOIN companies co ON co.name_key = r.ckey JOIN deals l "
-            "ON lower(l.title) = r.tkey AND (r.ckey IS NULL AND l.company_id IS NULL "
-            "OR l.company_id = co.id) WHERE r.tkey IS NOT NULL AND r.title_auto = 0 "
+            "ON lower(l.title) = r.tkey AND l.id <= :base "
+            "AND (r.ckey IS NULL AND l.company_id IS NULL OR l.company_id = co.id) "
+            "WHERE r.tkey IS NOT NULL AND r.title_auto = 0 "
             f"AND {VALID} AND (r.ext IS NULL OR l.external_id IS NULL OR :first_key) "
             "GROUP BY r.line"
         ],
@@ -257,7 +259,7 @@ _ACT_JOINS = (
 )
 _NATURAL = (
     "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
-    "JOIN temp.imp_refs rf ON rf.line = r.line JOIN activities l ON {ON} "
+    "JOIN temp.imp_refs rf ON rf.line = r.line JOIN activities l ON {ON} AND l.id <= :base "
     "AND l.kind = coalesce(r.kind, 'task') AND l.subject = r.subject "
     "AND coalesce(l.done_at, l.due_at) = coalesce(r.done_at, r.due_at) "
     f"WHERE {VALID} AND (r.ext IS NULL OR l.external_id IS NULL OR :first_key) GROUP BY r.line"
