@@ -8,16 +8,10 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.models import PipelineError
+from pipeline_tui.services.amounts import MoneyEvidence, make_money_converter, to_minor_units
 from pipeline_tui.services.csvsniff import detect_delimiter, open_source, split_ranges
 from pipeline_tui.services.mapping import map_header, norm
-from pipeline_tui.services.parsing import (
-    BadValue,
-    DateEvidence,
-    MoneyEvidence,
-    make_date_converter,
-    make_money_converter,
-    to_minor_units,
-)
+from pipeline_tui.services.parsing import BadValue, DateEvidence, make_date_converter
 
 
 def _decide(values: list[str], dayfirst: bool | None = None) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 
 from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.services.amounts import MoneyEvidence
 from pipeline_tui.services.csvsniff import Source, open_range, reader
 from pipeline_tui.services.mapping import Mapping
-from pipeline_tui.services.parsing import DateEvidence, MoneyEvidence, decide_all
+from pipeline_tui.services.parsing import DateEvidence
 
 DATE_FIELDS = {
     "leads": ("created_at",),
@@ -96,3 +98,24 @@ def decide_formats(
             words += f", times in {zone}"
         shown[mapping.column(n)] = words
     return formats, shown
+
+
+def decide_all(
+    columns: Iterable[tuple[str, DateEvidence | MoneyEvidence]],
+    dayfirst: bool | None,
+    decimal: str | None,
+) -> dict[str, str]:
+    """Every column's decision, or one error naming every column that cannot be decided."""
+    decided: dict[str, str] = {}
+    problems: list[str] = []
+    for name, ev in columns:
+        try:
+            if isinstance(ev, DateEvidence):
+                decided[name] = ev.decide(name, dayfirst)
+            else:
+                decided[name] = ev.decide(name, decimal)
+        except PipelineError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise PipelineError("; ".join(problems))
+    return decided

@@ -13,12 +13,12 @@ from typing import Any
 
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import check_currency
+from pipeline_tui.services.cells import Spec
 from pipeline_tui.services.common import currency_or_default, default_owner
 from pipeline_tui.services.csvsniff import Source, open_range, open_source, reader, split_ranges
 from pipeline_tui.services.formats import decide_formats
 from pipeline_tui.services.importwork import RangeResult, stage_file, worker_count
 from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
-from pipeline_tui.services.rowbuild import Spec
 from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
 from pipeline_tui.store import Store, Tx
 from pipeline_tui.store import imports as rec

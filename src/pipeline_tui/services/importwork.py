@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.services.cells import Seen, Spec, unquoted
 from pipeline_tui.services.csvsniff import FIELD_LIMIT, SENTINEL, Source, open_range
 from pipeline_tui.services.parsing import BadValue
-from pipeline_tui.services.rowbuild import BUILDERS, Seen, Spec, unquoted
+from pipeline_tui.services.rowbuild import BUILDERS
 from pipeline_tui.services.stagemap import SeenStage
 from pipeline_tui.store.imports import STAGE_COLUMNS, Staging
 
