@@ -49,11 +49,19 @@ def _import(entity: str, file: str, fmt: Fmt, *, day: bool, month: bool, **optio
             bar.stop()
             for line, reason in exc.result.rejects:
                 warn(visible(f"line {line}: {reason}"))
+            if fmt == Fmt.json:  # scripts get the rejects as data too
+                say(to_json(_as_dict(exc.result)))
             raise
     if fmt == Fmt.json:
         say(to_json(_as_dict(result)))
-        return
-    _summary(result)
+    else:
+        _summary(result)
+    if result.dry_run and result.rejected and not opts.skip_invalid:
+        # A dry run is also how scripts check a file: fail as the import itself would.
+        raise PipelineError(
+            f"{result.rejected:,} invalid row(s): the import would stop here "
+            "(nothing was written; --skip-invalid imports the rest)"
+        )
 
 
 class _Progress:
