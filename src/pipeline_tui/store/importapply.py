@@ -11,7 +11,6 @@ from typing import Any
 from pipeline_tui.store.core import Store, Tx
 from pipeline_tui.store.importsql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
 
-NOON = "'T12:00:00Z'"
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
 
 
@@ -274,4 +273,4 @@ class Applier:
             self._run(sql)
 
 
-__all__ = ["NOON", "Applier", "Plan"]
+__all__ = ["Applier", "Plan"]
