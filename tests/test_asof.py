@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.report_helpers import Clock, deal, move, rows_by, ts, won
 
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.forecast import ForecastQuery, forecast
 from pipeline_tui.services.journal import undo
 from pipeline_tui.store import Store
+from tests.report_helpers import Clock, deal, move, rows_by, ts, won
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ undated/overdue deals and each --by grouping, against figures computed by hand."
 from __future__ import annotations
 
 import pytest
-from tests.report_helpers import Clock, deal, lost, rows_by, won
 
 from pipeline_tui.services.stages import add_pipeline
 from pipeline_tui.services.targets import remove_target, set_target
 from pipeline_tui.store import Store
+from tests.report_helpers import Clock, deal, lost, rows_by, won
 
 FIELDS = [
     "period",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.report_helpers import Clock, deal, lost, won
 
 from pipeline_tui.store import Store
+from tests.report_helpers import Clock, deal, lost, won
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ import csv
 from pathlib import Path
 
 import pytest
-from tests.conftest import SHARED_DATA
-from tests.report_helpers import ts
 
 from pipeline_tui.cli import COMMANDS, GROUPS
 from pipeline_tui.services import deals as svc
 from pipeline_tui.store import Store
+from tests.conftest import SHARED_DATA
+from tests.report_helpers import ts
 
 MAVEN = SHARED_DATA / "maven_crm_sales_opportunities" / "sales_pipeline.csv"
 needs_data = pytest.mark.skipif(not MAVEN.exists(), reason=f"real CRM data absent: {MAVEN}")

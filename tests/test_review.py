@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.report_helpers import Clock, deal, lost, move, won
 
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.activities import plan_activity
 from pipeline_tui.services.journal import undo
 from pipeline_tui.store import Store
+from tests.report_helpers import Clock, deal, lost, move, won
 
 SECTIONS = [
     "New deals",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.report_helpers import Clock, deal, won
 
 

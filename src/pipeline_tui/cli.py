@@ -29,6 +29,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "config": ("pipeline_tui.commands.system", "config_app"),
     "forecast": ("pipeline_tui.commands.reports", "forecast_app"),
     "target": ("pipeline_tui.commands.reports", "target_app"),
+    "import": ("pipeline_tui.commands.io", "import_app"),
+    "export": ("pipeline_tui.commands.io", "export_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.commands.system", "init"),

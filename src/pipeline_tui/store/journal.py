@@ -65,7 +65,14 @@ def revert_command(tx: Tx, command_id: int) -> int:
         "WHERE command_id = ? ORDER BY id DESC",
         (command_id,),
     )
+    changes = 0
     for entity, entity_id, action, before_json, after_json in rows:
+        if entity == "imports":  # an import journals one summary event, not one per row
+            from pipeline_tui.store.imports import undo_import
+
+            changes += undo_import(tx, entity_id)
+            continue
+        changes += 1
         before = json.loads(before_json) if before_json else {}
         after = json.loads(after_json) if after_json else {}
         if action == "insert":
@@ -77,7 +84,7 @@ def revert_command(tx: Tx, command_id: int) -> int:
         elif action == "delete":
             tx.insert(entity, before)
     tx.raw("UPDATE commands SET undone_by = ? WHERE id = ?", (tx.command_id, command_id))
-    return len(rows)
+    return changes
 
 
 def value_before_close(store: Store, deal_id: int, key: str) -> Any:

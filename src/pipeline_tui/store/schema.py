@@ -261,6 +261,52 @@ FROM events e JOIN commands c ON c.id = e.command_id;
 """
 
 
+# Imports (issue 3): one row per import, the rows it overwrote (for undo), and what activities
+# lacked to round-trip. Created rows need no marker: an import holds the write lock, so each
+# table's new ids form one range, recorded in imports.created.
+M001_IMPORTS = """
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  command_id INTEGER REFERENCES commands(id),
+  entity TEXT NOT NULL CHECK (entity IN ('leads','deals','activities')),
+  source TEXT NOT NULL,
+  at TEXT NOT NULL,
+  options TEXT NOT NULL DEFAULT '{}',
+  rows INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0,
+  unchanged INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  extras TEXT NOT NULL DEFAULT '{}',
+  ranges TEXT NOT NULL DEFAULT '{}',
+  undone_by INTEGER REFERENCES commands(id)
+);
+CREATE TABLE import_saved (
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  entity TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  before TEXT NOT NULL,
+  PRIMARY KEY (import_id, entity, row_id)
+) WITHOUT ROWID;
+CREATE INDEX idx_import_saved_row ON import_saved(entity, row_id);
+CREATE TABLE database_info (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- Names this database in export keys (ab12cd34:deal:17), so that re-importing an export
+-- finds the same rows here and never a stranger's row with the same id elsewhere.
+INSERT INTO database_info (key, value) VALUES ('id', lower(hex(randomblob(4))));
+ALTER TABLE activities ADD COLUMN external_id TEXT;
+ALTER TABLE activities ADD COLUMN custom TEXT;
+CREATE INDEX idx_activities_external ON activities(external_id);
+-- Leads are matched by normalised email: lower(email) replaces the plain index, which no
+-- query used, so a million-row import maintains one email index rather than two.
+DROP INDEX idx_leads_email;
+CREATE INDEX idx_leads_email_key ON leads(lower(email));
+CREATE INDEX idx_deals_title_key ON deals(lower(title), company_id);
+"""
+
+
 def _migrations() -> object:
     from sqlite_utils import Migrations
 
@@ -268,7 +314,7 @@ def _migrations() -> object:
 
     @migrations(name="m001_initial")
     def m001_initial(db: Database) -> None:
-        for script in (M001_TABLES, M001_INDEXES, M001_VIEWS, M001_REPORTS):
+        for script in (M001_TABLES, M001_INDEXES, M001_VIEWS, M001_REPORTS, M001_IMPORTS):
             for statement in script.split(";"):
                 if statement.strip():
                     db.execute(statement)

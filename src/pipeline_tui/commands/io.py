@@ -1,0 +1,328 @@
+"""`pipeline import ...` and `pipeline export ...`: CSV in, CSV/JSON out."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pipeline_tui.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.models import PipelineError
+from pipeline_tui.render import Col, emit, say, to_json, visible, warn
+
+if TYPE_CHECKING:
+    from pipeline_tui.services.importer import ImportResult
+
+import_app = typer.Typer(
+    help="Import leads, deals or activities from CSV (HubSpot, Pipedrive, Salesforce, Zoho, "
+    "spreadsheets).",
+    no_args_is_help=True,
+)
+export_app = typer.Typer(help="Export deals, leads, activities or stages.", no_args_is_help=True)
+
+PREVIEW = {
+    "leads": ("line", "action", "name", "email", "company", "owner", "status", "created_at"),
+    "deals": ("line", "action", "title", "company", "owner", "stage", "status", "value",
+              "close_date"),
+    "activities": ("line", "action", "kind", "subject", "regarding", "owner", "done_at",
+                   "due_at"),
+}  # fmt: skip
+FileArg = Annotated[str, typer.Argument(help="The CSV file, or - for stdin.", show_default=False)]
+
+
+def _import(entity: str, file: str, fmt: Fmt, *, day: bool, month: bool, **options: Any) -> None:
+    from pipeline_tui.services.importer import ImportOptions, InvalidRows, run_import
+
+    if day and month:
+        raise PipelineError("give --dayfirst or --monthfirst, not both")
+    dayfirst = True if day else (False if month else None)
+    opts = ImportOptions(entity, file, dayfirst=dayfirst, **options)
+    if entity != "deals" and (opts.stage_maps or opts.create_stages or opts.pipeline):
+        raise PipelineError("--stage-map, --create-stages and --pipeline apply to deals only")
+    with _Progress() as bar:
+        try:
+            result = run_import(store(), opts, bar.update)
+        except InvalidRows as exc:
+            bar.stop()
+            for line, reason in exc.result.rejects:
+                warn(visible(f"line {line}: {reason}"))
+            if fmt == Fmt.json:  # scripts get the rejects as data too
+                say(to_json(_as_dict(exc.result)))
+            raise
+    if fmt == Fmt.json:
+        say(to_json(_as_dict(result)))
+    else:
+        _summary(result)
+    if result.dry_run and result.rejected and not opts.skip_invalid:
+        # A dry run is also how scripts check a file: fail as the import itself would.
+        raise PipelineError(
+            f"{result.rejected:,} invalid row(s): the import would stop here "
+            "(nothing was written; --skip-invalid imports the rest)"
+        )
+
+
+class _Progress:
+    """A Rich progress bar on stderr, shown only on a terminal and only after a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0 or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("reading", total=max(total, 1))
+        if phase == "write":
+            self.bar.update(self.task, description="writing", completed=1, total=1)
+        else:
+            self.bar.update(self.task, completed=done, total=max(total, 1))
+
+
+def _as_dict(r: ImportResult) -> dict[str, Any]:
+    return {
+        "import_id": r.import_id,
+        "entity": r.entity,
+        "source": r.source,
+        "dry_run": r.dry_run,
+        "rows": r.rows,
+        "created": r.created,
+        "updated": r.updated,
+        "unchanged": r.unchanged,
+        "rejected": r.rejected,
+        "rejects": [{"line": line, "reason": reason} for line, reason in r.rejects],
+        "rejects_file": r.rejects_file,
+        "also_created": r.new | ({"stages": len(r.created_stages)} if r.created_stages else {}),
+        "created_stages": r.created_stages,
+        "columns": [{"column": c, "field": f} for c, f in r.columns],
+        "formats": r.formats,
+        "encoding": r.encoding,
+        "delimiter": r.delimiter,
+        "preview": r.preview,
+        "seconds": round(r.seconds, 3),
+    }
+
+
+def _summary(r: ImportResult) -> None:
+    from pipeline_tui.models.money import format_money
+
+    delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(r.delimiter, r.delimiter)
+    say(visible(f"Read {r.source}: {r.encoding}, {delim}-separated, {r.rows:,} rows."))
+    mapped = [f"{c} -> {f}" for c, f in r.columns if f not in ("custom", "ignored")]
+    custom = [c for c, f in r.columns if f in ("custom", "product")]
+    ignored = [c for c, f in r.columns if f == "ignored"]
+    say(visible("Columns: " + ", ".join(mapped)))
+    if custom:
+        say(visible("Kept as custom fields: " + ", ".join(custom)))
+    if ignored:
+        say(visible("Ignored (--map ...=-): " + ", ".join(ignored)))
+    for column, words in r.formats.items():
+        say(visible(f"Format of {column}: {words}"))
+    if r.dry_run and r.preview:
+        rows = [dict(p) for p in r.preview]
+        for p in rows:
+            if "value_minor" in p:
+                p["value"] = format_money(p.pop("value_minor"), p.pop("currency"))
+        shown = [k for k in PREVIEW[r.entity] if k in rows[0]]
+        cols = [Col(k, k.replace("_", " ").capitalize(), flex=k not in ("line", "action"),
+                    right=k in ("line", "value")) for k in shown]  # fmt: skip
+        emit(rows, cols, "table", title="Preview (as it would be stored)")
+    verb = "Would import" if r.dry_run else f"Imported (import {r.import_id})"
+    counts = [{"entity": r.entity, "created": r.created, "updated": r.updated,
+               "unchanged": r.unchanged, "rejected": r.rejected}]  # fmt: skip
+    new = dict(r.new)
+    if r.created_stages:
+        new["stages"] = len(r.created_stages)
+    counts += [{"entity": k, "created": v} for k, v in new.items() if v]
+    cols = [Col("entity", "Entity")]
+    cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
+    emit(counts, cols, "table", title=f"{verb} {r.entity} in {r.seconds:.1f} s")
+    if r.created_stages:
+        say(visible("New stages (at the end of the pipeline; adjust with 'pipeline stage'): "
+                    + ", ".join(r.created_stages)))  # fmt: skip
+    if r.rejects_file:
+        warn(visible(f"{r.rejected:,} rejected row(s) written to {r.rejects_file}"))
+    elif r.dry_run and r.rejects:
+        for line, reason in r.rejects:
+            warn(visible(f"line {line}: {reason}"))
+    if r.dry_run:
+        say("Dry run: nothing was written.")
+
+
+Text = str | None
+
+
+def _opt(*names: str, help: str) -> Any:
+    return typer.Option(*names, help=help, show_default=False)
+
+
+Encoding = Annotated[Text, _opt(help="utf-8 or cp1252 (default: detected).")]
+Delimiter = Annotated[Text, _opt(help=", ; tab or | (default: detected).")]
+Maps = Annotated[
+    list[str] | None, _opt("--map", help="'Column=field', repeatable; field - ignores.")
+]
+StageMaps = Annotated[list[str] | None, _opt("--stage-map", help="'Old=New' stage names (deals).")]
+Create = Annotated[bool, _opt("--create-stages", help="Create unknown stages (deals).")]
+DayFirst = Annotated[bool, _opt("--dayfirst", help="Ambiguous dates are D/M/YYYY.")]
+MonthFirst = Annotated[bool, _opt("--monthfirst", help="Ambiguous dates are M/D/YYYY.")]
+Decimal = Annotated[Text, _opt(help="Decimal separator of amounts: . or ,")]
+Currency = Annotated[Text, _opt(help="Currency of amounts that name none.")]
+Pipeline = Annotated[Text, _opt(help="Put every deal in this pipeline.")]
+Match = Annotated[Text, _opt(help="Match keys in order, e.g. id,email; none always creates.")]
+Zone = Annotated[Text, _opt("--tz", help="Zone of times that name none (default: local).")]
+Owner = Annotated[Text, _opt(help="Owner of rows that name none.")]
+DryRun = Annotated[bool, _opt("--dry-run", help="Check and preview; write nothing.")]
+Skip = Annotated[bool, _opt("--skip-invalid", help="Import the good rows; reject the rest.")]
+Rejects = Annotated[Text, _opt(help="Where rejects go (default: FILE.rejects.csv).")]
+
+
+def _number(key: str, header: str | None = None) -> Col:
+    def show(row: dict[str, Any]) -> str:
+        value = row.get(key)
+        return "" if value is None else f"{value:,}"
+
+    return Col(key, header or key.capitalize(), show=show, right=True)
+
+
+def _register(entity: str) -> None:
+    def command(
+        file: FileArg,
+        encoding: Encoding = None,
+        delimiter: Delimiter = None,
+        maps: Maps = None,
+        stage_maps: StageMaps = None,
+        create_stages: Create = False,
+        day: DayFirst = False,
+        month: MonthFirst = False,
+        decimal: Decimal = None,
+        currency: Currency = None,
+        pipeline: Pipeline = None,
+        match: Match = None,
+        tz: Zone = None,
+        owner: Owner = None,
+        dry_run: DryRun = False,
+        skip_invalid: Skip = False,
+        rejects: Rejects = None,
+        fmt: FormatOpt = Fmt.table,
+    ) -> None:
+        _import(
+            entity,
+            file,
+            fmt,
+            day=day,
+            month=month,
+            maps=maps or [],
+            stage_maps=stage_maps or [],
+            create_stages=create_stages,
+            encoding=encoding,
+            delimiter=delimiter,
+            decimal=decimal,
+            currency=currency,
+            pipeline=pipeline,
+            match=match,
+            zone=tz,
+            owner=owner,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+        )
+
+    command.__doc__ = f"Import {entity} from a CSV file (FILE, or - for stdin)."
+    import_app.command(entity)(command)
+
+
+for _entity in ("leads", "deals", "activities"):
+    _register(_entity)
+
+
+@import_app.command("list")
+def list_(fmt: FormatOpt = Fmt.table) -> None:
+    """Every import, newest first."""
+    from pipeline_tui.store.imports import list_imports
+
+    rows = [r.to_dict() for r in list_imports(store())]
+    cols = [
+        Col("id", "ID", right=True),
+        Col("at", "When"),
+        Col("entity", "Entity"),
+        Col("source", "Source", flex=True),
+        *(_number(k) for k in ("rows", "created", "updated", "unchanged", "rejected")),
+        Col("undone", "Status", show=lambda r: "undone" if r["undone"] else "done"),
+    ]
+    emit(rows, cols, fmt.value, title="Imports", empty="No imports yet.")
+
+
+@import_app.command("undo")
+def undo(
+    import_id: Annotated[int, typer.Argument(help="Import id (see 'import list').")],
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Revert one import as a whole: restore what it changed, delete what it created."""
+    from pipeline_tui.services.imports import undo_import
+
+    record, changes = undo_import(store(), import_id)
+    if fmt == Fmt.json:
+        say(to_json({"import_id": import_id, "changes": changes, **record.to_dict()}))
+    else:
+        say(visible(f"Undid import {import_id} ({record.entity} from {record.source}): "
+                    f"{changes:,} row changes"))  # fmt: skip
+
+
+def _export(entity: str, fmt: str, output: Path | None) -> None:
+    from pipeline_tui.services.exporter import export
+
+    st = store()
+    if output is None:
+        export(st, entity, fmt, sys.stdout)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            n = export(st, entity, fmt, out)
+    except OSError as exc:
+        raise PipelineError(f"cannot write {str(output)!r}: {exc.strerror}") from None
+    warn(visible(f"Exported {n:,} {entity} to {output}"))
+
+
+ExportFmt = Annotated[str, typer.Option("--format", "-f", help="csv, json or jsonl.")]
+Output = Annotated[Path | None, _opt("--output", "-o", help="File (default: stdout).")]
+
+
+def _register_export(entity: str) -> None:
+    def command(fmt: ExportFmt = "csv", output: Output = None) -> None:
+        _export(entity, fmt, output)
+
+    command.__doc__ = (
+        f"Export every {entity[:-1] if entity != 'activities' else 'activity'}, oldest first."
+    )
+    export_app.command(entity)(command)
+
+
+for _entity in ("deals", "leads", "activities", "stages"):
+    _register_export(_entity)

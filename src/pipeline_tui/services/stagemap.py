@@ -1,0 +1,162 @@
+"""Stage names in an imported file -> pipeline stages, won/lost outcomes, or stages to create."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.services.mapping import norm
+from pipeline_tui.store import Store
+from pipeline_tui.store import stages as q
+from pipeline_tui.store.lookup import name_key
+
+OUTCOMES = {
+    "won": "won", "closedwon": "won", "dealwon": "won", "gewonnen": "won", "gagne": "won",
+    "gagnee": "won", "ganado": "won", "ganada": "won",
+    "lost": "lost", "closedlost": "lost", "deallost": "lost", "verloren": "lost",
+    "perdu": "lost", "perdue": "lost", "perdido": "lost", "perdida": "lost",
+}  # fmt: skip
+# Stage names other CRMs ship with -> the default stage meaning the same thing. Only names
+# that mean the same are here: Prospecting or Discovery could sit in several of ours, so
+# they stop the import and the user decides (--stage-map or --create-stages).
+ALIASES = {
+    "new": "leadin", "newlead": "leadin", "appointmentscheduled": "leadin",
+    "qualification": "qualified", "qualifiedtobuy": "qualified", "contactmade": "qualified",
+    "qualifiziert": "qualified", "qualifie": "qualified", "calificado": "qualified",
+    "demoscheduled": "demo", "presentationscheduled": "demo", "presentation": "demo",
+    "demonstration": "demo", "vorfuhrung": "demo", "demostracion": "demo",
+    "proposalquote": "proposal", "proposalpricequote": "proposal", "proposalmade": "proposal",
+    "proposalsent": "proposal", "quote": "proposal", "angebot": "proposal",
+    "offre": "proposal", "propuesta": "proposal", "proposition": "proposal",
+    "negotiationreview": "negotiation", "negotiationsstarted": "negotiation",
+    "contractsent": "negotiation", "verhandlung": "negotiation", "negociation": "negotiation",
+    "negociacion": "negotiation",
+}  # fmt: skip
+_DEFAULT_PIPELINE_NAMES = {"salespipeline", "default", "defaultpipeline", "pipeline"}
+CREATED_PROBABILITY = 10
+
+
+@dataclass
+class SeenStage:
+    """One (pipeline, stage) pair as it appears in the file."""
+
+    pipeline: str
+    stage: str
+    first_line: int
+    rows: int = 0
+    probabilities: Counter[int] = field(default_factory=Counter)
+
+
+@dataclass
+class StagePlan:
+    rows: list[tuple[str, str, int, int | None, str | None, int, str]]
+    create: list[tuple[int, str, int]]  # pipeline id, name, probability
+    pipeline_id: int
+    first_stage_id: int
+
+
+def _parse_stage_maps(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        old, sep, new = pair.rpartition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise PipelineError(f"--stage-map {pair!r}: use 'Old stage=New stage'")
+        out[name_key(old)] = new.strip()
+    return out
+
+
+def plan_stages(
+    store: Store,
+    seen: dict[tuple[str, str], SeenStage],
+    *,
+    pipeline: str | None,
+    stage_maps: list[str],
+    create: bool,
+    column: str,
+) -> StagePlan:
+    """Resolve every distinct stage of the file; unknown ones stop the import, named."""
+    default = q.pipeline_by_name(store, pipeline)
+    pipes = {name_key(p.name): p.id for p in q.pipelines(store)}
+    stages_of: dict[int, list[tuple[int, str]]] = {}
+    maps = _parse_stage_maps(stage_maps)
+    out = StagePlan([], [], default.id, 0)
+    unknown: dict[str, SeenStage] = {}
+    bad_pipes: set[str] = set()
+
+    def stage_list(pid: int) -> list[tuple[int, str]]:
+        if pid not in stages_of:
+            stages_of[pid] = [(s.id, s.name) for s in q.stages(store, pid)]
+            if not stages_of[pid]:
+                raise PipelineError(f"pipeline {pid} has no stages")
+        return stages_of[pid]
+
+    out.first_stage_id = stage_list(default.id)[0][0]
+    pending: dict[tuple[int, str], str] = {}
+    for (pkey, skey), s in sorted(seen.items(), key=lambda kv: kv[1].first_line):
+        pid = default.id
+        if pipeline is None and pkey:
+            found = pipes.get(pkey)
+            if found is None and norm(s.pipeline) in _DEFAULT_PIPELINE_NAMES:
+                found = default.id
+            if found is None:
+                bad_pipes.add(s.pipeline)
+                continue
+            pid = found
+        ordered = stage_list(pid)
+        first = ordered[0][0]
+        shown = s.stage.strip()
+        if not skey:
+            out.rows.append((pkey, skey, pid, None, None, first, ordered[0][1]))
+            continue
+        wanted = maps.get(skey, s.stage)
+        outcome = OUTCOMES.get(norm(wanted))
+        if outcome:
+            out.rows.append((pkey, skey, pid, None, outcome, first, ordered[0][1]))
+            continue
+        by_key = {name_key(n): i for i, n in ordered}
+        by_norm = {norm(n): i for i, n in ordered}
+        stage_id = by_key.get(name_key(wanted)) or by_norm.get(ALIASES.get(norm(wanted), "\0"))
+        if stage_id is not None:
+            name = next(n for i, n in ordered if i == stage_id)
+            out.rows.append((pkey, skey, pid, stage_id, None, first, name))
+        elif skey in maps and not create:
+            raise PipelineError(
+                f"--stage-map {s.stage.strip()}={wanted}: no stage named {wanted!r} "
+                f"(stages: {', '.join(n for _, n in ordered)}); add --create-stages to create it"
+            )
+        elif create:
+            key = (pid, name_key(wanted))
+            if key not in pending:
+                pending[key] = wanted.strip()
+                prob = s.probabilities.most_common(1)[0][0] if s.probabilities else None
+                out.create.append((pid, wanted.strip(), prob or CREATED_PROBABILITY))
+            out.rows.append((pkey, skey, pid, None, None, first, pending[key]))
+        else:
+            unknown[shown] = s
+    if bad_pipes:
+        names = ", ".join(sorted(repr(p) for p in bad_pipes))
+        raise PipelineError(
+            f"unknown pipelines in the file: {names}; add them with 'pipeline pipeline add' "
+            "or put every deal in one with --pipeline NAME"
+        )
+    if unknown:
+        listed = ", ".join(f"{name} ({s.rows:,} rows)" for name, s in unknown.items())
+        have = ", ".join(n for _, n in stage_list(default.id))
+        example = next(iter(unknown))
+        raise PipelineError(
+            f"unknown stages in column {column!r}: {listed}. Map them with --stage-map "
+            f"'{example}=Qualified' or create them with --create-stages "
+            f"(pipeline {default.name!r} has: {have})"
+        )
+    return out
+
+
+def resolve_created(plan: StagePlan, created: dict[tuple[int, str], int]) -> None:
+    """Fill in the ids of stages created for this import."""
+    rows = []
+    for pkey, skey, pid, sid, status, first, shown in plan.rows:
+        if sid is None and status is None and skey:
+            sid = created[(pid, name_key(shown))]
+        rows.append((pkey, skey, pid, sid, status, first, shown))
+    plan.rows = rows

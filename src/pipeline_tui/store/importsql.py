@@ -1,0 +1,334 @@
+"""The SQL text of an import, per entity: how staged rows become leads, deals and activities.
+
+{S} stands for a staging schema and {CUSTOM} for the custom-fields JSON of a staged row r;
+in update expressions l is the existing row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Placeholders: the applier fills them in, leaving out a NOT IN over an empty table, which
+# would still cost a lookup per row of a million-row import.
+VALID = "{VALID}"
+NEW = "{NEW}"
+_PAIRS_PER_CALL = 60  # SQLite allows 127 function arguments
+
+
+def custom_expr(n: int, explicit: bool) -> str:
+    """JSON object of a row's custom fields: its `custom` cell merged with unmapped columns,
+    empty cells left out (json_patch drops null members)."""
+    if n == 1 and not explicit:  # the common case, without parsing JSON twice per row
+        return "CASE WHEN r.x0 IS NULL THEN '{}' ELSE json_object(:k0, r.x0) END"
+    expr = "coalesce(r.custom, '{}')"
+    for start in range(0, n, _PAIRS_PER_CALL):
+        pairs = ", ".join(f":k{i}, r.x{i}" for i in range(start, min(n, start + _PAIRS_PER_CALL)))
+        expr = f"json_patch({expr}, json_object({pairs}))"
+    return expr
+
+
+# The owner of a row that names none: created by the applier when some row needs it.
+OWNER = "coalesce(o.id, (SELECT id FROM owners WHERE name_key = :owner_key))"
+ACTOR = "(SELECT id FROM owners WHERE name_key = :actor_key)"
+MERGED = (
+    "CASE WHEN json(coalesce(l.custom, '{}')) = json_patch(coalesce(l.custom, '{}'), {CUSTOM}) "
+    "THEN l.custom ELSE nullif(json_patch(coalesce(l.custom, '{}'), {CUSTOM}), '{}') END"
+)
+
+
+@dataclass
+class EntitySql:
+    table: str
+    joins: str
+    insert: str
+    update_exprs: dict[str, str]
+    match: dict[str, list[str]]
+    preview: str
+    refs: list[str] = field(default_factory=list)
+    bad_refs: list[str] = field(default_factory=list)
+    before_insert: list[str] = field(default_factory=list)
+    after_insert: list[str] = field(default_factory=list)
+    before_update: list[str] = field(default_factory=list)
+
+    @property
+    def update_cols(self) -> list[str]:
+        return list(self.update_exprs)
+
+
+def _id_match(table: str) -> list[str]:
+    return [
+        "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
+        f"JOIN {table} l ON l.external_id = r.ext AND l.id <= :base "
+        f"WHERE r.ext IS NOT NULL AND {VALID} "
+        "GROUP BY r.line",
+        "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, l.id FROM {S}.rows r "
+        f"JOIN {table} l ON l.id = r.self_id AND l.external_id IS NULL AND l.id <= :base "
+        f"WHERE r.self_id IS NOT NULL AND {VALID}",
+    ]
+
+
+def _ref(table: str, ext: str, self_id: str, extra: str = "") -> str:
+    return (
+        f"CASE WHEN {ext} IS NOT NULL THEN (SELECT min(x.id) FROM {table} x "
+        f"WHERE x.external_id = {ext}) WHEN {self_id} IS NOT NULL THEN (SELECT x.id FROM "
+        f"{table} x WHERE x.id = {self_id} AND x.external_id IS NULL) {extra}END"
+    )
+
+
+def _bad_ref(what: str, column: str, ext: str, self_id: str, hint: str) -> str:
+    return (
+        "INSERT OR IGNORE INTO temp.imp_rejected SELECT r.line, 'no " + what + " ' || "
+        f"CASE WHEN {ext} IS NOT NULL THEN quote({ext}) ELSE {self_id} END || ' ({hint})' "
+        "FROM {S}.rows r "
+        f"JOIN temp.imp_refs rf ON rf.line = r.line WHERE rf.{column} IS NULL "
+        f"AND ({ext} IS NOT NULL OR {self_id} IS NOT NULL) AND r.err IS NULL"
+    )
+
+
+_LEAD_JOINS = (
+    "LEFT JOIN companies co ON co.name_key = r.ckey LEFT JOIN owners o ON o.name_key = r.okey"
+)
+# Names as the file spells them, for previews of rows whose company or owner is new.
+_SHOWN = (
+    "LEFT JOIN {S}.names cn ON cn.kind = 'company' AND cn.key = r.ckey "
+    "LEFT JOIN {S}.names onm ON onm.kind = 'owner' AND onm.key = r.okey"
+)
+LEADS = EntitySql(
+    table="leads",
+    joins=_LEAD_JOINS,
+    insert=(
+        "INSERT INTO leads (name, company_id, email, phone, source, owner_id, status, "
+        "disqualify_reason, notes, external_id, custom, created_at, updated_at) "
+        "SELECT coalesce(r.name, r.email), co.id, r.email, r.phone, r.source, "
+        "{OWNER}, coalesce(r.status, 'new'), r.disq, r.notes, r.ext, "
+        "nullif({CUSTOM}, '{}'), coalesce(r.created_at, :now), :now "
+        f"FROM {{S}}.rows r {_LEAD_JOINS} WHERE {NEW} ORDER BY r.line"
+    ),
+    update_exprs={
+        "name": "coalesce(r.name, l.name)",
+        "company_id": "coalesce(co.id, l.company_id)",
+        "email": "coalesce(r.email, l.email)",
+        "phone": "coalesce(r.phone, l.phone)",
+        "source": "coalesce(r.source, l.source)",
+        "owner_id": "coalesce(o.id, l.owner_id)",
+        # A lead qualified here keeps that status when its old CRM still says "New".
+        "status": "CASE WHEN l.status = 'qualified' AND EXISTS (SELECT 1 FROM deals d "
+        "WHERE d.lead_id = l.id) THEN l.status ELSE coalesce(r.status, l.status) END",
+        "disqualify_reason": "coalesce(r.disq, l.disqualify_reason)",
+        "notes": "coalesce(r.notes, l.notes)",
+        "external_id": "coalesce(r.ext, l.external_id)",
+        "custom": MERGED,
+        "created_at": "coalesce(r.created_at, l.created_at)",
+    },
+    match={
+        "id": _id_match("leads"),
+        "email": [
+            "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
+            "JOIN leads l ON lower(l.email) = lower(r.email) AND l.id <= :base "
+            f"WHERE r.email IS NOT NULL AND {VALID} "
+            "AND (r.ext IS NULL OR l.external_id IS NULL OR :first_key) GROUP BY r.line"
+        ],
+    },
+    preview=(
+        "SELECT r.line, CASE WHEN m.line IS NULL THEN 'create' ELSE 'update' END AS action, "
+        "coalesce(r.name, r.email) AS name, r.email, coalesce(co.name, cn.name) AS company, "
+        "r.phone, r.source, coalesce(o.name, onm.name) AS owner, "
+        "coalesce(r.status, 'new') AS status, r.created_at, r.ext AS external_id "
+        "FROM {S}.rows r LEFT JOIN temp.imp_matched m ON m.line = r.line "
+        f"{_LEAD_JOINS} {_SHOWN} WHERE {VALID} ORDER BY r.line"
+    ),
+)
+
+_DEAL_JOINS = (
+    _LEAD_JOINS + " LEFT JOIN temp.imp_stage sm ON sm.pkey = coalesce(r.pkey, '') "
+    "AND sm.skey = coalesce(r.skey, '') "
+    "LEFT JOIN temp.imp_refs rf ON rf.line = r.line"
+)
+_CONTACT = (
+    "CASE WHEN r.cekey IS NOT NULL THEN (SELECT c.id FROM contacts c WHERE c.email_key = r.cekey) "
+    "WHEN r.contact IS NOT NULL THEN (SELECT x.id FROM temp.imp_cname x "
+    "WHERE x.lname = lower(r.contact) AND x.cid = coalesce(co.id, 0)) END"
+)
+_CNAME = [
+    "DROP TABLE IF EXISTS temp.imp_cname",
+    "CREATE TEMP TABLE imp_cname AS SELECT lower(name) AS lname, coalesce(company_id, 0) AS cid, "
+    "min(id) AS id FROM contacts WHERE name IS NOT NULL GROUP BY 1, 2",
+    "CREATE INDEX temp.imp_cname_key ON imp_cname(lname, cid)",
+]
+_ST = "coalesce(r.status, sm.status, l.status)"
+_CLOSED = "coalesce(r.closed_at, r.close_date || 'T12:00:00Z', :now)"
+DEALS = EntitySql(
+    table="deals",
+    joins=_DEAL_JOINS,
+    insert=(
+        "INSERT INTO deals (title, company_id, contact_id, owner_id, pipeline_id, stage_id, "
+        "status, value_minor, currency, probability, category, close_date, next_step, next_due, "
+        "lost_reason, lead_id, external_id, custom, created_at, updated_at, closed_at) "
+        f"SELECT r.title, co.id, {_CONTACT}, {OWNER}, "
+        "coalesce(sm.pipeline_id, :pipeline), coalesce(sm.stage_id, sm.first_stage, "
+        ":first_stage), coalesce(r.status, sm.status, 'open'), coalesce(r.value_minor, 0), "
+        "coalesce(r.currency, :cur), r.probability, r.category, r.close_date, r.next_step, "
+        "r.next_due, r.lost_reason, rf.lead_id, r.ext, nullif({CUSTOM}, '{}'), "
+        "coalesce(r.created_at, :now), :now, CASE WHEN coalesce(r.status, sm.status, 'open') "
+        f"= 'open' THEN NULL ELSE {_CLOSED} END "
+        f"FROM {{S}}.rows r {_DEAL_JOINS} WHERE {NEW} ORDER BY r.line"
+    ),
+    update_exprs={
+        "title": "CASE WHEN r.title_auto = 1 THEN l.title ELSE coalesce(r.title, l.title) END",
+        "company_id": "coalesce(co.id, l.company_id)",
+        "contact_id": f"coalesce({_CONTACT}, l.contact_id)",
+        "owner_id": "coalesce(o.id, l.owner_id)",
+        "pipeline_id": "CASE WHEN sm.stage_id IS NOT NULL THEN sm.pipeline_id "
+        "ELSE l.pipeline_id END",
+        "stage_id": "coalesce(sm.stage_id, l.stage_id)",
+        "status": _ST,
+        "value_minor": "coalesce(r.value_minor, l.value_minor)",
+        "currency": "coalesce(r.currency, l.currency)",
+        "probability": "coalesce(r.probability, l.probability)",
+        "category": "coalesce(r.category, l.category)",
+        "close_date": "coalesce(r.close_date, l.close_date)",
+        "next_step": "coalesce(r.next_step, l.next_step)",
+        "next_due": "coalesce(r.next_due, l.next_due)",
+        "lost_reason": f"CASE WHEN {_ST} = 'open' THEN NULL "
+        "ELSE coalesce(r.lost_reason, l.lost_reason) END",
+        "lead_id": "coalesce(rf.lead_id, l.lead_id)",
+        "external_id": "coalesce(r.ext, l.external_id)",
+        "custom": MERGED,
+        "created_at": "coalesce(r.created_at, l.created_at)",
+        "closed_at": f"CASE WHEN {_ST} = 'open' THEN NULL WHEN {_ST} = l.status "
+        f"THEN coalesce(r.closed_at, l.closed_at) ELSE {_CLOSED} END",
+    },
+    match={
+        "id": _id_match("deals"),
+        "title": [
+            "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
+            "LEFT JOIN companies co ON co.name_key = r.ckey JOIN deals l "
+            "ON lower(l.title) = r.tkey AND l.id <= :base "
+            "AND (r.ckey IS NULL AND l.company_id IS NULL OR l.company_id = co.id) "
+            "WHERE r.tkey IS NOT NULL AND r.title_auto = 0 "
+            f"AND {VALID} AND (r.ext IS NULL OR l.external_id IS NULL OR :first_key) "
+            "GROUP BY r.line"
+        ],
+    },
+    refs=[
+        *_CNAME,
+        "INSERT OR IGNORE INTO temp.imp_refs (line, lead_id) SELECT r.line, "
+        + _ref("leads", "r.lead_ext", "r.lead_self")
+        + " FROM {S}.rows r WHERE (r.lead_ext IS NOT NULL OR r.lead_self IS NOT NULL) "
+        "AND r.err IS NULL",
+    ],
+    bad_refs=[_bad_ref("lead", "lead_id", "r.lead_ext", "r.lead_self", "import leads first")],
+    before_insert=[
+        "INSERT INTO contacts (name, email, email_key, company_id, created_at) "
+        "SELECT name, email, ekey, cid, :now FROM (SELECT min(r.line), r.contact AS name, "
+        "r.contact_email AS email, r.cekey AS ekey, co.id AS cid FROM {S}.rows r "
+        f"LEFT JOIN companies co ON co.name_key = r.ckey WHERE r.cekey IS NOT NULL AND {VALID} "
+        "AND r.cekey NOT IN (SELECT email_key FROM contacts WHERE email_key IS NOT NULL) "
+        "GROUP BY r.cekey ORDER BY 1)",
+        "INSERT INTO contacts (name, company_id, created_at) SELECT name, cid, :now FROM "
+        "(SELECT min(r.line), r.contact AS name, co.id AS cid FROM {S}.rows r "
+        "LEFT JOIN companies co ON co.name_key = r.ckey WHERE r.cekey IS NULL "
+        f"AND r.contact IS NOT NULL AND {VALID} AND NOT EXISTS (SELECT 1 FROM temp.imp_cname x "
+        "WHERE x.lname = lower(r.contact) AND x.cid = coalesce(co.id, 0)) "
+        "GROUP BY lower(r.contact), coalesce(co.id, 0) ORDER BY 1)",
+        *_CNAME,
+    ],
+    after_insert=[
+        "INSERT INTO stage_changes (deal_id, from_stage_id, to_stage_id, changed_at, owner_id) "
+        "SELECT id, NULL, stage_id, created_at, owner_id FROM deals WHERE id > :seq ORDER BY id"
+    ],
+    before_update=[
+        "INSERT INTO stage_changes (deal_id, from_stage_id, to_stage_id, changed_at, owner_id) "
+        "SELECT l.id, l.stage_id, n.stage_id, :now, {ACTOR} FROM temp.imp_new n "
+        "JOIN deals l ON l.id = n.id WHERE n.stage_id IS NOT l.stage_id ORDER BY l.id"
+    ],
+    preview=(
+        "SELECT r.line, CASE WHEN m.line IS NULL THEN 'create' ELSE 'update' END AS action, "
+        "r.title, coalesce(co.name, cn.name) AS company, "
+        "coalesce(r.contact, r.contact_email) AS contact, coalesce(o.name, onm.name) AS owner, "
+        "coalesce(sm.shown, (SELECT name FROM stages WHERE id = :first_stage)) AS stage, "
+        "coalesce(r.status, sm.status, 'open') AS status, coalesce(r.value_minor, 0) "
+        "AS value_minor, coalesce(r.currency, :cur) AS currency, r.close_date, r.created_at, "
+        "r.ext AS external_id FROM {S}.rows r LEFT JOIN temp.imp_matched m ON m.line = r.line "
+        f"{_DEAL_JOINS} {_SHOWN} WHERE {VALID} ORDER BY r.line"
+    ),
+)
+
+_ACT_JOINS = (
+    "LEFT JOIN owners o ON o.name_key = r.okey LEFT JOIN temp.imp_refs rf ON rf.line = r.line"
+)
+_NATURAL = (
+    "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
+    "JOIN temp.imp_refs rf ON rf.line = r.line JOIN activities l ON {ON} AND l.id <= :base "
+    "AND l.kind = coalesce(r.kind, 'task') AND l.subject = r.subject "
+    "AND coalesce(l.done_at, l.due_at) = coalesce(r.done_at, r.due_at) "
+    f"WHERE {VALID} AND (r.ext IS NULL OR l.external_id IS NULL OR :first_key) GROUP BY r.line"
+)
+ACTIVITIES = EntitySql(
+    table="activities",
+    joins=_ACT_JOINS,
+    insert=(
+        "INSERT INTO activities (kind, subject, deal_id, lead_id, owner_id, done_at, due_at, "
+        "outcome, notes, created_at, updated_at, external_id, custom) "
+        "SELECT coalesce(r.kind, 'task'), r.subject, rf.deal_id, rf.lead_id, "
+        "{OWNER}, r.done_at, r.due_at, r.outcome, r.notes, "
+        "coalesce(r.created_at, :now), :now, r.ext, nullif({CUSTOM}, '{}') "
+        f"FROM {{S}}.rows r {_ACT_JOINS} WHERE {NEW} ORDER BY r.line"
+    ),
+    update_exprs={
+        "kind": "coalesce(r.kind, l.kind)",
+        "subject": "coalesce(r.subject, l.subject)",
+        "deal_id": "coalesce(rf.deal_id, l.deal_id)",
+        "lead_id": "coalesce(rf.lead_id, l.lead_id)",
+        "owner_id": "coalesce(o.id, l.owner_id)",
+        "done_at": "coalesce(r.done_at, l.done_at)",
+        "due_at": "coalesce(r.due_at, l.due_at)",
+        "outcome": "coalesce(r.outcome, l.outcome)",
+        "notes": "coalesce(r.notes, l.notes)",
+        "created_at": "coalesce(r.created_at, l.created_at)",
+        "external_id": "coalesce(r.ext, l.external_id)",
+        "custom": MERGED,
+    },
+    match={
+        "id": _id_match("activities"),
+        "subject": [
+            _NATURAL.replace("{ON}", "rf.deal_id IS NOT NULL AND l.deal_id = rf.deal_id"),
+            _NATURAL.replace(
+                "{ON}", "rf.deal_id IS NULL AND l.lead_id = rf.lead_id AND l.deal_id IS NULL"
+            ),
+        ],
+    },
+    refs=[
+        "INSERT OR IGNORE INTO temp.imp_refs SELECT r.line, "
+        + _ref("deals", "r.deal_ext", "r.deal_self")
+        + ", "
+        + _ref(
+            "leads",
+            "r.lead_ext",
+            "r.lead_self",
+            "WHEN r.lead_ekey IS NOT NULL THEN (SELECT min(x.id) FROM leads x "
+            "WHERE lower(x.email) = r.lead_ekey) ",
+        )
+        + " FROM {S}.rows r WHERE r.err IS NULL",
+    ],
+    bad_refs=[
+        _bad_ref("deal", "deal_id", "r.deal_ext", "r.deal_self", "import deals first"),
+        _bad_ref(
+            "lead",
+            "lead_id",
+            "coalesce(r.lead_ext, r.lead_ekey)",
+            "r.lead_self",
+            "import leads first",
+        ),
+    ],
+    preview=(
+        "SELECT r.line, CASE WHEN m.line IS NULL THEN 'create' ELSE 'update' END AS action, "
+        "coalesce(r.kind, 'task') AS kind, r.subject, coalesce((SELECT title FROM deals "
+        "WHERE id = rf.deal_id), (SELECT name FROM leads WHERE id = rf.lead_id)) AS regarding, "
+        "coalesce(o.name, onm.name) AS owner, r.done_at, r.due_at, r.ext AS external_id "
+        "FROM {S}.rows r LEFT JOIN temp.imp_matched m ON m.line = r.line "
+        f"{_ACT_JOINS} {_SHOWN} WHERE {VALID} ORDER BY r.line"
+    ),
+)
+
+ENTITY_SQL = {"leads": LEADS, "deals": DEALS, "activities": ACTIVITIES}
