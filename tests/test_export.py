@@ -7,10 +7,9 @@ import io
 import json
 from pathlib import Path
 
-from test_import_files import HOSTILE, snapshot
-
 from pipeline_tui.services.exporter import export
 from pipeline_tui.store import Store
+from tests.test_import_files import HOSTILE, snapshot
 
 
 def _rows(text: str) -> list[dict[str, str]]:

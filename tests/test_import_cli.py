@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_import_files import write_csv
 
 from pipeline_tui.commands import io
+from tests.test_import_files import write_csv
 
 
 def test_a_dry_run_of_a_bad_file_fails_like_the_import(cli, tmp_path: Path) -> None:

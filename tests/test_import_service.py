@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_import_files import snapshot, write_csv
 
 from pipeline_tui.models import PipelineError
 from pipeline_tui.services import imports
 from pipeline_tui.services.importer import ImportOptions, InvalidRows, run_import
 from pipeline_tui.store import Store
+from tests.test_import_files import snapshot, write_csv
 
 COLUMNS = ["id", "Name", "Email", "Company", "Notes", "Create Date"]
 

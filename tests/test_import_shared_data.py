@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHARED_DATA
 
 from pipeline_tui.store import Store
+from tests.conftest import SHARED_DATA
 
 MAVEN = SHARED_DATA / "maven_crm_sales_opportunities" / "sales_pipeline.csv"
 SALESFORCE = SHARED_DATA / "salesforce_sfdc_assets_workshop" / "Opportunity.csv"
