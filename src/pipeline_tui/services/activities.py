@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pipeline_tui.models import Activity, ActivityKind, ConflictError, PipelineError
 from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.services.common import clean_text, default_owner
-from pipeline_tui.store import Store
+from pipeline_tui.store import Store, Tx
 from pipeline_tui.store.activities import get_activity
 from pipeline_tui.store.deals import get_deal
 from pipeline_tui.store.leads import get_lead
@@ -33,6 +33,39 @@ def _target(store: Store, deal_id: int | None, lead_id: int | None) -> str:
     return f"lead {lead_id}"
 
 
+def _insert(
+    tx: Tx,
+    store: Store,
+    kind: str,
+    subject: str,
+    deal_id: int | None,
+    lead_id: int | None,
+    owner: str | None,
+    notes: str | None,
+    *,
+    done_at: str | None = None,
+    due_at: str | None = None,
+    outcome: str | None = None,
+) -> int:
+    """One activity row, done (done_at) or planned (due_at)."""
+    return tx.insert(
+        "activities",
+        {
+            "kind": kind,
+            "subject": subject,
+            "deal_id": deal_id,
+            "lead_id": lead_id,
+            "owner_id": ensure_owner(tx, owner or default_owner(store)),
+            "done_at": done_at,
+            "due_at": due_at,
+            "outcome": outcome,
+            "notes": clean_text(notes, "notes"),
+            "created_at": tx.now,
+            "updated_at": tx.now,
+        },
+    )
+
+
 def log_activity(
     store: Store,
     kind: str,
@@ -51,22 +84,17 @@ def log_activity(
     if at is not None:
         not_future(at, "--at", iso_ts(at))
     with store.tx(f"log {kind} on {where}") as tx:
-        when = iso_ts(at) if at else tx.now
-        activity_id = tx.insert(
-            "activities",
-            {
-                "kind": kind,
-                "subject": subject,
-                "deal_id": deal_id,
-                "lead_id": lead_id,
-                "owner_id": ensure_owner(tx, owner or default_owner(store)),
-                "done_at": when,
-                "due_at": None,
-                "outcome": clean_text(outcome, "outcome"),
-                "notes": clean_text(notes, "notes"),
-                "created_at": tx.now,
-                "updated_at": tx.now,
-            },
+        activity_id = _insert(
+            tx,
+            store,
+            kind,
+            subject,
+            deal_id,
+            lead_id,
+            owner,
+            notes,
+            done_at=iso_ts(at) if at else tx.now,
+            outcome=clean_text(outcome, "outcome"),
         )
     return get_activity(store, activity_id)
 
@@ -87,21 +115,8 @@ def plan_activity(
     where = _target(store, deal_id, lead_id)
     due_at = iso_ts(due) if isinstance(due, datetime) else due.isoformat()
     with store.tx(f"plan {kind} on {where}") as tx:
-        activity_id = tx.insert(
-            "activities",
-            {
-                "kind": kind,
-                "subject": subject,
-                "deal_id": deal_id,
-                "lead_id": lead_id,
-                "owner_id": ensure_owner(tx, owner or default_owner(store)),
-                "done_at": None,
-                "due_at": due_at,
-                "outcome": None,
-                "notes": clean_text(notes, "notes"),
-                "created_at": tx.now,
-                "updated_at": tx.now,
-            },
+        activity_id = _insert(
+            tx, store, kind, subject, deal_id, lead_id, owner, notes, due_at=due_at
         )
     return get_activity(store, activity_id)
 
