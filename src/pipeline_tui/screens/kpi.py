@@ -59,11 +59,6 @@ class KpiScreen(PipelineScreen):
     class Loaded(Message):
         report: kpi_data.KpiReport
 
-    @dataclass
-    class StalledCounted(Message):
-        owner: str | None
-        count: int
-
     def __init__(self) -> None:
         super().__init__()
         self.period_kind = "month"
@@ -92,22 +87,22 @@ class KpiScreen(PipelineScreen):
     @work(thread=True, exclusive=True, group="kpi", exit_on_error=False)
     def _load(self, kind: str, offset: int, owner: str | None) -> None:
         store = self.papp.reader
-        report = kpi_data.report(store, kind, offset, owner, stalled=None)
-        worker = get_current_worker()
-        if worker.is_cancelled:
-            return
-        self.post_message(self.Loaded(report))
-        count = kpi_data.stalled_count(store, owner)  # the attention service: the slow part
-        if not worker.is_cancelled:
-            self.post_message(self.StalledCounted(owner, count))
+        report = kpi_data.report(store, kind, offset, owner)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(report))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         r = event.report
-        title = Text(f"{r.period.label}", style="bold")
+        title = Text(r.title, style="bold")
         title.append(f"  ·  {r.period.kind}  ·  owner: ")
         title.append(r.owner or "everyone")
-        title.append(f"  ·  amounts in {r.currency} where a rate is set", style="dim")
+        title.append(
+            f"  ·  amounts in {r.currency}"
+            if r.currency
+            else "  ·  amounts per currency (set rate.XXX to combine them)",
+            style="dim",
+        )
         self.query_one("#kpi-title", Static).update(title)
         for tile in r.tiles:
             self.query_one(f"#tile-{tile.key}", KpiTile).show(
@@ -119,13 +114,6 @@ class KpiScreen(PipelineScreen):
         table.clear()
         for row in r.owners:
             table.add_row(*(Text(cell) for cell in row), key=row[0])
-
-    @on(StalledCounted)
-    def _stalled(self, event: StalledCounted) -> None:
-        if event.owner == self.papp.owner:
-            tile = self.query_one("#tile-stalled", KpiTile)
-            tile.show("Stalled", str(event.count), "open deals needing a push",
-                      "bad" if event.count else "good")  # fmt: skip
 
     def action_period(self) -> None:
         self.period_kind = "quarter" if self.period_kind == "month" else "month"

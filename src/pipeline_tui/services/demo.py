@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline_tui.models.dates import utcnow
 from pipeline_tui.models.money import to_minor
-from pipeline_tui.services import activities, deals, leads
+from pipeline_tui.services import activities, deals, leads, settings, targets
 from pipeline_tui.store import Store
 
 
@@ -89,6 +89,17 @@ def _deal(store: Store, day: date, d: dict[str, Any]) -> None:
         deals.lose_deal(store, deal.id, d["lost_reason"], at=_at(day, d["closed_days_ago"], 17))
 
 
+def _targets_and_rates(store: Store, day: date) -> None:
+    """Team targets for this month and quarter, and rates for the demo's other currencies,
+    so that attainment, coverage and one-currency totals have something to show."""
+    for key, value in (("rate.EUR", "1.08"), ("rate.GBP", "1.27")):
+        settings.set_value(store, key, value)
+    month = day.strftime("%Y-%m")
+    quarter = f"{day.year}-Q{(day.month + 2) // 3}"
+    targets.set_target(store, 250_000_00, "USD", month)
+    targets.set_target(store, 750_000_00, "USD", quarter)
+
+
 def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:
     """Load the demo in one command (one transaction, one undo). Returns (deals, leads)."""
     data = _load()
@@ -118,6 +129,8 @@ def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:
                     leads.edit_lead(store, lead.id, status="working")
                 elif lead_data["status"] == "disqualified":
                     leads.disqualify_lead(store, lead.id, lead_data["disqualify_reason"])
+            store.actor = actor
+            _targets_and_rates(store, day)
     finally:
         store.actor = actor
     return len(data["deals"]), len(data["leads"])

@@ -21,8 +21,9 @@ class KpiTile(Static):
     def show(self, label: str, value: str, detail: str, tone: str) -> None:
         self.set_class(tone == "good", "-good")
         self.set_class(tone == "bad", "-bad")
+        # The label sits in the border, leaving the lines inside for the figure and context.
+        self.border_title = Text(label)
         text = Text(no_wrap=False)
-        text.append(label + "\n", style="dim")
         text.append(value + "\n", style="bold")
         text.append(detail, style="dim")
         self.update(text)
