@@ -19,6 +19,7 @@ from pipeline_tui.services import kpis as kpi_service
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.forecast import UNDATED, Forecast, ForecastQuery, ForecastRow, forecast
 from pipeline_tui.store import Store
+from pipeline_tui.store.settings import all_settings
 
 CATEGORIES = ("closed_won", "commit", "best_case", "pipeline")
 CHART_MONTHS = 6
@@ -87,6 +88,15 @@ def _calls(
     return now, months, k
 
 
+def _report_currency(store: Store) -> str | None:
+    """The default currency when every currency in use has a rate, else None."""
+    base = default_currency(store)
+    rates = {k.removeprefix("rate.") for k in all_settings(store) if k.startswith("rate.")}
+    used = {r[0] for r in store.all("SELECT DISTINCT currency FROM deals")}
+    used |= {r[0] for r in store.all("SELECT DISTINCT currency FROM targets")}
+    return base if used <= rates | {base} else None
+
+
 def report(store: Store, kind: str, offset: int, owner: str | None) -> KpiReport:
     """Every number of the KPI screen for one period and owner (None: the whole team).
 
@@ -94,7 +104,7 @@ def report(store: Store, kind: str, offset: int, owner: str | None) -> KpiReport
     otherwise they are shown per currency, as the CLI does without ``--currency``.
     """
     p = period(kind, offset)
-    into: str | None = default_currency(store)
+    into = _report_currency(store)
     try:
         now, months, k = _calls(store, p, owner, into)
     except PipelineError:  # a currency without a rate: report per currency instead
