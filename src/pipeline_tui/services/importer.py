@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pipeline_tui.services.formats import decide_formats
 from pipeline_tui.services.importwork import RangeResult, stage_file, worker_count
 from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
 from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
+from pipeline_tui.services.staging import staging_folder
 from pipeline_tui.store import Store, Tx
 from pipeline_tui.store import imports as rec
 from pipeline_tui.store.importapply import Applier, Plan
@@ -161,7 +161,7 @@ def run_import(store: Store, opts: ImportOptions, progress: Progress | None = No
         result = ImportResult(opts.entity, "stdin" if opts.file == "-" else opts.file)
         result.columns, result.formats = mapping.describe(), shown
         result.dry_run = opts.dry_run
-        with tempfile.TemporaryDirectory(prefix="pipeline-import-") as folder:
+        with staging_folder() as folder:
             _Import(store, src, mapping, spec, opts, result, folder, report).run()
         result.encoding, result.delimiter = src.encoding, src.delimiter
     finally:

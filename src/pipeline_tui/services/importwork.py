@@ -21,6 +21,7 @@ from pipeline_tui.services.csvsniff import FIELD_LIMIT, SENTINEL, Source, open_r
 from pipeline_tui.services.parsing import BadValue
 from pipeline_tui.services.rowbuild import BUILDERS
 from pipeline_tui.services.stagemap import SeenStage
+from pipeline_tui.services.staging import exit_with_parent
 from pipeline_tui.store.imports import STAGE_COLUMNS, Staging
 
 PARALLEL_BYTES = 24 << 20  # below this, spawning workers costs more than it saves
@@ -187,9 +188,10 @@ def _report(slot: int, done: int) -> None:
         _progress[slot] = done
 
 
-def _init(progress: Any) -> None:
+def _init(progress: Any, parent: int) -> None:
     global _progress
     _progress = progress
+    exit_with_parent(parent)
 
 
 def worker_count(body_bytes: int, wanted: int | None = None) -> int:
@@ -220,7 +222,7 @@ def run_ranges(
     shared = ctx.Array("q", len(ranges), lock=False)
     last = len(ranges) - 1
     with ProcessPoolExecutor(
-        len(ranges), mp_context=ctx, initializer=_init, initargs=(shared,)
+        len(ranges), mp_context=ctx, initializer=_init, initargs=(shared, os.getpid())
     ) as pool:
         futures = [
             pool.submit(stage_range, spec, s, e, line, paths[i], last=i == last, slot=i)
