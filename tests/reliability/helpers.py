@@ -12,8 +12,10 @@ from pathlib import Path
 BIG = os.environ.get("PIPELINE_RELIABILITY_BIG") == "1"
 
 
-def env_for(db: Path) -> dict[str, str]:
+def env_for(db: Path, tmp: Path | None = None) -> dict[str, str]:
     env = dict(os.environ, PIPELINE_DB=str(db), PIPELINE_OWNER="Reliability")
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     env.pop("PIPELINE_DEBUG", None)
     return env
 
