@@ -1,0 +1,117 @@
+"""A database written by the first released schema opens with today's code, data intact."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline_tui.services.maintenance import doctor
+from pipeline_tui.store import Store, core, schema
+from tests.conftest import Cli
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema-v1.db"
+
+
+@pytest.fixture
+def v1_db(db_path: Path) -> Path:
+    """A private copy of the fixture where the test's database lives (git keeps no modes)."""
+    shutil.copyfile(FIXTURE, db_path)
+    db_path.chmod(0o600)
+    return db_path
+
+
+def test_fixture_is_the_first_released_schema() -> None:
+    conn = sqlite3.connect(f"file:{FIXTURE}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert names == ["m001_initial"]
+    finally:
+        conn.close()
+
+
+def test_current_code_opens_it_and_reads_the_data(v1_db: Path, cli: Cli) -> None:
+    store = Store(v1_db)
+    try:
+        assert store.schema_version() == schema.SCHEMA_VERSION
+        counts = {
+            t: store.scalar(f"SELECT count(*) FROM {t}")
+            for t in ("deals", "leads", "activities", "stage_changes", "imports", "targets")
+        }
+        assert counts == {"deals": 60, "leads": 16, "activities": 251, "stage_changes": 210,
+                          "imports": 1, "targets": 2}  # fmt: skip
+    finally:
+        store.close()
+    assert [c.name for c in doctor(v1_db) if not c.ok] == []
+
+    deal = cli("deal", "show", "17", "--format", "json")
+    assert deal.exit_code == 0, deal.stderr
+    shown: Any = deal.json()
+    assert (shown["title"], shown["value"], shown["currency"]) == (
+        "Pilot for inside sales",
+        12000.0,
+        "USD",
+    )
+    assert (shown["company"], shown["owner"], shown["stage"]) == (
+        "Cobalt Ridge Software",
+        "Ben Okafor",
+        "Demo",
+    )
+    assert (len(shown["stage_history"]), len(shown["activities"])) == (3, 4)
+    assert shown["close_date"] == "2027-01-06"
+    lost = cli("deal", "show", "60", "--format", "json").json()
+    assert lost["status"] == "lost"  # type: ignore[index]
+
+    lead = cli("lead", "list", "--search", "Olmo", "--format", "json")
+    assert [r["email"] for r in lead.json()] == ["rosa@olmo.example"]  # type: ignore[union-attr]
+    for args in (["forecast", "--format", "json"], ["kpi", "--format", "json"], ["log"]):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+
+    # The journal written by v1 still drives undo: the last command was the lead import.
+    undone = cli("undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert cli("lead", "list", "--search", "Olmo", "--format", "json").json() == []
+
+
+def test_a_later_migration_backs_up_the_v1_file_first(
+    v1_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stand-in v2 that alters a table: the v1 file is copied aside before it runs."""
+    real = schema._migrations
+
+    def with_v2() -> object:
+        migrations: Any = real()
+
+        @migrations(name="m002_test_column")
+        def m002(db: Any) -> None:
+            db.execute("ALTER TABLE deals ADD COLUMN test_probe TEXT")
+
+        return migrations
+
+    monkeypatch.setattr(schema, "_migrations", with_v2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(core, "SCHEMA_VERSION", 2)
+
+    store = Store(v1_db)
+    try:
+        assert store.schema_version() == 2
+        columns = {r[1] for r in store.all("PRAGMA table_info(deals)")}
+        assert "test_probe" in columns
+        assert store.scalar("SELECT count(*) FROM deals") == 60
+    finally:
+        store.close()
+
+    (backup,) = v1_db.parent.glob(f"{v1_db.name}.v1-*.bak")
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert "test_probe" not in {r[1] for r in copy.execute("PRAGMA table_info(deals)")}
+        assert copy.execute("SELECT count(*) FROM deals").fetchone()[0] == 60
+    finally:
+        copy.close()
+    assert backup.stat().st_mode & 0o077 == 0
