@@ -8,15 +8,19 @@ connection's ``PRAGMA data_version`` is polled so changes made by other processe
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from rich.segment import Segment
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -32,6 +36,30 @@ from pipeline_tui.store import Store
 
 R = TypeVar("R")
 MODE_NAMES = ("deals", "board", "kpi")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class DropControlCodes(LineFilter):
+    """Remove C0 and C1 control characters from every line drawn.
+
+    User text may hold them (an ANSI colour pasted into a title, a CSV cell with a line
+    break), and Rich and Textual strip only BEL, BS, VT, FF and CR: ESC and the rest would
+    reach the terminal as commands. They are zero cells wide, so dropping them here leaves
+    the layout exactly as it was computed.
+    """
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if not any(_CONTROL.search(s.text) for s in segments if not s.control):
+            return segments
+        out = []
+        for segment in segments:
+            text = segment.text if segment.control else _CONTROL.sub("", segment.text)
+            if text or segment.control:
+                out.append(Segment(text, segment.style, segment.control))
+        return out
+
+
+_DROP_CONTROLS = DropControlCodes()
 
 
 class PipelineApp(App[None]):
@@ -108,6 +136,10 @@ class PipelineApp(App[None]):
         self.meta = Meta()
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Every widget asks the app, so this covers inputs, toasts and the palette too.
+        return [*super().get_line_filters(), _DROP_CONTROLS]
 
     # -- lifecycle ----------------------------------------------------------------------
 

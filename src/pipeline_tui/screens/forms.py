@@ -42,7 +42,7 @@ class FormScreen(ModalScreen[T]):
         Binding("ctrl+s", "submit", "Save", tooltip="Check and save the form", id="form.save"),
     ]
     heading = "Form"
-    AUTO_FOCUS = "Input, Select, OptionList, TextArea"  # the first field, not the scroller
+    AUTO_FOCUS = ""  # on_mount focuses the first field
 
     def __init__(self, subject: str = "") -> None:
         super().__init__()
@@ -60,6 +60,14 @@ class FormScreen(ModalScreen[T]):
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        # Not AUTO_FOCUS: it focuses before the layout, then scrolls the field to the top of
+        # a tall form, hiding the heading that names the deal being changed.
+        fields = self.query("Input, Select, OptionList, TextArea")
+        first = next((w for w in fields if w.focusable), None)
+        if first is not None:
+            self.set_focus(first, scroll_visible=False)
 
     def fields(self) -> Iterator[Any]:
         yield from ()

@@ -111,9 +111,15 @@ class KpiScreen(PipelineScreen):
         self.query_one(ForecastChart).draw(r.months, r.forecast, r.chart_note)
         self.query_one(FunnelChart).draw(r.funnel)
         table = self.query_one("#kpi-owners", DataTable)
-        table.clear()
-        for row in r.owners:
-            table.add_row(*(Text(cell) for cell in row), key=row[0])
+        rows = [[Text(cell) for cell in row] for row in r.owners]
+        # Fixed widths: auto widths are measured on idle, and a header drawn before then
+        # stays cached at the labels' widths, out of line with the rows.
+        table.clear(columns=True)
+        for i, label in enumerate(OWNER_COLUMNS):
+            width = max([len(label), *(cells[i].cell_len for cells in rows)])
+            table.add_column(label, key=label, width=width)
+        for row, cells in zip(r.owners, rows, strict=True):
+            table.add_row(*cells, key=row[0])
 
     def action_period(self) -> None:
         self.period_kind = "quarter" if self.period_kind == "month" else "month"

@@ -1,4 +1,4 @@
-"""Small pure helpers shared by the widgets: initials, short money, next-activity state."""
+"""Small pure helpers shared by the widgets: one-line text, initials, short money, activity."""
 
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ from pipeline_tui.models.money import exponent
 from pipeline_tui.store.paging import NONE_PLANNED, UNDATED
 
 OVERDUE, TODAY, NONE, FUTURE = "overdue", "today", "none", "future"
+_BREAKS = str.maketrans(dict.fromkeys("\t\n\r\v\f", " "))
+
+
+def one_line(text: str) -> str:
+    """User text for a one-line cell: line breaks and tabs read as spaces (the app's
+    filter would drop them, gluing words). One character for one, so spans keep place."""
+    return text.translate(_BREAKS)
 
 
 def initials(name: str | None) -> str:
@@ -18,8 +25,12 @@ def initials(name: str | None) -> str:
 def short_money(minor: int, currency: str) -> str:
     """Compact money for narrow cards: '12.5k USD', '1.2M EUR', '950 GBP'."""
     major = minor / 10 ** exponent(currency)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+    units = ((1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+    for i in reversed(range(len(units))):
+        limit, suffix = units[i]
         if abs(major) >= limit:
+            if abs(round(major / limit, 1)) >= 1000 and i + 1 < len(units):
+                limit, suffix = units[i + 1]  # 999,960 rounds up: '1M', not '1000k'
             text = f"{major / limit:.1f}".rstrip("0").rstrip(".")
             return f"{text}{suffix} {currency}"
     return f"{major:,.0f} {currency}"

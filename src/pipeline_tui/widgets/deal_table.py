@@ -24,6 +24,7 @@ from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
 from pipeline_tui.services.attention import Attention
 from pipeline_tui.store.paging import DealRow
+from pipeline_tui.widgets.common import one_line, short_money
 
 PAGE = 100
 
@@ -92,6 +93,7 @@ def layout(width: int) -> list[tuple[Column, int, int]]:
 
 def _cell(text: str | Text, width: int, right: bool = False) -> Text:
     cell = text if isinstance(text, Text) else Text(text)
+    cell.plain = one_line(cell.plain)  # before measuring: a tab or line break is a space
     cell.truncate(width, overflow="ellipsis")
     if right:
         cell.pad_left(width - cell.cell_len)
@@ -258,6 +260,8 @@ class DealTable(ScrollView, can_focus=True):
                 cell = self._stage(row)
             elif column.key == "value":
                 cell = format_money(row.value_minor, row.currency)
+                if len(cell) > w:  # a figure cut short by an ellipsis reads as another figure
+                    cell = short_money(row.value_minor, row.currency)
             elif column.key == "close":
                 cell = row.close_date or ""
             elif column.key == "next":

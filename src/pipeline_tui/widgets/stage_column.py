@@ -22,7 +22,13 @@ from textual.widgets import Static
 from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
 from pipeline_tui.store.paging import DealRow, StageTotals
-from pipeline_tui.widgets.common import activity_label, activity_state, initials, short_money
+from pipeline_tui.widgets.common import (
+    activity_label,
+    activity_state,
+    initials,
+    one_line,
+    short_money,
+)
 
 CARD_HEIGHT = 5  # four lines of card and one of space
 BoardKey = tuple[int, str, int]  # (next-activity rank, close date, deal id)
@@ -31,7 +37,7 @@ BoardKey = tuple[int, str, int]  # (next-activity rank, close date, deal id)
 def header_text(name: str, totals: StageTotals | None, width: int) -> Text:
     """Stage name and count, then total and weighted value per currency."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(name, style="bold")
+    text.append(one_line(name), style="bold")
     text.append(f"  {totals.count if totals else 0}\n")
     if not totals or not totals.count:
         text.append("—\n—", style="dim")
@@ -153,6 +159,7 @@ class StageColumn(ScrollView):
             )
         else:
             text = self._card_line(card, row)
+            text.plain = one_line(text.plain)  # before truncating: a line break is a space
         # A base style, so the padding to the column's width is part of the card too.
         base = self.get_component_rich_style("stage-column--card")
         text.stylize_before(base)
