@@ -115,3 +115,16 @@ async def test_screen_shows_the_cli_figures(make_app: Any, cli: Any) -> None:
         assert f"{k['win_rate']:.0%}" in rate
         assert f"{k['won']} won · {k['lost']} lost in period" in rate
         assert "amounts in USD" in screen_text(app)
+
+
+def test_funnel_is_the_default_pipelines_with_two_pipelines(demo_db: Path, cli: Any) -> None:
+    assert cli("pipeline", "add", "Partners").exit_code == 0
+    store = Store(demo_db)
+    try:
+        report = kpi_data.report(store, "quarter", 0, None)
+    finally:
+        store.close()
+    kp = cli("kpi", "--from", report.period.start.isoformat(), "--format", "json").json()
+    sales = [(c["stage"], c["entered"], c["advanced"]) for c in kp["conversion"]  # type: ignore[index]
+             if c["pipeline"] == "Sales"]  # fmt: skip
+    assert report.funnel == sales and len(sales) == 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from pipeline_tui.models import PipelineError, dates
 from pipeline_tui.models.money import format_money, to_major
@@ -20,6 +21,7 @@ from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.forecast import UNDATED, Forecast, ForecastQuery, ForecastRow, forecast
 from pipeline_tui.store import Store
 from pipeline_tui.store.settings import all_settings
+from pipeline_tui.store.stages import pipeline_by_name
 
 CATEGORIES = ("closed_won", "commit", "best_case", "pipeline")
 CHART_MONTHS = 6
@@ -120,9 +122,20 @@ def report(store: Store, kind: str, offset: int, owner: str | None) -> KpiReport
         labels,
         series,
         note,
-        [(c["stage"], c["entered"], c["advanced"]) for c in k.team.conversion],
+        _funnel(store, k.team.conversion),
         [_owner_row(o) for o in k.owners or []],
     )
+
+
+def _funnel(store: Store, conversion: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """The default pipeline's stages: the service lists every pipeline's when there are
+    several, and one chart of two pipelines' stages would read as one funnel."""
+    default = pipeline_by_name(store, None).name
+    return [
+        (c["stage"], c["entered"], c["advanced"])
+        for c in conversion
+        if c.get("pipeline", default) == default
+    ]
 
 
 def _tiles(p: Period, rows: list[ForecastRow], k: kpi_service.KpiReport) -> list[Tile]:
