@@ -8,7 +8,7 @@ import importlib
 import inspect
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -106,3 +106,27 @@ def screen_text(app: Any) -> str:
     svg = app.export_screenshot()
     text = re.sub(r"<[^>]+>", "", svg)
     return html.unescape(text).replace("\xa0", " ")
+
+
+@pytest.fixture
+def hostile_db(db_path: Path, frozen: date) -> Path:
+    from tests.tui.hostile_data import build
+
+    build(db_path, frozen)
+    return db_path
+
+
+@pytest.fixture
+def hostile_app(hostile_db: Path) -> Iterator[Callable[..., Any]]:
+    from pipeline_tui.app import PipelineApp
+
+    apps: list[PipelineApp] = []
+
+    def make(mode: str = "deals") -> PipelineApp:
+        app = PipelineApp(hostile_db, mode, poll_interval=3600.0)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.close_stores()
