@@ -7,13 +7,14 @@ import csv
 import io
 import itertools
 import os
+import re
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from pipeline_tui.models.errors import PipelineError
 
@@ -122,9 +123,16 @@ def _detect_encoding(sample: bytes) -> tuple[str, int]:
 
 
 def _score(text: str, delimiter: str) -> tuple[float, int, int]:
-    rows = list(
-        itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 200)
-    )
+    rows: list[list[str]] = []
+    try:
+        for r in itertools.islice(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 200
+        ):
+            rows.append(r)
+    except csv.Error:
+        # A long line read with the wrong delimiter is one field over FIELD_LIMIT: judge this
+        # delimiter by the rows before it, so sniffing never fails where reading would not.
+        pass
     rows = [r for r in rows if r]
     if not rows or len(rows[0]) < 2:
         return (0.0, 0, 0)
@@ -265,9 +273,65 @@ def open_range(
     return text, raw
 
 
-def reader(text: io.TextIOWrapper, delimiter: str, *, sentinel: bool) -> Any:
-    lines: Iterator[str] = itertools.chain(text, [SENTINEL + "\n"]) if sentinel else text
-    return csv.reader(lines, delimiter=delimiter)
+def ends_in_quotes(text: str, delimiter: str, *, inside: bool = False) -> bool:
+    """Whether ``text`` (lines of one record; ``inside`` a quoted cell at its start) stops
+    inside a quoted cell, read as the csv module reads it: a quote opens a cell only at the
+    cell's start, and "" inside one is a quote."""
+    cell_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    i, n = 0, len(text)
+    while i < n:
+        if inside or text[i] == '"':
+            j = i if inside else i + 1
+            while True:
+                j = text.find('"', j)
+                if j < 0:
+                    return True
+                if not text.startswith('"', j + 1):
+                    break
+                j += 2
+            inside, i = False, j + 1
+        # The rest of the cell (unquoted, or after its closing quote) holds no quote that counts.
+        found = cell_end.search(text, i)
+        i = found.end() if found else n
+    return inside
+
+
+def skip_quoted_cell(lines: Iterator[str], delimiter: str) -> int:
+    """Consume the lines up to the one that closes a quoted cell the csv module gave up in
+    (a cell over FIELD_LIMIT); return how many. What it left of the cell is not records."""
+    n = 0
+    for line in lines:
+        n += 1
+        if not ends_in_quotes(line, delimiter, inside=True):
+            break
+    return n
+
+
+def records(text: io.TextIOWrapper, delimiter: str) -> Iterator[tuple[int, list[str] | None]]:
+    """(lines, cells) of each record; cells are None for a record the csv module cannot
+    read, whose lines are all skipped, the rest of a quoted cell included."""
+    lines = iter(text)
+    taken: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for line in lines:
+            taken.append(line)
+            yield line
+
+    rd = csv.reader(feed(), delimiter=delimiter)
+    while True:
+        taken.clear()
+        try:
+            r = next(rd)
+        except StopIteration:
+            return
+        except csv.Error:
+            n = len(taken)
+            if ends_in_quotes("".join(taken), delimiter):
+                n += skip_quoted_cell(lines, delimiter)
+            yield n, None
+            continue
+        yield len(taken), r
 
 
 def split_ranges(src: Source, parts: int) -> list[tuple[int, int, int]]:

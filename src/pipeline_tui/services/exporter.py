@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from pipeline_tui.models.csvsafe import neutralise
+from pipeline_tui.models.csvsafe import RowWriter, neutralise
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import exponent, to_major
 from pipeline_tui.store import Store
@@ -65,7 +64,7 @@ def export(store: Store, entity: str, fmt: str, out: IO[str]) -> int:
     cols, rows = _records(store, entity, for_csv=fmt == "csv")
     n = 0
     if fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
+        w = RowWriter(out)
         w.writerow(cols)
         for rec in rows:
             w.writerow(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.services.amounts import MoneyEvidence
-from pipeline_tui.services.csvsniff import Source, open_range, reader
+from pipeline_tui.services.csvsniff import Source, open_range, records
 from pipeline_tui.services.mapping import Mapping
 from pipeline_tui.services.parsing import DateEvidence
 
@@ -32,34 +31,25 @@ def _scan(
     settled yet (03/04/2025 and 05/06/2025 fit both orders), until one value does or the
     file ends. An undecided column costs a longer read, never a guess."""
     text, _ = open_range(src, src.data_start, src.size)
-    rd = reader(text, src.delimiter, sentinel=False)
     active = list(columns.values())
     try:
         n = 0
-        it = iter(rd)
-        while active:
-            try:
-                for r in it:
-                    n += 1
-                    for i, ev in active:
-                        if i < len(r):
-                            ev.add(r[i])
-                    if n >= SAMPLE_ROWS and n % 1000 == 0:
-                        active = [
-                            (i, ev)
-                            for i, ev in active
-                            if ev.undecided
-                            and (
-                                dayfirst is None
-                                if isinstance(ev, DateEvidence)
-                                else decimal is None
-                            )
-                        ]
-                        if not active:
-                            break
-                break
-            except csv.Error:
+        for _, r in records(text, src.delimiter):
+            if r is None:  # unreadable: the import rejects it, so it is no evidence
                 continue
+            n += 1
+            for i, ev in active:
+                if i < len(r):
+                    ev.add(r[i])
+            if n >= SAMPLE_ROWS and n % 1000 == 0:
+                active = [
+                    (i, ev)
+                    for i, ev in active
+                    if ev.undecided
+                    and (dayfirst is None if isinstance(ev, DateEvidence) else decimal is None)
+                ]
+                if not active:
+                    break
     finally:
         text.close()
 

@@ -14,7 +14,7 @@ from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.cells import Spec
 from pipeline_tui.services.common import currency_or_default, default_owner
-from pipeline_tui.services.csvsniff import Source, open_range, open_source, reader, split_ranges
+from pipeline_tui.services.csvsniff import Source, open_range, open_source, records, split_ranges
 from pipeline_tui.services.formats import decide_formats
 from pipeline_tui.services.importwork import RangeResult, stage_file, worker_count
 from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
@@ -370,26 +370,15 @@ def write_rejects(src: Source, rejects: list[tuple[int, str]], opts: ImportOptio
     reasons = dict(rejects)
     path = rejects_path(opts)
     text, _ = open_range(src, src.data_start, src.size)
-    rd = reader(text, src.delimiter, sentinel=False)
     try:
         with open(path, "w", encoding="utf-8-sig", newline="") as out:
             w = csv.writer(out, delimiter=src.delimiter)
             w.writerow([*src.header, "reason"])
-            prev = 0
-            it = iter(rd)
-            while True:
-                try:
-                    for r in it:
-                        line = src.first_line + prev
-                        prev = rd.line_num
-                        if line in reasons:
-                            w.writerow([*r, reasons[line]])
-                    break
-                except csv.Error:
-                    line = src.first_line + prev
-                    prev = rd.line_num
-                    if line in reasons:
-                        w.writerow(["" for _ in src.header] + [reasons[line]])
+            line = src.first_line
+            for n, r in records(text, src.delimiter):
+                if line in reasons:
+                    w.writerow([*(r if r is not None else ["" for _ in src.header]), reasons[line]])
+                line += n
     except OSError as exc:
         raise PipelineError(f"cannot write the rejects to {str(path)!r}: {exc.strerror}") from None
     finally:

@@ -17,7 +17,14 @@ from typing import Any
 
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.services.cells import Seen, Spec, unquoted
-from pipeline_tui.services.csvsniff import FIELD_LIMIT, SENTINEL, Source, open_range
+from pipeline_tui.services.csvsniff import (
+    FIELD_LIMIT,
+    SENTINEL,
+    Source,
+    ends_in_quotes,
+    open_range,
+    skip_quoted_cell,
+)
 from pipeline_tui.services.parsing import BadValue
 from pipeline_tui.services.rowbuild import BUILDERS
 from pipeline_tui.services.stagemap import SeenStage
@@ -105,16 +112,19 @@ def stage_range(
     report = (lambda done: _report(slot, done)) if tick is None else tick
     delimiter, quote = spec.delimiter, '"'
     pending: list[str] = []
+    taken: list[str] = []  # the lines of the record being read, to recover from an error
 
     def feed() -> Iterator[str]:
         """The lines the CSV reader needs: the quoted line handed over, and its
         continuation lines straight from the file."""
         while True:
             while pending:
+                taken.append(pending[-1])
                 yield pending.pop()
             nxt = next(lines, None)
             if nxt is None:
                 return
+            taken.append(nxt)
             yield nxt
 
     slow = csv.reader(feed(), delimiter=delimiter)
@@ -131,11 +141,16 @@ def stage_range(
                 report(raw.done)
             if quote in text_line:
                 pending.append(text_line)
+                taken.clear()
                 before = slow.line_num
                 try:
                     r = next(slow)
                 except csv.Error as exc:
                     line_no += slow.line_num - before
+                    if ends_in_quotes("".join(taken), delimiter):
+                        # The reader gave up inside a quoted cell and would read the rest of
+                        # it as records of their own: skip to the line that closes it.
+                        line_no += skip_quoted_cell(lines, delimiter)
                     reason = str(exc)
                     if "field larger" in reason:
                         reason = f"a cell is longer than {FIELD_LIMIT:,} characters"
