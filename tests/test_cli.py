@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -475,3 +477,13 @@ def test_control_characters_never_reach_the_terminal(cli: Cli) -> None:
     shown = cli("deal", "show", "1", "--format", "json")
     assert "\x1b" not in shown.stdout and "\x9b" not in shown.stdout
     assert shown.json()["title"] == title
+
+
+def test_every_c1_code_is_replaced_and_a_bare_cr_stays_in_its_csv_row(cli: Cli) -> None:
+    name = "a\rb" + "".join(chr(c) for c in range(0x80, 0xA0)) + "z"
+    assert cli("lead", "add", name).exit_code == 0
+    table = cli("lead", "list").stdout
+    assert not any(0x80 <= ord(ch) < 0xA0 for ch in table)
+    assert "a␍b" + "\ufffd" * 32 + "z" in table
+    rows = list(csv.reader(io.StringIO(cli("lead", "list", "--format", "csv").stdout)))
+    assert len(rows) == 2 and rows[1][1] == name  # one row: the CR is quoted, not a row end

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipeline_tui.models.csvsafe import neutralise
+from pipeline_tui.models.csvsafe import RowWriter, neutralise
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,7 +73,7 @@ def emit(
         out.write(to_json(list(rows)) + "\n")
     elif fmt == "csv":
         keys = list(rows[0].keys()) if rows else [c.key for c in cols]
-        writer = csv.writer(out, lineterminator="\n")
+        writer = RowWriter(out)
         writer.writerow(keys)
         for row in rows:
             writer.writerow([_csv_value(row.get(k)) for k in keys])
@@ -103,7 +102,10 @@ def _csv_value(value: Any) -> Any:
 
 # Control characters become their visible Unicode symbols (ESC -> ␛), so user text can never
 # move the cursor, clear the screen or retitle the terminal.
-_CONTROL = {i: 0x2400 + i for i in range(32)} | {0x7F: 0x2421, 0x9B: 0xFFFD}
+# C1 codes have no symbols; some terminals obey them (0x9B is CSI), so they become U+FFFD.
+_CONTROL = (
+    {i: 0x2400 + i for i in range(32)} | {0x7F: 0x2421} | dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+)
 _CELL = _CONTROL | {0x0A: 0x20, 0x09: 0x20}
 _LINES = _CONTROL | {0x0A: 0x0A}
 
