@@ -31,6 +31,16 @@ def test_json_output_carries_the_rejects_when_the_import_stops(cli, tmp_path: Pa
     assert result.json()["import_id"] is None
 
 
+def test_a_huge_bad_cell_is_quoted_short_in_the_message(cli, tmp_path: Path) -> None:
+    email = "x" * 50_000 + " y"
+    path = write_csv(tmp_path / "bad.csv", [["Name", "Email"], ["A", email]])
+    result = cli("import", "leads", str(path), "--format", "json")
+    assert result.exit_code == 1
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("line 2: ")]
+    assert len(line) < 250 and "(50,018 characters)" in line and line.endswith("x y'")
+    assert result.json()["rejects"][0]["reason"] == f"invalid email {email!r}"  # data: whole
+
+
 def test_progress_bar_only_on_a_terminal_and_after_a_second(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -48,7 +48,7 @@ def _import(entity: str, file: str, fmt: Fmt, *, day: bool, month: bool, **optio
         except InvalidRows as exc:
             bar.stop()
             for line, reason in exc.result.rejects:
-                warn(visible(f"line {line}: {reason}"))
+                warn(visible(f"line {line}: {_short(reason)}"))
             if fmt == Fmt.json:  # scripts get the rejects as data too
                 say(to_json(_as_dict(exc.result)))
             raise
@@ -171,12 +171,20 @@ def _summary(r: ImportResult) -> None:
         warn(visible(f"{r.rejected:,} rejected row(s) written to {r.rejects_file}"))
     elif r.dry_run and r.rejects:
         for line, reason in r.rejects:
-            warn(visible(f"line {line}: {reason}"))
+            warn(visible(f"line {line}: {_short(reason)}"))
     if r.dry_run:
         say("Dry run: nothing was written.")
 
 
 Text = str | None
+REASON_MAX = 200
+
+
+def _short(reason: str) -> str:
+    """A reason quotes the bad cell; a 100,000-character cell must not make a 100k line."""
+    if len(reason) <= REASON_MAX:
+        return reason
+    return f"{reason[:150]}… ({len(reason):,} characters) …{reason[-30:]}"
 
 
 def _opt(*names: str, help: str) -> Any:
