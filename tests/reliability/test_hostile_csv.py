@@ -395,8 +395,14 @@ def expect_activities(f: CsvFile) -> Expected:
 # -- checking what the user sees -----------------------------------------------------------------
 
 # A table cell shows control characters as symbols (render.visible), on one line.
-_SHOWN = {i: 0x2400 + i for i in range(32)} | {0x7F: 0x2421, 0x9B: 0xFFFD, 0x0A: 0x20, 0x09: 0x20}
-_RAW_CONTROLS = {chr(i) for i in range(32) if i != 0x0A} | {"\x7f", "\x9b"}
+# C1 codes (0x80-0x9F) become U+FFFD.
+_C1 = range(0x80, 0xA0)
+_SHOWN = (
+    {i: 0x2400 + i for i in range(32)}
+    | {0x7F: 0x2421, 0x0A: 0x20, 0x09: 0x20}
+    | dict.fromkeys(_C1, 0xFFFD)
+)
+_RAW_CONTROLS = {chr(i) for i in range(32) if i != 0x0A} | {"\x7f"} | {chr(i) for i in _C1}
 
 
 def _counts(db: Path) -> dict[str, int]:
