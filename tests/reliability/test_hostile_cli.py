@@ -116,6 +116,7 @@ def _check(result: object, db: Path, before: dict[str, int]) -> bool:
 @given(title=hostile_text, company=hostile_text, value=amounts, close=dates)
 @example(title="[bold red]WON[/]", company="O'Brien [/]", value="12.5k", close="2026-12-01")
 @example(title='=HYPERLINK("x")', company="\x1b[2J", value="1", close="+3d")
+@example(title="[bold red]WON[/]", company="0\r", value="0", close="0001-01-01")
 def test_deal_add_with_hostile_arguments(
     cli: Cli, db_path: Path, title: str, company: str, value: str, close: str
 ) -> None:
@@ -138,7 +139,8 @@ def test_deal_add_with_hostile_arguments(
     stored = r.json()
     assert stored["title"] == title
     shown = cli("deal", "show", str(stored["id"]), "--format", "json").json()
-    assert shown["title"] == title and shown["company"] == (company if company.strip() else None)
+    # A company is a shared record matched by name: its name is stored trimmed.
+    assert shown["title"] == title and shown["company"] == (company.strip() or None)
     table = cli("deal", "show", str(stored["id"]))
     assert table.exit_code == 0 and "\x1b" not in table.stdout
     rows = list(
