@@ -361,10 +361,7 @@ class BoardScreen(PipelineScreen):
     # -- filters ----------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#board-filter", Input)
-        box.add_class("-shown")
-        box.can_focus = True
-        self.set_focus(box)  # at once: keys typed right after the slash must land here
+        self.query_one("#board-filter", FilterBox).open()
 
     @on(Input.Changed, "#board-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -373,8 +370,7 @@ class BoardScreen(PipelineScreen):
 
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
-        # The box stays in view with the filter, but out of the focus chain until '/'.
-        self.query_one("#board-filter", Input).can_focus = False
+        self.query_one("#board-filter", FilterBox).park()
         self.set_focus(None)
 
     def action_clear(self) -> None:

@@ -261,10 +261,7 @@ class DealsScreen(PipelineScreen):
     # -- filters and sorting ----------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#deals-filter", Input)
-        box.add_class("-shown")
-        box.can_focus = True
-        self.set_focus(box)  # at once: keys typed right after the slash must land here
+        self.query_one("#deals-filter", FilterBox).open()
 
     @on(Input.Changed, "#deals-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -273,8 +270,7 @@ class DealsScreen(PipelineScreen):
 
     @on(Input.Submitted, "#deals-filter")
     def _filter_done(self) -> None:
-        # The box stays in view with the filter, but out of the focus chain until '/'.
-        self.query_one("#deals-filter", Input).can_focus = False
+        self.query_one("#deals-filter", FilterBox).park()
         self.table.focus()
 
     def action_clear(self) -> None:
