@@ -1,5 +1,4 @@
-"""Staging folders for imports that clean up after a killed import, and workers that die
-with the import that spawned them.
+"""Import staging folders and workers that leave nothing behind when an import is killed.
 
 A killed import cannot remove its own staging folder (it can hold hundreds of megabytes),
 and its spawned workers would keep parsing with nobody to read their results. So each
@@ -19,6 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.store.locking import release, try_exclusive
+
 PREFIX = "pipeline-import-"
 LOCK = ".in-use"
 UNLOCKED_GRACE_S = 3600.0  # a folder made but not yet locked: only its creator knows
@@ -29,7 +31,7 @@ def sweep(root: Path | None = None) -> int:
     removed = 0
     for folder in Path(root or tempfile.gettempdir()).glob(f"{PREFIX}*"):
         try:
-            fd = os.open(folder / LOCK, os.O_RDONLY)
+            fd = try_exclusive(folder / LOCK)
         except FileNotFoundError:
             try:
                 stale = time.time() - folder.stat().st_mtime > UNLOCKED_GRACE_S
@@ -37,32 +39,51 @@ def sweep(root: Path | None = None) -> int:
                 continue
             if stale:
                 shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
+                removed += not folder.exists()
             continue
         except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            continue  # another user's folder, or one being removed
+        if fd is None:
             continue  # a running import
+        try:
+            # Held through the removal: an owner that opened the lock file just before
+            # waits here, then sees its file unlinked and starts again elsewhere.
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += not folder.exists()
         finally:
-            os.close(fd)
-        shutil.rmtree(folder, ignore_errors=True)
-        removed += 1
+            release(fd)
     return removed
+
+
+def _hold(folder: Path) -> int | None:
+    """Lock ``folder`` as in use; None if a sweep removed it before the lock was taken."""
+    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    if os.fstat(fd).st_nlink == 0:
+        release(fd)
+        return None
+    return fd
 
 
 @contextmanager
 def staging_folder() -> Iterator[str]:
     """A temporary folder, locked while the import that owns it runs."""
     sweep()
-    with tempfile.TemporaryDirectory(prefix=PREFIX) as folder:
-        fd = os.open(Path(folder) / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    for _ in range(5):
+        folder = tempfile.mkdtemp(prefix=PREFIX)
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            fd = _hold(Path(folder))
+        except FileNotFoundError:  # swept between mkdtemp and the lock file
+            continue
+        if fd is None:
+            continue
+        try:
             yield folder
         finally:
-            os.close(fd)
+            shutil.rmtree(folder, ignore_errors=True)  # under the lock, so no sweep races it
+            release(fd)
+        return
+    raise PipelineError("could not make a staging folder for the import")
 
 
 def exit_with_parent(parent: int, every_s: float = 0.5) -> None:

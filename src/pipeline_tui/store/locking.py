@@ -32,17 +32,25 @@ def hold_shared(path: Path, wait_s: float = 10.0) -> int:
             time.sleep(0.05)
 
 
-def hold_exclusive(path: Path) -> int:
-    """Take the file for this process alone, or raise if another process has it open."""
+def try_exclusive(path: Path) -> int | None:
+    """The open file, locked for this process alone; None if another process holds it."""
     fd = os.open(path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
+        return None
+    return fd
+
+
+def hold_exclusive(path: Path) -> int:
+    """Take the file for this process alone, or raise if another process has it open."""
+    fd = try_exclusive(path)
+    if fd is None:
         raise ConflictError(
             f"database {str(path)!r} is open in another pipeline process (the TUI or a "
             "script); close it and try again"
-        ) from None
+        )
     return fd
 
 
