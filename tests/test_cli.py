@@ -72,6 +72,24 @@ def test_init_demo_then_list_all_json(cli: Cli, db_path: Path) -> None:
     assert all(isinstance(d["value"], (int, float)) for d in deals)
 
 
+def test_demo_sets_targets_and_rates_but_keeps_the_users(cli: Cli) -> None:
+    from pipeline_tui.models import dates
+    from pipeline_tui.models.period import period_containing
+
+    month = period_containing(dates.today(), "month").label
+    quarter = period_containing(dates.today(), "quarter").label
+    assert cli("init").exit_code == 0
+    assert cli("config", "set", "rate.EUR", "1.2").exit_code == 0
+    assert cli("target", "set", "100000", "--period", month).exit_code == 0
+    assert cli("init", "--demo").exit_code == 0
+    settings = cli("config", "list", "--format", "json").json()
+    rates = {s["key"]: s["value"] for s in settings if s["key"].startswith("rate.")}  # type: ignore[union-attr]
+    assert rates == {"rate.EUR": "1.2", "rate.GBP": "1.27"}
+    targets = cli("target", "list", "--format", "json").json()
+    team = {(t["period"], t["amount"]) for t in targets if t["owner"] is None}  # type: ignore[union-attr]
+    assert team == {(month, 100000.0), (quarter, 750000.0)}
+
+
 def test_today_shows_overdue_items_from_demo(demo: Cli) -> None:
     r = demo("today")
     assert r.exit_code == 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from pipeline_tui.models import PipelineError, dates
+from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money, to_major
 from pipeline_tui.models.period import Period, period_containing
 from pipeline_tui.services import kpis as kpi_service
@@ -107,11 +107,7 @@ def report(store: Store, kind: str, offset: int, owner: str | None) -> KpiReport
     """
     p = period(kind, offset)
     into = _report_currency(store)
-    try:
-        now, months, k = _calls(store, p, owner, into)
-    except PipelineError:  # a currency without a rate: report per currency instead
-        into = None
-        now, months, k = _calls(store, p, owner, into)
+    now, months, k = _calls(store, p, owner, into)
     rows = [r for r in now.rows if r.period == p.label]
     series, labels, note = _chart(months, into or default_currency(store))
     return KpiReport(
@@ -151,15 +147,8 @@ def _tiles(p: Period, rows: list[ForecastRow], k: kpi_service.KpiReport) -> list
     coverage = [f"{r.coverage:.1f}×" for r in rows if r.coverage is not None]
     money = list(team.money.values())
     rate, cycle = team.win_rate, team.sales_cycle_days
-    # Unrounded, as ``Kpis.to_dict`` computes it for ``pipeline kpi``.
-    exact = team.won / (team.won + team.lost) if team.won + team.lost else None
-    velocity = [
-        (v, m.currency)
-        for m in money
-        if (v := kpi_service.velocity(
-            m.open_deals, exact, m.won_value / m.won if m.won else None, team.cycle, m.currency
-        )) is not None
-    ]  # fmt: skip
+    per_day = [(m.velocity(team.exact_win_rate, team.cycle), m.currency) for m in money]
+    velocity = [(v, c) for v, c in per_day if v is not None]
     open_n = sum(m.open_deals for m in money)
     return [
         Tile("won", "Won", _money(won), attainment or "no target set",
@@ -168,7 +157,7 @@ def _tiles(p: Period, rows: list[ForecastRow], k: kpi_service.KpiReport) -> list
              f"open closing in period {_money([(r.open_total, r.currency) for r in rows])}"),
         Tile("weighted", "Weighted", _money([(r.weighted, r.currency) for r in rows]),
              "in period; all open "
-             + _money([((m.weighted_x100 + 50) // 100, m.currency) for m in money])),
+             + _money([(m.weighted, m.currency) for m in money])),
         Tile("win_rate", "Win rate", "—" if rate is None else f"{rate:.0%}",
              f"{team.won} won · {team.lost} lost in period"),
         Tile("cycle", "Sales cycle", "—" if cycle is None else f"{cycle:.0f} days",
@@ -211,7 +200,7 @@ def _owner_row(o: kpi_service.Kpis) -> tuple[str, str, str, str, str, str]:
         o.owner or "(no owner)",
         str(sum(m.open_deals for m in money)),
         total([(m.open_value, m.currency) for m in money]),
-        total([((m.weighted_x100 + 50) // 100, m.currency) for m in money]),
+        total([(m.weighted, m.currency) for m in money]),
         total([(m.won_value, m.currency) for m in money]),
         "—" if o.win_rate is None else f"{o.win_rate:.0%}",
     )

@@ -9,8 +9,12 @@ from typing import Any
 
 from pipeline_tui.models.dates import utcnow
 from pipeline_tui.models.money import to_minor
+from pipeline_tui.models.period import period_containing
 from pipeline_tui.services import activities, deals, leads, settings, targets
+from pipeline_tui.services.common import default_currency
+from pipeline_tui.services.targets import list_targets
 from pipeline_tui.store import Store
+from pipeline_tui.store.settings import get_setting
 
 
 def _load() -> dict[str, Any]:
@@ -91,13 +95,17 @@ def _deal(store: Store, day: date, d: dict[str, Any]) -> None:
 
 def _targets_and_rates(store: Store, day: date) -> None:
     """Team targets for this month and quarter, and rates for the demo's other currencies,
-    so that attainment, coverage and one-currency totals have something to show."""
-    for key, value in (("rate.EUR", "1.08"), ("rate.GBP", "1.27")):
-        settings.set_value(store, key, value)
-    month = day.strftime("%Y-%m")
-    quarter = f"{day.year}-Q{(day.month + 2) // 3}"
-    targets.set_target(store, 250_000_00, "USD", month)
-    targets.set_target(store, 750_000_00, "USD", quarter)
+    so that attainment, coverage and one-currency totals have something to show. A rate or
+    a target the user already set is kept; rates assume USD, the demo's main currency."""
+    if default_currency(store) == "USD":
+        for key, value in (("rate.EUR", "1.08"), ("rate.GBP", "1.27")):
+            if get_setting(store, key) is None:
+                settings.set_value(store, key, value)
+    have = {(x.period, x.owner) for x in list_targets(store)}
+    for kind, amount in (("month", 250_000_00), ("quarter", 750_000_00)):
+        label = period_containing(day, kind).label
+        if (label, None) not in have:
+            targets.set_target(store, amount, "USD", label)
 
 
 def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:

@@ -33,9 +33,20 @@ class Money:
     open_value: int = 0
     weighted_x100: int = 0
 
+    @property
+    def weighted(self) -> int:
+        return (self.weighted_x100 + 50) // 100
+
+    @property
+    def avg_minor(self) -> float | None:
+        return self.won_value / self.won if self.won else None
+
+    def velocity(self, win_rate: float | None, cycle: float | None) -> float | None:
+        return velocity(self.open_deals, win_rate, self.avg_minor, cycle, self.currency)
+
     def to_dict(self, win_rate: float | None, cycle: float | None) -> dict[str, Any]:
         c = self.currency
-        avg = self.won_value / self.won if self.won else None
+        avg = self.avg_minor
         return {
             "currency": c,
             "won": self.won,
@@ -43,8 +54,8 @@ class Money:
             "avg_deal_size": None if avg is None else to_major(round(avg), c),
             "open_deals": self.open_deals,
             "open_value": to_major(self.open_value, c),
-            "weighted_value": to_major((self.weighted_x100 + 50) // 100, c),
-            "velocity_per_day": velocity(self.open_deals, win_rate, avg, cycle, c),
+            "weighted_value": to_major(self.weighted, c),
+            "velocity_per_day": self.velocity(win_rate, cycle),
         }
 
 
@@ -76,9 +87,14 @@ class Kpis:
         return self.money.setdefault(code, Money(code))
 
     @property
-    def win_rate(self) -> float | None:
+    def exact_win_rate(self) -> float | None:
         closed = self.won + self.lost
-        return round(self.won / closed, 4) if closed else None
+        return self.won / closed if closed else None
+
+    @property
+    def win_rate(self) -> float | None:
+        rate = self.exact_win_rate
+        return None if rate is None else round(rate, 4)
 
     @property
     def cycle(self) -> float | None:
@@ -91,8 +107,7 @@ class Kpis:
     def to_dict(self, fallback: str) -> dict[str, Any]:
         """Money figures sit at the top level when they are in one currency (the report
         currency, or the only one there is); otherwise only in ``by_currency``."""
-        closed = self.won + self.lost
-        rate, cycle = (self.won / closed if closed else None), self.cycle
+        rate, cycle = self.exact_win_rate, self.cycle
         by_currency = [m.to_dict(rate, cycle) for m in self.money.values()]
         single = by_currency[0] if len(by_currency) == 1 else None
         if not by_currency:
