@@ -20,6 +20,7 @@ from pipeline_tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile
 from pipeline_tui.widgets.mode_tabs import ModeTabs
 
 TILE_KEYS = ("won", "coverage", "weighted", "win_rate", "cycle", "velocity", "stalled")
+MAX_COLUMN = 40  # a 5,000-character owner name must not push the figures off screen
 OWNER_COLUMNS = ("Owner", "Open", "Pipeline", "Weighted", "Won in period", "Win rate")
 
 
@@ -116,7 +117,7 @@ class KpiScreen(PipelineScreen):
         # stays cached at the labels' widths, out of line with the rows.
         table.clear(columns=True)
         for i, label in enumerate(OWNER_COLUMNS):
-            width = max([len(label), *(cells[i].cell_len for cells in rows)])
+            width = min(max([len(label), *(cells[i].cell_len for cells in rows)]), MAX_COLUMN)
             table.add_column(label, key=label, width=width)
         for row, cells in zip(r.owners, rows, strict=True):
             table.add_row(*cells, key=row[0])
