@@ -45,8 +45,8 @@ async def _until(pilot: Any, check: Any, limit: float = 30.0) -> None:
 
 async def measure(mode: str, db: Path, moves: int) -> dict[str, Any]:
     t_import = time.perf_counter()
-    from pipeline_tui.app import PipelineApp
-    from pipeline_tui.widgets.deal_table import DealTable
+    from pipeline_tui.tui.app import PipelineApp
+    from pipeline_tui.tui.widgets.deal_table import DealTable
 
     imported = time.perf_counter()
     app = PipelineApp(db, mode)

@@ -11,9 +11,9 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from pipeline_tui.app import PipelineApp
 from pipeline_tui.services.demo import load_demo
 from pipeline_tui.store import Store
+from pipeline_tui.tui.app import PipelineApp
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 SHOTS = {"deals": ("down", "down"), "board": ("right", "down"), "kpi": (), "help": ("?",)}

@@ -52,8 +52,8 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None) -> CliResult:
-        from pipeline_tui.cli import app
-        from pipeline_tui.commands.common import close_stores
+        from pipeline_tui.cli.app import app
+        from pipeline_tui.cli.commands.common import close_stores
 
         try:
             result = self.runner.invoke(app, list(args), input=input, catch_exceptions=True)

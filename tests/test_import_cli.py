@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_tui.commands import io
+from pipeline_tui.cli.commands import io
 from tests.test_import_files import write_csv
 
 

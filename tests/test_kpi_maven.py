@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_tui.cli import COMMANDS, GROUPS
+from pipeline_tui.cli.app import COMMANDS, GROUPS
 from pipeline_tui.services import deals as svc
 from pipeline_tui.store import Store
 from tests.conftest import SHARED_DATA

@@ -40,7 +40,7 @@ def test_cli_path_does_not_import_textual(tmp_path: object) -> None:
     code = (
         f"import os, sys; os.environ['PIPELINE_DB'] = {db!r}\n"
         "sys.argv = ['pipeline', 'deal', 'list', '--limit', '1']\n"
-        "from pipeline_tui.cli import main\n"
+        "from pipeline_tui.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass"
     )
     loaded = _loaded(code)

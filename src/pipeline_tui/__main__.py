@@ -1,5 +1,5 @@
 """Run the CLI with ``python -m pipeline_tui``."""
 
-from pipeline_tui.cli import main
+from pipeline_tui.cli.app import main
 
 main()

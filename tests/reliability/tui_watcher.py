@@ -17,9 +17,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import pipeline_tui.app
-from pipeline_tui.app import PipelineApp
-from pipeline_tui.screens.board import BoardScreen
+import pipeline_tui.tui.app
+from pipeline_tui.tui.app import PipelineApp
+from pipeline_tui.tui.screens.board import BoardScreen
 from tests.tui.conftest import settle
 
 LIMIT_S = 900.0
@@ -29,7 +29,7 @@ class WatchedApp(PipelineApp):
     """Counts the refreshes another process's commits cause."""
 
     # Relative paths resolve next to the subclass's module; the stylesheet is next to app.py.
-    CSS_PATH = str(Path(pipeline_tui.app.__file__).with_name("app.tcss"))
+    CSS_PATH = str(Path(pipeline_tui.tui.app.__file__).with_name("app.tcss"))
     refreshes = 0
     problems: list[str] = []
 

@@ -17,7 +17,7 @@ STAGES = ["Qualified", "Demo", "Proposal", "Negotiation", "Lead In"]
 
 
 def run(argv: list[str]) -> tuple[int, str]:
-    from pipeline_tui.cli import main
+    from pipeline_tui.cli.app import main
 
     sys.argv = ["pipeline", *argv]
     err = io.StringIO()

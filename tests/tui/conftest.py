@@ -18,7 +18,7 @@ import pytest
 FIXED_DAY = date(2026, 11, 27)
 FIXED_NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 _MODULES = [
-    "pipeline_tui.app",
+    "pipeline_tui.tui.app",
     "pipeline_tui.services.demo",
     "pipeline_tui.services.journal",
     "pipeline_tui.services.leads",
@@ -72,7 +72,7 @@ def demo_db(db_path: Path, frozen: date) -> Path:
 @pytest.fixture
 def make_app(demo_db: Path) -> Iterator[Any]:
     """Build apps on the demo database; their connections are closed afterwards."""
-    from pipeline_tui.app import PipelineApp
+    from pipeline_tui.tui.app import PipelineApp
 
     apps: list[PipelineApp] = []
 
@@ -118,7 +118,7 @@ def hostile_db(db_path: Path, frozen: date) -> Path:
 
 @pytest.fixture
 def hostile_app(hostile_db: Path) -> Iterator[Callable[..., Any]]:
-    from pipeline_tui.app import PipelineApp
+    from pipeline_tui.tui.app import PipelineApp
 
     apps: list[PipelineApp] = []
 

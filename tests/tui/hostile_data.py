@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from textual import events
 
-from pipeline_tui.app import PipelineApp
 from pipeline_tui.models import PipelineError
 from pipeline_tui.services import activities, leads, owners, stages, targets
 from pipeline_tui.services.deals import DealInput, add_deal, lose_deal, win_deal
 from pipeline_tui.store import Store
 from pipeline_tui.store.stages import pipeline_by_name
 from pipeline_tui.store.stages import stages as stages_of
-from pipeline_tui.widgets.deal_table import DealTable
+from pipeline_tui.tui.app import PipelineApp
+from pipeline_tui.tui.widgets.deal_table import DealTable
 from tests.tui.conftest import settle
 
 WON = "[bold red]WON[/]"

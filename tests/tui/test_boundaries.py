@@ -18,12 +18,12 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 def test_cli_commands_do_not_import_textual(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from pipeline_tui.cli import main\n"
+        "from pipeline_tui.cli.app import main\n"
         "sys.argv = ['pipeline', 'deal', 'list']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'textual_plotext')]\n"
         "assert not bad, bad\n"
-        "import pipeline_tui.commands.tui\n"  # registering the command must stay cheap too
+        "import pipeline_tui.cli.commands.tui\n"  # registering the command must stay cheap too
         "assert 'textual' not in sys.modules\n"
     )
     env = {**os.environ, "PIPELINE_DB": str(tmp_path / "p.db")}

@@ -7,12 +7,12 @@ from typing import Any
 
 from textual.widgets import Input, OptionList
 
-from pipeline_tui.screens.board import BoardScreen
-from pipeline_tui.screens.forms import LostForm
 from pipeline_tui.store import Store
 from pipeline_tui.store.activities import for_deal
 from pipeline_tui.store.deals import get_deal
-from pipeline_tui.widgets.deal_table import DealTable
+from pipeline_tui.tui.screens.board import BoardScreen
+from pipeline_tui.tui.screens.forms import LostForm
+from pipeline_tui.tui.widgets.deal_table import DealTable
 
 from .conftest import screen_text, settle
 

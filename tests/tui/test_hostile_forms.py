@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.widgets import Input, OptionList, Select
 
-from pipeline_tui.screens.deals import DealsScreen
-from pipeline_tui.screens.forms import ActivityForm, DealForm, LeadForm, LostForm, MoveForm
+from pipeline_tui.tui.screens.deals import DealsScreen
+from pipeline_tui.tui.screens.forms import ActivityForm, DealForm, LeadForm, LostForm, MoveForm
 from tests.tui.conftest import screen_text, settle
 from tests.tui.hostile_data import (
     ANSI,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models.money import format_money
-from pipeline_tui.screens.board import BoardScreen
-from pipeline_tui.screens.deals import DealsScreen
-from pipeline_tui.screens.detail import DetailScreen
-from pipeline_tui.screens.forms import DealForm, LostForm
-from pipeline_tui.screens.help import HelpScreen
-from pipeline_tui.screens.kpi import KpiScreen
-from pipeline_tui.widgets.deal_table import SORTABLE
+from pipeline_tui.tui.screens.board import BoardScreen
+from pipeline_tui.tui.screens.deals import DealsScreen
+from pipeline_tui.tui.screens.detail import DetailScreen
+from pipeline_tui.tui.screens.forms import DealForm, LostForm
+from pipeline_tui.tui.screens.help import HelpScreen
+from pipeline_tui.tui.screens.kpi import KpiScreen
+from pipeline_tui.tui.widgets.deal_table import SORTABLE
 from tests.tui.conftest import screen_text, settle
 from tests.tui.hostile_data import (
     ANSI,

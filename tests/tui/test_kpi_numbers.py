@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from pipeline_tui.models.money import format_money, to_minor
-from pipeline_tui.screens import kpi_data
 from pipeline_tui.store import Store
-from pipeline_tui.widgets.kpi import KpiTile
+from pipeline_tui.tui.screens import kpi_data
+from pipeline_tui.tui.widgets.kpi import KpiTile
 
 from .conftest import screen_text, settle
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline_tui.screens.board import BoardScreen
-from pipeline_tui.screens.deals import DealsScreen
-from pipeline_tui.screens.help import HelpScreen
-from pipeline_tui.screens.kpi import KpiScreen
-from pipeline_tui.widgets.deal_table import DealTable
+from pipeline_tui.tui.screens.board import BoardScreen
+from pipeline_tui.tui.screens.deals import DealsScreen
+from pipeline_tui.tui.screens.help import HelpScreen
+from pipeline_tui.tui.screens.kpi import KpiScreen
+from pipeline_tui.tui.widgets.deal_table import DealTable
 
 from .conftest import screen_text, settle
 
@@ -100,7 +100,7 @@ async def test_sort_by_key_and_by_header_click(make_app: Any) -> None:
 
 
 async def test_help_lists_every_binding(make_app: Any) -> None:
-    from pipeline_tui.app import binding_sections
+    from pipeline_tui.tui.app import binding_sections
 
     app = make_app()
     async with app.run_test(size=(140, 160)) as pilot:

@@ -22,7 +22,7 @@ from textual.widgets import Static
 from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
 from pipeline_tui.store.paging import DealRow, StageTotals
-from pipeline_tui.widgets.common import (
+from pipeline_tui.tui.widgets.common import (
     activity_label,
     activity_state,
     initials,

@@ -26,13 +26,13 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from pipeline_tui.models import Activity, Deal, Lead, PipelineError
-from pipeline_tui.screens.base import PipelineScreen
-from pipeline_tui.screens.board import BoardScreen
-from pipeline_tui.screens.data import Meta, load_meta
-from pipeline_tui.screens.deals import DealsScreen
-from pipeline_tui.screens.kpi import KpiScreen
-from pipeline_tui.screens.palette import PipelineCommands
 from pipeline_tui.store import Store
+from pipeline_tui.tui.screens.base import PipelineScreen
+from pipeline_tui.tui.screens.board import BoardScreen
+from pipeline_tui.tui.screens.data import Meta, load_meta
+from pipeline_tui.tui.screens.deals import DealsScreen
+from pipeline_tui.tui.screens.kpi import KpiScreen
+from pipeline_tui.tui.screens.palette import PipelineCommands
 
 R = TypeVar("R")
 MODE_NAMES = ("deals", "board", "kpi")
@@ -286,13 +286,13 @@ class PipelineApp(App[None]):
     # -- other actions ------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from pipeline_tui.screens.help import HelpScreen
+        from pipeline_tui.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(binding_sections()))
 
     def action_new_lead(self) -> None:
-        from pipeline_tui.screens.forms import LeadForm
         from pipeline_tui.services.leads import add_lead
+        from pipeline_tui.tui.screens.forms import LeadForm
 
         def done(values: dict[str, Any] | None) -> None:
             if values is not None:
@@ -332,8 +332,8 @@ def describe(result: Any) -> str:
 
 def binding_sections() -> list[tuple[str, list[BindingType]]]:
     """Every binding of the app, by where it works: the help screen lists these."""
-    from pipeline_tui.screens.forms import FormScreen
-    from pipeline_tui.widgets.deal_table import DealTable
+    from pipeline_tui.tui.screens.forms import FormScreen
+    from pipeline_tui.tui.widgets.deal_table import DealTable
 
     return [
         ("Everywhere", [*PipelineApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models import PipelineError, Stage
-from pipeline_tui.render import Col, emit, say, to_json
 
 stage_app = typer.Typer(help="List and change the stages of a pipeline.", no_args_is_help=True)
 pipeline_app = typer.Typer(help="List and add pipelines.", no_args_is_help=True)

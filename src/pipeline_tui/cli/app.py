@@ -14,35 +14,35 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from pipeline_tui import __version__
-from pipeline_tui.commands.common import STATE, close_stores
+from pipeline_tui.cli.commands.common import STATE, close_stores
 from pipeline_tui.models import PipelineError
 
 # Sub-command groups and root commands, by name -> (module, attribute). Only the one being
 # run is imported and built: building all of them costs Typer ~40 ms on every start.
 GROUPS: dict[str, tuple[str, str]] = {
-    "lead": ("pipeline_tui.commands.leads", "app"),
-    "deal": ("pipeline_tui.commands.deals", "app"),
-    "activity": ("pipeline_tui.commands.activities", "app"),
-    "stage": ("pipeline_tui.commands.stages", "stage_app"),
-    "pipeline": ("pipeline_tui.commands.stages", "pipeline_app"),
-    "owner": ("pipeline_tui.commands.system", "owner_app"),
-    "config": ("pipeline_tui.commands.system", "config_app"),
-    "forecast": ("pipeline_tui.commands.reports", "forecast_app"),
-    "target": ("pipeline_tui.commands.reports", "target_app"),
-    "import": ("pipeline_tui.commands.io", "import_app"),
-    "export": ("pipeline_tui.commands.io", "export_app"),
+    "lead": ("pipeline_tui.cli.commands.leads", "app"),
+    "deal": ("pipeline_tui.cli.commands.deals", "app"),
+    "activity": ("pipeline_tui.cli.commands.activities", "app"),
+    "stage": ("pipeline_tui.cli.commands.stages", "stage_app"),
+    "pipeline": ("pipeline_tui.cli.commands.stages", "pipeline_app"),
+    "owner": ("pipeline_tui.cli.commands.system", "owner_app"),
+    "config": ("pipeline_tui.cli.commands.system", "config_app"),
+    "forecast": ("pipeline_tui.cli.commands.reports", "forecast_app"),
+    "target": ("pipeline_tui.cli.commands.reports", "target_app"),
+    "import": ("pipeline_tui.cli.commands.io", "import_app"),
+    "export": ("pipeline_tui.cli.commands.io", "export_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("pipeline_tui.commands.system", "init"),
-    "today": ("pipeline_tui.commands.system", "today"),
-    "undo": ("pipeline_tui.commands.system", "undo"),
-    "log": ("pipeline_tui.commands.system", "log"),
-    "backup": ("pipeline_tui.commands.maintenance", "backup"),
-    "restore": ("pipeline_tui.commands.maintenance", "restore"),
-    "doctor": ("pipeline_tui.commands.maintenance", "doctor"),
-    "tui": ("pipeline_tui.commands.tui", "tui"),
-    "kpi": ("pipeline_tui.commands.kpi", "kpi"),
-    "review": ("pipeline_tui.commands.kpi", "review"),
+    "init": ("pipeline_tui.cli.commands.system", "init"),
+    "today": ("pipeline_tui.cli.commands.system", "today"),
+    "undo": ("pipeline_tui.cli.commands.system", "undo"),
+    "log": ("pipeline_tui.cli.commands.system", "log"),
+    "backup": ("pipeline_tui.cli.commands.maintenance", "backup"),
+    "restore": ("pipeline_tui.cli.commands.maintenance", "restore"),
+    "doctor": ("pipeline_tui.cli.commands.maintenance", "doctor"),
+    "tui": ("pipeline_tui.cli.commands.tui", "tui"),
+    "kpi": ("pipeline_tui.cli.commands.kpi", "kpi"),
+    "review": ("pipeline_tui.cli.commands.kpi", "review"),
 }
 
 
@@ -117,12 +117,12 @@ def root(
     STATE.db = db
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            from pipeline_tui.commands.tui import run
+            from pipeline_tui.cli.commands.tui import run
             from pipeline_tui.config import db_path
 
             run(db_path(db))
             return
-        from pipeline_tui.commands.system import summary
+        from pipeline_tui.cli.commands.system import summary
 
         summary()
 
@@ -188,7 +188,7 @@ def main() -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    from pipeline_tui.render import visible
+    from pipeline_tui.cli.render import visible
 
     sys.stderr.write(f"error: {visible(message)}\n")
     sys.exit(code)

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, day, store
-from pipeline_tui.commands.reports import AsOfOpt, CurrencyOpt, OwnerOpt, amount, percent
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, store
+from pipeline_tui.cli.commands.reports import AsOfOpt, CurrencyOpt, OwnerOpt, amount, percent
+from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models import PipelineError
-from pipeline_tui.render import Col, emit, say, to_json
 
 Getter = Callable[[dict[str, Any]], str]
 

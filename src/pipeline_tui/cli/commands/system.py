@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.activities import COLS as ACTIVITY_COLS
-from pipeline_tui.commands.common import Fmt, FormatOpt, store
-from pipeline_tui.commands.deals import LIST_COLS as DEAL_COLS
+from pipeline_tui.cli.commands.activities import COLS as ACTIVITY_COLS
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.commands.deals import LIST_COLS as DEAL_COLS
+from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models.money import format_money
-from pipeline_tui.render import Col, emit, say, to_json
 
 owner_app = typer.Typer(help="List and add owners (salespeople).", no_args_is_help=True)
 config_app = typer.Typer(
@@ -22,7 +22,7 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False,
 ) -> None:
     """Create the database (and load the demo pipeline with --demo)."""
-    from pipeline_tui.commands.common import STATE
+    from pipeline_tui.cli.commands.common import STATE
     from pipeline_tui.config import db_path
     from pipeline_tui.services.demo import load_demo
 

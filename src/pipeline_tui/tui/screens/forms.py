@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 from pipeline_tui.models import ActivityKind, Deal, PipelineError, Stage
 from pipeline_tui.models.dates import not_future, parse_date, parse_moment
 from pipeline_tui.models.money import check_currency, parse_amount, to_major, to_minor
-from pipeline_tui.screens.data import Meta
 from pipeline_tui.services.common import clean_text
+from pipeline_tui.tui.screens.data import Meta
 
 T = TypeVar("T")
 Values = dict[str, Any]

@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from pipeline_tui.screens.data import load_detail
-from pipeline_tui.widgets.deal_detail import DealDetail
+from pipeline_tui.tui.screens.data import load_detail
+from pipeline_tui.tui.widgets.deal_detail import DealDetail
 
 
 class DetailScreen(ModalScreen[None]):

@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
-from pipeline_tui.screens import kpi_data
-from pipeline_tui.screens.base import PipelineScreen
-from pipeline_tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile
-from pipeline_tui.widgets.mode_tabs import ModeTabs
+from pipeline_tui.tui.screens import kpi_data
+from pipeline_tui.tui.screens.base import PipelineScreen
+from pipeline_tui.tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile
+from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 TILE_KEYS = ("won", "coverage", "weighted", "win_rate", "cycle", "velocity", "stalled")
 MAX_COLUMN = 40  # a 5,000-character owner name must not push the figures off screen

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline_tui.commands.common import STATE, Fmt, FormatOpt
-from pipeline_tui.render import Col, emit, say
+from pipeline_tui.cli.commands.common import STATE, Fmt, FormatOpt
+from pipeline_tui.cli.render import Col, emit, say
 
 
 def _db() -> Path:

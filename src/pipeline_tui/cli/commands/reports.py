@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, day, money, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, money, store
+from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models import PipelineError
-from pipeline_tui.render import Col, emit, say, to_json
 
 forecast_app = typer.Typer(
     help="The forecast by period: won, commit, best case, pipeline, weighted, vs target.",

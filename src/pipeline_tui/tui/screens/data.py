@@ -10,7 +10,7 @@ from pipeline_tui.store import Store
 from pipeline_tui.store.activities import for_deal
 from pipeline_tui.store.deals import get_deal, stage_history
 from pipeline_tui.store.stages import pipelines, stages
-from pipeline_tui.widgets.deal_detail import DealDetailData
+from pipeline_tui.tui.widgets.deal_detail import DealDetailData
 
 
 def load_detail(store: Store, deal_id: int) -> DealDetailData | None:

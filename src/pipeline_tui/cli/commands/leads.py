@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, day, money, store
-from pipeline_tui.commands.deals import confirm as confirm_deal
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, money, store
+from pipeline_tui.cli.commands.deals import confirm as confirm_deal
+from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
 from pipeline_tui.models import Lead, PipelineError
-from pipeline_tui.render import Col, emit, emit_record, say, to_json
 
 app = typer.Typer(help="Add, qualify and work leads.", no_args_is_help=True)
 LeadId = Annotated[int, typer.Argument(help="Lead id.", show_default=False, metavar="ID")]

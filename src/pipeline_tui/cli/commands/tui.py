@@ -20,7 +20,7 @@ def tui(
     ] = StartScreen.deals,
 ) -> None:
     """Open the TUI: deals table, stage board and KPI dashboard."""
-    from pipeline_tui.commands.common import STATE
+    from pipeline_tui.cli.commands.common import STATE
     from pipeline_tui.config import db_path
 
     run(db_path(STATE.db), screen.value)
@@ -30,7 +30,7 @@ def run(path: object, screen: str = "deals") -> None:
     """Start the app on the database at ``path`` and close it cleanly afterwards."""
     from pathlib import Path
 
-    from pipeline_tui.app import PipelineApp
+    from pipeline_tui.tui.app import PipelineApp
 
     app = PipelineApp(Path(str(path)), screen)
     try:

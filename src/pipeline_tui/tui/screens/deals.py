@@ -12,15 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from pipeline_tui.screens.base import PipelineScreen
-from pipeline_tui.screens.data import load_detail
 from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store import paging
 from pipeline_tui.store.paging import DealQuery
-from pipeline_tui.widgets.deal_detail import DealDetail
-from pipeline_tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
-from pipeline_tui.widgets.filter_box import FilterBox
-from pipeline_tui.widgets.mode_tabs import ModeTabs
+from pipeline_tui.tui.screens.base import PipelineScreen
+from pipeline_tui.tui.screens.data import load_detail
+from pipeline_tui.tui.widgets.deal_detail import DealDetail
+from pipeline_tui.tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
+from pipeline_tui.tui.widgets.filter_box import FilterBox
+from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 STATUSES: list[str | None] = ["open", "won", "lost", None]
 CHUNK = 10_000  # ids per attention() call: SQLite caps the number of bound parameters

@@ -16,10 +16,10 @@ from textual.worker import Worker, WorkerState
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import deals as deal_service
 from pipeline_tui.store.deals import get_deal
-from pipeline_tui.widgets.mode_tabs import ModeTabs
+from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 if TYPE_CHECKING:
-    from pipeline_tui.app import PipelineApp
+    from pipeline_tui.tui.app import PipelineApp
 
 
 class PipelineScreen(Screen[None]):
@@ -65,7 +65,7 @@ class PipelineScreen(Screen[None]):
             self.papp.report_error(event.worker.error)
 
     def action_detail(self) -> None:
-        from pipeline_tui.screens.detail import DetailScreen
+        from pipeline_tui.tui.screens.detail import DetailScreen
 
         deal_id = self._need_deal()
         if deal_id is not None:
@@ -80,7 +80,7 @@ class PipelineScreen(Screen[None]):
         return deal_id
 
     def action_new_deal(self) -> None:
-        from pipeline_tui.screens.forms import DealForm
+        from pipeline_tui.tui.screens.forms import DealForm
 
         def done(values: dict[str, Any] | None) -> None:
             if values is not None:
@@ -99,7 +99,7 @@ class PipelineScreen(Screen[None]):
         self.app.call_from_thread(self._push_edit, deal)
 
     def _push_edit(self, deal: Any) -> None:
-        from pipeline_tui.screens.forms import DealForm
+        from pipeline_tui.tui.screens.forms import DealForm
 
         def done(values: dict[str, Any] | None) -> None:
             if values:
@@ -111,7 +111,7 @@ class PipelineScreen(Screen[None]):
         self.after_change(deal.id)
 
     def action_log_activity(self) -> None:
-        from pipeline_tui.screens.forms import ActivityForm
+        from pipeline_tui.tui.screens.forms import ActivityForm
 
         deal_id = self._need_deal()
         if deal_id is None:
@@ -145,7 +145,7 @@ class PipelineScreen(Screen[None]):
         self.app.push_screen(ActivityForm(self._deal_title(deal_id)), done)
 
     def action_move_deal(self) -> None:
-        from pipeline_tui.screens.forms import MoveForm
+        from pipeline_tui.tui.screens.forms import MoveForm
 
         deal_id = self._need_deal()
         if deal_id is None:
@@ -160,7 +160,7 @@ class PipelineScreen(Screen[None]):
         self.app.push_screen(MoveForm(self._deal_title(deal_id), stages, current), done)
 
     def action_win_deal(self) -> None:
-        from pipeline_tui.screens.forms import WonForm
+        from pipeline_tui.tui.screens.forms import WonForm
 
         deal_id = self._need_deal()
         if deal_id is None:
@@ -175,7 +175,7 @@ class PipelineScreen(Screen[None]):
         self.app.push_screen(WonForm(self._deal_title(deal_id)), done)
 
     def action_lose_deal(self) -> None:
-        from pipeline_tui.screens.forms import LostForm
+        from pipeline_tui.tui.screens.forms import LostForm
 
         deal_id = self._need_deal()
         if deal_id is None:

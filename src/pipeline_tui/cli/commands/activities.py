@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, day, moment, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, moment, store
+from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models import Activity, PipelineError
-from pipeline_tui.render import Col, emit, say, to_json
 
 app = typer.Typer(help="Log calls, emails, meetings and demos; plan tasks.", no_args_is_help=True)
 

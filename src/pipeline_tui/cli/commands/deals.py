@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, day, day_or_none, moment, money, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, day_or_none, moment, money, store
+from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
-from pipeline_tui.render import Col, emit, emit_record, say, to_json
 
 app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline_tui.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.render import Col, emit, say, to_json, visible, warn
 from pipeline_tui.models import PipelineError
-from pipeline_tui.render import Col, emit, say, to_json, visible, warn
 
 if TYPE_CHECKING:
     from pipeline_tui.services.importer import ImportResult
