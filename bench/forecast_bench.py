@@ -153,8 +153,8 @@ def bare_sql(db: Path) -> list[str]:
     from datetime import date
 
     from pipeline_tui.models.period import series
-    from pipeline_tui.store.asof import LIVE
-    from pipeline_tui.store.reports import Scope, open_sql
+    from pipeline_tui.store.sqlite.asof import LIVE
+    from pipeline_tui.store.sqlite.reports import Scope, open_sql
 
     ps = series("quarter", date.today(), 4)
     sql = open_sql(LIVE, "quarter", "owner", Scope())

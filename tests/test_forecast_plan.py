@@ -10,9 +10,9 @@ import pytest
 
 from pipeline_tui.models.period import series
 from pipeline_tui.store import Store
-from pipeline_tui.store import kpis as k
-from pipeline_tui.store import reports as r
-from pipeline_tui.store.asof import LIVE
+from pipeline_tui.store.sqlite import kpis as k
+from pipeline_tui.store.sqlite import reports as r
+from pipeline_tui.store.sqlite.asof import LIVE
 
 
 def plan(store: Store, sql: str, params: dict) -> list[str]:

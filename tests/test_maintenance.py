@@ -13,7 +13,7 @@ import pytest
 
 from pipeline_tui.services.maintenance import backup, backups, doctor
 from pipeline_tui.store import Store
-from pipeline_tui.store.schema import SCHEMA_VERSION
+from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 from tests.conftest import Cli
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from pipeline_tui.services.maintenance import doctor
-from pipeline_tui.store import Store, core, schema
+from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import core, schema
 from tests.conftest import Cli
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema-v1.db"

@@ -12,9 +12,9 @@ from pipeline_tui.services.agenda import agenda, summary
 from pipeline_tui.services.attention import attention
 from pipeline_tui.services.deals import DealInput
 from pipeline_tui.store import Store
-from pipeline_tui.store.activities import for_deal
-from pipeline_tui.store.deals import DealFilter, get_deal, list_deals, stage_history
-from pipeline_tui.store.leads import get_lead
+from pipeline_tui.store.sqlite.activities import for_deal
+from pipeline_tui.store.sqlite.deals import DealFilter, get_deal, list_deals, stage_history
+from pipeline_tui.store.sqlite.leads import get_lead
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline_tui.models.csvsafe import RowWriter
 from pipeline_tui.services import staging
-from pipeline_tui.store.locking import release, try_exclusive
+from pipeline_tui.store.sqlite.locking import release, try_exclusive
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline_tui.models import NotFoundError
 from pipeline_tui.store import SchemaTooNewError, Store
-from pipeline_tui.store.schema import SCHEMA_VERSION
+from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 
 def test_new_database_is_private_wal_and_seeded(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ _MODULES = [
     "pipeline_tui.services.activities",
     "pipeline_tui.services.deals",
     "pipeline_tui.services.attention",
-    "pipeline_tui.store.core",
+    "pipeline_tui.store.sqlite.core",
 ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.store import Store
-from pipeline_tui.store import paging as pg
+from pipeline_tui.store.sqlite import paging as pg
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 

@@ -8,8 +8,8 @@ from typing import Any
 from textual.widgets import Input, OptionList
 
 from pipeline_tui.store import Store
-from pipeline_tui.store.activities import for_deal
-from pipeline_tui.store.deals import get_deal
+from pipeline_tui.store.sqlite.activities import for_deal
+from pipeline_tui.store.sqlite.deals import get_deal
 from pipeline_tui.tui.screens.board import BoardScreen
 from pipeline_tui.tui.screens.forms import LostForm
 from pipeline_tui.tui.widgets.deal_table import DealTable

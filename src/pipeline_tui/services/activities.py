@@ -8,10 +8,10 @@ from pipeline_tui.models import Activity, ActivityKind, ConflictError, PipelineE
 from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.store import Store, Tx
-from pipeline_tui.store.activities import get_activity
-from pipeline_tui.store.deals import get_deal
-from pipeline_tui.store.leads import get_lead
-from pipeline_tui.store.lookup import ensure_owner
+from pipeline_tui.store.sqlite.activities import get_activity
+from pipeline_tui.store.sqlite.deals import get_deal
+from pipeline_tui.store.sqlite.leads import get_lead
+from pipeline_tui.store.sqlite.lookup import ensure_owner
 
 
 def check_kind(kind: str) -> str:

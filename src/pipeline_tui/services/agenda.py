@@ -9,9 +9,9 @@ from typing import Any
 from pipeline_tui.models import Activity, Deal
 from pipeline_tui.models.dates import today
 from pipeline_tui.store import Store
-from pipeline_tui.store.activities import list_activities
-from pipeline_tui.store.deals import deals_missing_or_due_next_step
-from pipeline_tui.store.stages import pipeline_by_name, stages
+from pipeline_tui.store.sqlite.activities import list_activities
+from pipeline_tui.store.sqlite.deals import deals_missing_or_due_next_step
+from pipeline_tui.store.sqlite.stages import pipeline_by_name, stages
 
 
 @dataclass

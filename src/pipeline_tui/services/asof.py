@@ -9,9 +9,9 @@ from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.dates import today
 from pipeline_tui.services.attention import Attention, assess, attention, weights
 from pipeline_tui.store import Store
-from pipeline_tui.store.asof import LIVE, Source, replay, tune_for_reports
-from pipeline_tui.store.deals import DealFilter, count_deals, list_deals
-from pipeline_tui.store.review import signals
+from pipeline_tui.store.sqlite.asof import LIVE, Source, replay, tune_for_reports
+from pipeline_tui.store.sqlite.deals import DealFilter, count_deals, list_deals
+from pipeline_tui.store.sqlite.review import signals
 
 
 def end_of(day: date) -> str:

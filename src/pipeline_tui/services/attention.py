@@ -13,8 +13,8 @@ from datetime import date
 from pipeline_tui.models.dates import parse_ts, today
 from pipeline_tui.models.money import to_major
 from pipeline_tui.store import Store
-from pipeline_tui.store.settings import get_setting
-from pipeline_tui.store.signals import DealSignals, open_deal_signals
+from pipeline_tui.store.sqlite.settings import get_setting
+from pipeline_tui.store.sqlite.signals import DealSignals, open_deal_signals
 
 DEFAULT_WEIGHTS = {
     "overdue": 8.0,  # next step overdue (half on the day it is due)

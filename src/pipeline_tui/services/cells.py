@@ -11,7 +11,7 @@ from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.services.mapping import norm
 from pipeline_tui.services.parsing import BadValue, make_date_converter
 from pipeline_tui.services.stagemap import SeenStage
-from pipeline_tui.store.lookup import name_key
+from pipeline_tui.store.sqlite.lookup import name_key
 
 Row = tuple[Any, ...]
 Builder = Callable[[list[str], int], Row]

@@ -8,7 +8,7 @@ import os
 from pipeline_tui.models import PipelineError
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.store import Store
-from pipeline_tui.store.settings import get_setting
+from pipeline_tui.store.sqlite.settings import get_setting
 
 MAX_TEXT = 100_000
 

@@ -9,7 +9,7 @@ from pipeline_tui.models import PipelineError
 from pipeline_tui.models.money import check_currency, exponent
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.store import Store
-from pipeline_tui.store.settings import all_settings
+from pipeline_tui.store.sqlite.settings import all_settings
 
 Convert = Callable[[int, str], int]
 

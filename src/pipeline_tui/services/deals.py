@@ -17,9 +17,9 @@ from pipeline_tui.services.common import (
     default_owner,
 )
 from pipeline_tui.store import Store, Tx
-from pipeline_tui.store import stages as stage_q
-from pipeline_tui.store.deals import get_deal
-from pipeline_tui.store.lookup import ensure_company, ensure_contact, ensure_owner
+from pipeline_tui.store.sqlite import stages as stage_q
+from pipeline_tui.store.sqlite.deals import get_deal
+from pipeline_tui.store.sqlite.lookup import ensure_company, ensure_contact, ensure_owner
 
 UNSET: Any = object()
 _OUTCOMES = {"won", "lost", "closed won", "closed lost", "closedwon", "closedlost"}
@@ -261,7 +261,7 @@ def reopen_deal(store: Store, deal_id: int) -> Deal:
     deal = get_deal(store, deal_id)
     if deal.status == "open":
         raise ConflictError(f"deal {deal_id} is already open")
-    from pipeline_tui.store.journal import value_before_close
+    from pipeline_tui.store.sqlite.journal import value_before_close
 
     changes: dict[str, Any] = {"status": "open", "closed_at": None, "lost_reason": None}
     expected = value_before_close(store, deal_id, "close_date")

@@ -14,7 +14,7 @@ from pipeline_tui.services import activities, deals, leads, settings, targets
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.targets import list_targets
 from pipeline_tui.store import Store
-from pipeline_tui.store.settings import get_setting
+from pipeline_tui.store.sqlite.settings import get_setting
 
 
 def _load() -> dict[str, Any]:

@@ -10,8 +10,8 @@ from pipeline_tui.models.csvsafe import RowWriter, neutralise
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import exponent, to_major
 from pipeline_tui.store import Store
-from pipeline_tui.store.exports import export_rows
-from pipeline_tui.store.imports import database_key
+from pipeline_tui.store.sqlite.exports import export_rows
+from pipeline_tui.store.sqlite.imports import database_key
 
 ENTITIES = ("deals", "leads", "activities", "stages")
 FORMATS = ("csv", "json", "jsonl")

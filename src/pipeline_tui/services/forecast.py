@@ -15,8 +15,8 @@ from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.currency import Convert, converter
 from pipeline_tui.services.targets import TEAM, TargetBook, owner_id_of
 from pipeline_tui.store import Store
-from pipeline_tui.store import reports as r
-from pipeline_tui.store.stages import pipeline_by_name
+from pipeline_tui.store.sqlite import reports as r
+from pipeline_tui.store.sqlite.stages import pipeline_by_name
 
 UNDATED = "undated/overdue"
 GROUPINGS = ("category", "owner", "stage", "pipeline")

@@ -21,9 +21,9 @@ from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
 from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
 from pipeline_tui.services.staging import staging_folder
 from pipeline_tui.store import Store, Tx
-from pipeline_tui.store import imports as rec
-from pipeline_tui.store.importapply import Applier, Plan
-from pipeline_tui.store.lookup import name_key
+from pipeline_tui.store.sqlite import imports as rec
+from pipeline_tui.store.sqlite.importapply import Applier, Plan
+from pipeline_tui.store.sqlite.lookup import name_key
 
 MATCH_KEYS = {"leads": ("id", "email"), "deals": ("id", "title"), "activities": ("id", "subject")}
 Progress = Callable[[str, int, int], None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline_tui.store import Store
-from pipeline_tui.store import imports as rec
+from pipeline_tui.store.sqlite import imports as rec
 
 
 def list_imports(store: Store) -> list[rec.ImportRecord]:

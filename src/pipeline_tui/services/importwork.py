@@ -29,7 +29,7 @@ from pipeline_tui.services.parsing import BadValue
 from pipeline_tui.services.rowbuild import BUILDERS
 from pipeline_tui.services.stagemap import SeenStage
 from pipeline_tui.services.staging import exit_with_parent
-from pipeline_tui.store.imports import STAGE_COLUMNS, Staging
+from pipeline_tui.store.sqlite.imports import STAGE_COLUMNS, Staging
 
 PARALLEL_BYTES = 24 << 20  # below this, spawning workers costs more than it saves
 TICK_ROWS = 32_768

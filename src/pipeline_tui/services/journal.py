@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pipeline_tui.models import ConflictError, Event
 from pipeline_tui.store import Store
-from pipeline_tui.store import journal as j
+from pipeline_tui.store.sqlite import journal as j
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.currency import converter
 from pipeline_tui.services.targets import owner_id_of
 from pipeline_tui.store import Store
-from pipeline_tui.store import kpis as q
-from pipeline_tui.store.lookup import owner_names
+from pipeline_tui.store.sqlite import kpis as q
+from pipeline_tui.store.sqlite.lookup import owner_names
 
 DEFAULT_SINCE = "90d"
 KINDS = sorted(ActivityKind, key=lambda k: k.value)

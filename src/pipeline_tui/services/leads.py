@@ -10,8 +10,8 @@ from pipeline_tui.models.dates import iso_ts
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.services.deals import UNSET, DealInput, add_deal
 from pipeline_tui.store import Store
-from pipeline_tui.store.leads import get_lead
-from pipeline_tui.store.lookup import ensure_company, ensure_owner
+from pipeline_tui.store.sqlite.leads import get_lead
+from pipeline_tui.store.sqlite.lookup import ensure_company, ensure_owner
 
 _STATUSES = ("new", "working", "qualified", "disqualified")
 

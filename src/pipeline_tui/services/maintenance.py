@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pipeline_tui.models.dates import utcnow
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.store.doctor import diagnose
-from pipeline_tui.store.maintenance import Check, backup_to, restore_from
+from pipeline_tui.store.sqlite.doctor import diagnose
+from pipeline_tui.store.sqlite.maintenance import Check, backup_to, restore_from
 
 SUFFIX = ".backup.db"
 

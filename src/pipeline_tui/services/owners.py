@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline_tui.models import ConflictError, NotFoundError
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.store import Store
-from pipeline_tui.store.lookup import ensure_owner, name_key
+from pipeline_tui.store.sqlite.lookup import ensure_owner, name_key
 
 
 def owners(store: Store) -> list[dict[str, object]]:

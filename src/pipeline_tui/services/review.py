@@ -11,7 +11,7 @@ from pipeline_tui.models.period import Window, window
 from pipeline_tui.services.asof import attention_at, check_as_of, source
 from pipeline_tui.services.targets import owner_id_of
 from pipeline_tui.store import Store
-from pipeline_tui.store import review as q
+from pipeline_tui.store.sqlite import review as q
 
 DEFAULT_SINCE = "7d"
 SECTIONS = (

@@ -36,7 +36,7 @@ from pipeline_tui.services.cells import (
 )
 from pipeline_tui.services.parsing import BadValue, make_date_converter
 from pipeline_tui.services.stagemap import SeenStage
-from pipeline_tui.store.lookup import email_key, name_key, split_contact
+from pipeline_tui.store.sqlite.lookup import email_key, name_key, split_contact
 
 
 def leads(spec: Spec, seen: Seen) -> Builder:

@@ -8,7 +8,7 @@ from pipeline_tui.models import PipelineError
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.common import clean_text
 from pipeline_tui.store import Store
-from pipeline_tui.store import settings as s
+from pipeline_tui.store.sqlite import settings as s
 
 KEYS = {
     "owner": "default owner of new leads, deals and activities",

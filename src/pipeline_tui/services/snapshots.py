@@ -14,9 +14,9 @@ from pipeline_tui.models.period import check_kind, parse_period
 from pipeline_tui.services.common import clean_text
 from pipeline_tui.services.forecast import UNDATED, ForecastQuery, forecast
 from pipeline_tui.store import Store
-from pipeline_tui.store import reports as r
-from pipeline_tui.store import targets as t
-from pipeline_tui.store.asof import LIVE
+from pipeline_tui.store.sqlite import reports as r
+from pipeline_tui.store.sqlite import targets as t
+from pipeline_tui.store.sqlite.asof import LIVE
 
 # What a snapshot keeps: this month and the five after it, this quarter and the next.
 SNAPSHOT_PERIODS = {"month": 6, "quarter": 2}

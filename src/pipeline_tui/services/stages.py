@@ -8,9 +8,9 @@ from pipeline_tui.models import ConflictError, Pipeline, PipelineError, Stage
 from pipeline_tui.services.common import check_probability, clean_text
 from pipeline_tui.services.deals import UNSET, check_category, resolve_stage
 from pipeline_tui.store import Store, Tx
-from pipeline_tui.store import stages as q
-from pipeline_tui.store.lookup import ensure_owner, name_key
-from pipeline_tui.store.seed import DEFAULT_STAGES
+from pipeline_tui.store.sqlite import stages as q
+from pipeline_tui.store.sqlite.lookup import ensure_owner, name_key
+from pipeline_tui.store.sqlite.seed import DEFAULT_STAGES
 
 
 def _check_stall(days: int | None) -> int | None:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.store.locking import release, try_exclusive
+from pipeline_tui.store.sqlite.locking import release, try_exclusive
 
 PREFIX = "pipeline-import-"
 LOCK = ".in-use"

@@ -18,9 +18,9 @@ from pipeline_tui.models.period import Period, parse_period
 from pipeline_tui.models.target import Target
 from pipeline_tui.services.currency import Convert
 from pipeline_tui.store import Store
-from pipeline_tui.store import targets as t
-from pipeline_tui.store.lookup import owner_id as find_owner
-from pipeline_tui.store.lookup import owner_names
+from pipeline_tui.store.sqlite import targets as t
+from pipeline_tui.store.sqlite.lookup import owner_id as find_owner
+from pipeline_tui.store.sqlite.lookup import owner_names
 
 TEAM = None
 

@@ -135,7 +135,7 @@ def list_(
 ) -> None:
     """List activities: newest first, or planned ones by due date."""
     from pipeline_tui.models.dates import today
-    from pipeline_tui.store.activities import list_activities
+    from pipeline_tui.store.sqlite.activities import list_activities
 
     if state not in (None, "planned", "done"):
         raise PipelineError(f"invalid state {state!r}: use planned or done")

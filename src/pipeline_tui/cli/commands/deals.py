@@ -131,7 +131,7 @@ def list_(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """List deals (open ones by default), soonest close date first."""
-    from pipeline_tui.store.deals import DealFilter, count_deals, list_deals
+    from pipeline_tui.store.sqlite.deals import DealFilter, count_deals, list_deals
 
     if status not in ("open", "won", "lost", "all"):
         raise PipelineError(f"invalid status {status!r}: use open, won, lost or all")
@@ -184,8 +184,8 @@ def list_(
 
 def deal_detail(deal_id: int) -> dict[str, Any]:
     from pipeline_tui.services.attention import attention
-    from pipeline_tui.store.activities import for_deal
-    from pipeline_tui.store.deals import get_deal, stage_history
+    from pipeline_tui.store.sqlite.activities import for_deal
+    from pipeline_tui.store.sqlite.deals import get_deal, stage_history
 
     st = store()
     deal = get_deal(st, deal_id)
@@ -330,7 +330,7 @@ def edit(
 ) -> None:
     """Change fields of a deal."""
     from pipeline_tui.services.deals import UNSET, edit_deal
-    from pipeline_tui.store.deals import get_deal
+    from pipeline_tui.store.sqlite.deals import get_deal
 
     fields: dict[str, Any] = {}
     if close is not None:

@@ -80,7 +80,7 @@ def list_(
     """List leads, newest first."""
     from pipeline_tui.services.leads import check_status
     from pipeline_tui.services.owners import known_owner
-    from pipeline_tui.store.leads import list_leads
+    from pipeline_tui.store.sqlite.leads import list_leads
 
     st = store()
     leads = list_leads(st, check_status(status), known_owner(st, owner), search, limit)
@@ -96,8 +96,8 @@ def list_(
 @app.command("show")
 def show(lead_id: LeadId, fmt: FormatOpt = Fmt.table) -> None:
     """Show one lead with its activities."""
-    from pipeline_tui.store.activities import for_lead
-    from pipeline_tui.store.leads import get_lead
+    from pipeline_tui.store.sqlite.activities import for_lead
+    from pipeline_tui.store.sqlite.leads import get_lead
 
     st = store()
     lead = get_lead(st, lead_id)

@@ -37,7 +37,7 @@ def _confirm(stage: Stage, verb: str, fmt: Fmt) -> None:
 @stage_app.command("list")
 def list_(pipeline: PipelineOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """List the stages of a pipeline in order."""
-    from pipeline_tui.store.stages import pipeline_by_name, stages
+    from pipeline_tui.store.sqlite.stages import pipeline_by_name, stages
 
     st = store()
     p = pipeline_by_name(st, pipeline)
@@ -136,7 +136,7 @@ def remove(
 @pipeline_app.command("list")
 def pipelines_list(fmt: FormatOpt = Fmt.table) -> None:
     """List pipelines."""
-    from pipeline_tui.store.stages import pipelines
+    from pipeline_tui.store.sqlite.stages import pipelines
 
     cols = [
         Col("id", "ID", right=True),

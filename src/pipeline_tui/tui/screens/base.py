@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import deals as deal_service
-from pipeline_tui.store.deals import get_deal
+from pipeline_tui.store.sqlite.deals import get_deal
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 if TYPE_CHECKING:

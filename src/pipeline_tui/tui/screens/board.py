@@ -20,9 +20,10 @@ from textual.worker import get_current_worker
 from pipeline_tui.models import Pipeline, Stage, dates
 from pipeline_tui.services.attention import attention
 from pipeline_tui.services.deals import step_deal
-from pipeline_tui.store import Store, paging
-from pipeline_tui.store.paging import DealQuery, DealRow, StageTotals
-from pipeline_tui.store.stages import pipeline_by_name, pipelines, stages
+from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import paging
+from pipeline_tui.store.sqlite.paging import DealQuery, DealRow, StageTotals
+from pipeline_tui.store.sqlite.stages import pipeline_by_name, pipelines, stages
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs

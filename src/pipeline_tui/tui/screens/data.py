@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pipeline_tui.models import NotFoundError, Pipeline, Stage
 from pipeline_tui.services.attention import attention
 from pipeline_tui.store import Store
-from pipeline_tui.store.activities import for_deal
-from pipeline_tui.store.deals import get_deal, stage_history
-from pipeline_tui.store.stages import pipelines, stages
+from pipeline_tui.store.sqlite.activities import for_deal
+from pipeline_tui.store.sqlite.deals import get_deal, stage_history
+from pipeline_tui.store.sqlite.stages import pipelines, stages
 from pipeline_tui.tui.widgets.deal_detail import DealDetailData
 
 
@@ -54,7 +54,7 @@ class Meta:
 
 def load_meta(store: Store) -> Meta:
     from pipeline_tui.services.common import default_currency, default_owner
-    from pipeline_tui.store.paging import owner_names
+    from pipeline_tui.store.sqlite.paging import owner_names
 
     return Meta(pipeline_stages(store), owner_names(store), default_owner(store),
                 default_currency(store))  # fmt: skip

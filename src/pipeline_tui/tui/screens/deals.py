@@ -13,8 +13,8 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.services.attention import Attention, attention
-from pipeline_tui.store import paging
-from pipeline_tui.store.paging import DealQuery
+from pipeline_tui.store.sqlite import paging
+from pipeline_tui.store.sqlite.paging import DealQuery
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.screens.data import load_detail
 from pipeline_tui.tui.widgets.deal_detail import DealDetail

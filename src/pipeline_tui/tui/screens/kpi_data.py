@@ -20,8 +20,8 @@ from pipeline_tui.services import kpis as kpi_service
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.forecast import UNDATED, Forecast, ForecastQuery, ForecastRow, forecast
 from pipeline_tui.store import Store
-from pipeline_tui.store.settings import all_settings
-from pipeline_tui.store.stages import pipeline_by_name
+from pipeline_tui.store.sqlite.settings import all_settings
+from pipeline_tui.store.sqlite.stages import pipeline_by_name
 
 CATEGORIES = ("closed_won", "commit", "best_case", "pipeline")
 CHART_MONTHS = 6

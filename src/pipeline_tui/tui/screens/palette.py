@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.style import Style
 
-from pipeline_tui.store import paging
+from pipeline_tui.store.sqlite import paging
 
 DEAL_HITS = 20
 

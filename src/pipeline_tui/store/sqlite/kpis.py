@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pipeline_tui.store.asof import Source
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.asof import Source
+from pipeline_tui.store.sqlite.core import Store
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models import Lead, NotFoundError
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.core import Store
 
 _COLUMNS = (
     "id, name, company, email, phone, source, owner, status, created_at, notes, "

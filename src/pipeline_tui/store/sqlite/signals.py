@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.core import Store
 
 _SQL = """
 SELECT d.id, d.value_minor, d.currency, d.close_date, d.next_step, d.next_due,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline_tui.store.asof import Source
-from pipeline_tui.store.core import Store
-from pipeline_tui.store.signals import DealSignals, open_deal_signals
+from pipeline_tui.store.sqlite.asof import Source
+from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.sqlite.signals import DealSignals, open_deal_signals
 
 _DEAL = "d.id, d.title, d.owner, d.value_minor, d.currency, d.stage, d.status"
 

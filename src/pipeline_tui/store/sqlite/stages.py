@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from pipeline_tui.models import NotFoundError, Pipeline, Stage
-from pipeline_tui.store.core import Store
-from pipeline_tui.store.lookup import name_key
+from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.sqlite.lookup import name_key
 
 _STAGE_SQL = """
 SELECT s.id, s.pipeline_id, s.name, s.position, s.probability, s.forecast_category,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.store.locking import hold_exclusive, release
-from pipeline_tui.store.schema import SCHEMA_VERSION
+from pipeline_tui.store.sqlite.locking import hold_exclusive, release
+from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 _REQUIRED = ("deals", "leads", "stages", "pipelines", "activities", "events", "commands")
 

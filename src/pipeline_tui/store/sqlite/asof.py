@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.core import Store
 
 # Far after any stored timestamp: the cut-off of live (not replayed) reports.
 NO_CUT = "9999-12-31T23:59:59Z"

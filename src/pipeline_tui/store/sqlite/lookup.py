@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline_tui.models.errors import NotFoundError
-from pipeline_tui.store.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Store, Tx
 
 _SPACES = re.compile(r"\s+")
 _CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models.target import Target
-from pipeline_tui.store.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Store, Tx
 
 _TARGETS = """
 SELECT t.id, t.owner_id, o.name, t.period, t.amount_minor, t.currency

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline_tui.models import Deal, NotFoundError, StageChange
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.core import Store
 
 _COLUMNS = (
     "id, title, company, contact, owner, pipeline, stage, status, value_minor, currency, "

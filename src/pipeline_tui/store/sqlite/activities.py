@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models import Activity, NotFoundError
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.core import Store
 
 _COLUMNS = (
     "id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tui.store.core import Store
-from pipeline_tui.store.lookup import name_key
+from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.sqlite.lookup import name_key
 
 NONE_PLANNED = "9999-12-31"  # sentinel: no next step and no planned activity
 UNDATED = "9999-12-30"  # sentinel: a next step without a due date

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline_tui.store.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Store, Tx
 
 
 def get_setting(store: Store, key: str) -> str | None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Event
-from pipeline_tui.store.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Store, Tx
 
 
 def recent_events(store: Store, limit: int) -> list[Event]:
@@ -68,7 +68,7 @@ def revert_command(tx: Tx, command_id: int) -> int:
     changes = 0
     for entity, entity_id, action, before_json, after_json in rows:
         if entity == "imports":  # an import journals one summary event, not one per row
-            from pipeline_tui.store.imports import undo_import
+            from pipeline_tui.store.sqlite.imports import undo_import
 
             changes += undo_import(tx, entity_id)
             continue

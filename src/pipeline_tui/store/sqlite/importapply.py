@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline_tui.store.core import Store, Tx
-from pipeline_tui.store.importsql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.store.sqlite.core import Store, Tx
+from pipeline_tui.store.sqlite.importsql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
 
@@ -119,7 +119,7 @@ class Applier:
     def check(self, schema: str) -> None:
         """Everything that can reject a row of ``schema`` before it is written: its keys
         repeating an earlier part's, unknown references, two rows matching one record."""
-        from pipeline_tui.store.imports import cross_duplicates
+        from pipeline_tui.store.sqlite.imports import cross_duplicates
 
         for earlier in self.checked:
             self.reject(cross_duplicates(self.store, earlier, schema))

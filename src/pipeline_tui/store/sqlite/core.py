@@ -13,8 +13,8 @@ from typing import Any
 
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import NotFoundError, PipelineError
-from pipeline_tui.store.locking import hold_shared, release
-from pipeline_tui.store.schema import SCHEMA_VERSION
+from pipeline_tui.store.sqlite.locking import hold_shared, release
+from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
 # Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
@@ -87,7 +87,7 @@ class Store:
                 f"database {str(self.path)!r} has schema v{version}, newer than this "
                 f"pipeline-tui (v{SCHEMA_VERSION}): upgrade pipeline-tui"
             )
-        from pipeline_tui.store.schema import migrate
+        from pipeline_tui.store.sqlite.schema import migrate
 
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -101,7 +101,7 @@ class Store:
                         self.conn.execute("BEGIN IMMEDIATE")
                     migrate(self.conn)
                     if current == 0:
-                        from pipeline_tui.store.seed import seed_defaults
+                        from pipeline_tui.store.sqlite.seed import seed_defaults
 
                         seed_defaults(self.conn)
                 self.conn.execute("COMMIT")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from pipeline_tui.store.core import Store
+from pipeline_tui.store.sqlite.core import Store
 
 
 def _key(table: str, kind: str) -> str:
