@@ -12,7 +12,7 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 
 OWNERS = [f"Rep {chr(65 + i)}{chr(97 + i)} Person" for i in range(20)]
 CURRENCIES = ["USD"] * 8 + ["EUR", "GBP"]

@@ -32,7 +32,7 @@ OWNERS = 40
 
 
 def build(path: Path, deals: int) -> None:
-    from pipeline_tui.store import Store
+    from pipeline_tui.store.sqlite import SqliteStore as Store
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -153,8 +153,8 @@ def bare_sql(db: Path) -> list[str]:
     from datetime import date
 
     from pipeline_tui.models.period import series
-    from pipeline_tui.store.sqlite.asof import LIVE
-    from pipeline_tui.store.sqlite.reports import Scope, open_sql
+    from pipeline_tui.store.api import LIVE, Scope
+    from pipeline_tui.store.sqlite.reports import open_sql
 
     ps = series("quarter", date.today(), 4)
     sql = open_sql(LIVE, "quarter", "owner", Scope())

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline_tui.services.demo import load_demo
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.tui.app import PipelineApp
 
 OUT = Path(__file__).resolve().parent / "screenshots"

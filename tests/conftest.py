@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -10,7 +10,7 @@ import pytest
 from pipeline_tui.models import dates
 from pipeline_tui.models.money import to_minor
 from pipeline_tui.services import deals as svc
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 
 
 def ts(text: str) -> datetime:

@@ -10,7 +10,7 @@ import pytest
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.forecast import ForecastQuery, forecast
 from pipeline_tui.services.journal import undo
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, move, rows_by, ts, won
 
 

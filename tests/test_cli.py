@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
 
 DEAL_FIELDS = {

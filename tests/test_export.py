@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from pipeline_tui.services.exporter import export
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.test_import_files import HOSTILE, snapshot
 
 
@@ -79,7 +79,7 @@ def test_export_import_export_round_trips(cli, demo_store: Store, tmp_path: Path
     cli("lead", "add", "--email", "evil@x.example", "--phone", "+1 555 0100", "--", HOSTILE[1])
     cli("deal", "add", "--value", "1.5k", "--currency", "EUR", "--company", HOSTILE[0], "--",
         HOSTILE[4])  # fmt: skip
-    demo_store.conn.execute('UPDATE deals SET custom = \'{"Shoe size": "44"}\' WHERE id = 3')
+    demo_store.cursor().execute('UPDATE deals SET custom = \'{"Shoe size": "44"}\' WHERE id = 3')
     first = _export_all(cli)
     other = tmp_path / "other.db"
     for entity in ("leads", "deals", "activities"):

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline_tui.services.stages import add_pipeline
 from pipeline_tui.services.targets import remove_target, set_target
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, rows_by, won
 
 FIELDS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, won
 
 

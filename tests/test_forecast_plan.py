@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from pipeline_tui.models.period import series
-from pipeline_tui.store import Store
+from pipeline_tui.store.api import LIVE, KpiScope, Scope
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite import kpis as k
 from pipeline_tui.store.sqlite import reports as r
-from pipeline_tui.store.sqlite.asof import LIVE
 
 
 def plan(store: Store, sql: str, params: dict) -> list[str]:
@@ -22,7 +22,7 @@ def plan(store: Store, sql: str, params: dict) -> list[str]:
 @pytest.mark.parametrize("by", [None, "owner", "stage", "category", "pipeline"])
 def test_forecast_queries_use_covering_indexes(store, by):
     periods = series("quarter", date(2027, 1, 1), 4)
-    scope = r.Scope()
+    scope = Scope()
     params = {"start": "2027-01-01", "end": periods[-1].end.isoformat(), **scope.params()}
     open_plan = plan(store, r.open_sql(LIVE, "quarter", by, scope), params)
     assert open_plan[0].startswith(
@@ -35,7 +35,7 @@ def test_forecast_queries_use_covering_indexes(store, by):
     ), won_plan
 
 
-@pytest.mark.parametrize("scope", [r.Scope(owner_id=1), r.Scope(pipeline_id=1)])
+@pytest.mark.parametrize("scope", [Scope(owner_id=1), Scope(pipeline_id=1)])
 def test_filters_stay_on_the_covering_index(store, scope):
     params = {"start": "2027-01-01", "end": "2027-04-01", **scope.params()}
     steps = plan(store, r.open_sql(LIVE, "month", None, scope), params)
@@ -45,7 +45,7 @@ def test_filters_stay_on_the_covering_index(store, scope):
 
 
 def test_kpi_queries_read_indexes(store):
-    scope = k.KpiScope("2026-01-01", "2027-01-01", date(2026, 12, 31))
+    scope = KpiScope("2026-01-01", "2027-01-01", date(2026, 12, 31))
     params = scope.params(LIVE)
     closed = plan(store, k.closed_sql(LIVE, scope), params)
     assert closed[0].startswith("SEARCH d USING COVERING INDEX idx_deals_closed"), closed

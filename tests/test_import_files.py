@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 
 # Bookkeeping tables change on every command; the data is what an import must not touch.
 _BOOKKEEPING = {"commands", "events", "imports", "import_saved", "sqlite_sequence"}

@@ -9,7 +9,7 @@ import pytest
 from pipeline_tui.models import PipelineError
 from pipeline_tui.services import imports
 from pipeline_tui.services.importer import ImportOptions, InvalidRows, run_import
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.test_import_files import snapshot, write_csv
 
 COLUMNS = ["id", "Name", "Email", "Company", "Notes", "Create Date"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import SHARED_DATA
 
 MAVEN = SHARED_DATA / "maven_crm_sales_opportunities" / "sales_pipeline.csv"

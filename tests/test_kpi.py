@@ -7,7 +7,7 @@ import pytest
 from pipeline_tui.services.activities import log_activity, plan_activity
 from pipeline_tui.services.attention import attention
 from pipeline_tui.services.leads import add_lead
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, move, ts, won
 
 WINDOW = ("--from", "2027-01-01", "--to", "2027-03-31")

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline_tui.cli.app import COMMANDS, GROUPS
 from pipeline_tui.services import deals as svc
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import SHARED_DATA
 from tests.report_helpers import ts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 
 UI = ("textual", "rich", "typer")
 

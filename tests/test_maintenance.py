@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.services.maintenance import backup, backups, doctor
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 from tests.conftest import Cli
 
@@ -98,7 +98,7 @@ def test_restore_refused_while_another_process_has_it_open(
     made, _ = backup(db_path)
     store.close()
     code = (
-        "import sys, time; from pipeline_tui.store import Store; "
+        "import sys, time; from pipeline_tui.store.sqlite import SqliteStore as Store; "
         "s = Store(sys.argv[1]); print('open', flush=True); time.sleep(30)"
     )
     holder = subprocess.Popen(
@@ -134,13 +134,13 @@ def test_doctor_detects_deleted_stage_still_referenced(demo_store: Store, db_pat
 
 
 def test_doctor_detects_newer_schema(store: Store, db_path: Path) -> None:
-    store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
+    store.cursor().execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
     store.close()
     assert "newer than this pipeline-tui" in problems(db_path)["schema version"]
 
 
 def test_doctor_detects_corrupted_page(demo_store: Store, db_path: Path) -> None:
-    demo_store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    demo_store.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     demo_store.close()
     raw = sqlite3.connect(db_path)
     page = raw.execute("PRAGMA page_size").fetchone()[0]
@@ -158,5 +158,5 @@ def test_doctor_detects_money_that_does_not_add_up(store: Store, db_path: Path) 
     from pipeline_tui.services.deals import DealInput, add_deal
 
     add_deal(store, DealInput("x", 100))
-    store.conn.execute("UPDATE deals SET value_minor = 12.5")
+    store.cursor().execute("UPDATE deals SET value_minor = 12.5")
     assert "amounts stored as whole minor units" in problems(db_path)

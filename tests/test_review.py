@@ -9,7 +9,7 @@ import pytest
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.activities import plan_activity
 from pipeline_tui.services.journal import undo
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, move, won
 
 SECTIONS = [

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline_tui.services.maintenance import doctor
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite import core, schema
 from tests.conftest import Cli
 

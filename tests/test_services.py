@@ -11,9 +11,10 @@ from pipeline_tui.services import activities, deals, journal, leads, settings, s
 from pipeline_tui.services.agenda import agenda, summary
 from pipeline_tui.services.attention import attention
 from pipeline_tui.services.deals import DealInput
-from pipeline_tui.store import Store
+from pipeline_tui.store.api import DealFilter
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.activities import for_deal
-from pipeline_tui.store.sqlite.deals import DealFilter, get_deal, list_deals, stage_history
+from pipeline_tui.store.sqlite.deals import get_deal, list_deals, stage_history
 from pipeline_tui.store.sqlite.leads import get_lead
 
 
@@ -217,10 +218,10 @@ def test_stage_management(store: Store) -> None:
         after="Proposal",
     )
     assert s.position == 5
-    names = [x.name for x in stages.q.stages(store, 1)]
+    names = [x.name for x in store.stages.stages(1)]
     assert names == ["Lead In", "Qualified", "Demo", "Proposal", "Security Review", "Negotiation"]
     stages.move_stage(store, "Security Review", 1)
-    assert stages.q.stages(store, 1)[0].name == "Security Review"
+    assert store.stages.stages(1)[0].name == "Security Review"
     edited = stages.edit_stage(store, "security review", name="InfoSec", probability=65)
     assert (edited.name, edited.probability) == ("InfoSec", 65)
     d = deals.add_deal(store, DealInput("Pilot", 1, stage="InfoSec"))
@@ -229,7 +230,7 @@ def test_stage_management(store: Store) -> None:
     assert stages.remove_stage(store, "InfoSec", to="Demo") == 1
     assert get_deal(store, d.id).stage == "Demo"
     assert [c.to_stage for c in stage_history(store, d.id)] == ["InfoSec", "Demo"]
-    assert [x.position for x in stages.q.stages(store, 1)] == [1, 2, 3, 4, 5]
+    assert [x.position for x in store.stages.stages(1)] == [1, 2, 3, 4, 5]
     with pytest.raises(ConflictError, match="already has a stage"):
         stages.add_stage(store, "demo", 10)
     with pytest.raises(PipelineError, match="outcome"):
@@ -238,7 +239,7 @@ def test_stage_management(store: Store) -> None:
 
 def test_second_pipeline(store: Store) -> None:
     p = stages.add_pipeline(store, "B2C")
-    assert len(stages.q.stages(store, p.id)) == 5
+    assert len(store.stages.stages(p.id)) == 5
     d = deals.add_deal(store, DealInput("Shop order", 1, pipeline="b2c", stage="Demo"))
     assert d.pipeline == "B2C"
     assert [x.title for x in list_deals(store, DealFilter(pipeline="B2C"))] == ["Shop order"]

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.models import NotFoundError
-from pipeline_tui.store import SchemaTooNewError, Store
+from pipeline_tui.store.api import SchemaTooNew as SchemaTooNewError
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 

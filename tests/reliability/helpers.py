@@ -42,7 +42,7 @@ def kill_after(cmd: list[str], env: dict[str, str], delay: float) -> int:
 
 def bulk_deals(db: Path, n: int) -> None:
     """Add ``n`` open deals straight through SQL, to make files big enough to interrupt."""
-    from pipeline_tui.store import Store
+    from pipeline_tui.store.sqlite import SqliteStore as Store
 
     Store(db).close()
     conn = sqlite3.connect(db, isolation_level=None)

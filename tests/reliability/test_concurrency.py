@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline_tui.services.deals import DealInput, add_deal
 from pipeline_tui.services.demo import load_demo
 from pipeline_tui.services.maintenance import doctor
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.reliability.helpers import BIG, env_for, pipeline_cmd
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline_tui.services.importwork import PARALLEL_BYTES
 from pipeline_tui.services.maintenance import doctor
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.maintenance import check_file
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 from tests.reliability.helpers import BIG, bulk_deals, env_for, kill_after, pipeline_cmd, timed_run

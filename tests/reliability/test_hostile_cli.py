@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
 
 EXAMPLES = int(os.environ.get("PIPELINE_HOSTILE_EXAMPLES", "60"))

@@ -61,7 +61,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> date:
 @pytest.fixture
 def demo_db(db_path: Path, frozen: date) -> Path:
     from pipeline_tui.services.demo import load_demo
-    from pipeline_tui.store import Store
+    from pipeline_tui.store.sqlite import SqliteStore as Store
 
     store = Store(db_path, actor="Test Owner")
     load_demo(store, day=frozen)

@@ -13,7 +13,7 @@ from textual import events
 from pipeline_tui.models import PipelineError
 from pipeline_tui.services import activities, leads, owners, stages, targets
 from pipeline_tui.services.deals import DealInput, add_deal, lose_deal, win_deal
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.stages import pipeline_by_name
 from pipeline_tui.store.sqlite.stages import stages as stages_of
 from pipeline_tui.tui.app import PipelineApp

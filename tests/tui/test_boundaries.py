@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.api import DealQuery
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite import paging as pg
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -47,7 +48,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.mark.parametrize("sort", sorted(pg.SORT_KEYS))
 @pytest.mark.parametrize("descending", [False, True])
 def test_keyset_pages_match_offsets(big: Store, sort: str, descending: bool) -> None:
-    q = pg.DealQuery(status=None, sort=sort, descending=descending, text="e")
+    q = DealQuery(status=None, sort=sort, descending=descending, text="e")
     seen: list[int] = []
     after = None
     while True:
@@ -66,7 +67,7 @@ def test_keyset_pages_match_offsets(big: Store, sort: str, descending: bool) -> 
 
 
 def test_board_totals_cover_every_deal(big: Store) -> None:
-    q = pg.DealQuery(pipeline_id=1)
+    q = DealQuery(pipeline_id=1)
     keys = pg.board_keys(big, q, "2026-11-27")
     totals = pg.stage_totals(big, q)
     for stage_id, stage_keys in keys.items():

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import Input, OptionList
 
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.activities import for_deal
 from pipeline_tui.store.sqlite.deals import get_deal
 from pipeline_tui.tui.screens.board import BoardScreen

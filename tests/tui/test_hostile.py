@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tui.services.deals import DealInput, add_deal
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 
 from .conftest import screen_text, settle
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline_tui.models.money import format_money, to_minor
-from pipeline_tui.store import Store
+from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.tui.screens import kpi_data
 from pipeline_tui.tui.widgets.kpi import KpiTile
 

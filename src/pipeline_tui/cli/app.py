@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -58,8 +57,6 @@ class PipelineGroup(TyperGroup):
             return code
         except PipelineError as exc:
             _fail(str(exc), 1)
-        except sqlite3.DatabaseError as exc:
-            _fail(f"database error: {exc}", 1)
         except typer.Abort:
             _fail("aborted", 1)
         except TyperException as exc:  # usage errors from Typer's bundled click

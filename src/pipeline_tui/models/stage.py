@@ -33,3 +33,15 @@ class Pipeline:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The pipeline a new database starts with: name, probability, category, stalled after
+# (days) and definition of each stage.
+DEFAULT_STAGES = [
+    ("Lead In", 10, "pipeline", 14, "A named contact with a plausible need; no call held yet."),
+    ("Qualified", 25, "pipeline", 21, "Need, budget, authority and timeline confirmed on a call."),
+    ("Demo", 40, "pipeline", 21, "Product shown to the buyer; success criteria agreed."),
+    ("Proposal", 60, "best_case", 14, "Written proposal with price sent to the decision maker."),
+    ("Negotiation", 80, "commit", 10, "Terms under discussion; verbal yes from the buyer."),
+]
+DEFAULT_PIPELINE = "Sales"

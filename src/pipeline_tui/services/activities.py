@@ -7,11 +7,7 @@ from datetime import date, datetime
 from pipeline_tui.models import Activity, ActivityKind, ConflictError, PipelineError
 from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.services.common import clean_text, default_owner
-from pipeline_tui.store import Store, Tx
-from pipeline_tui.store.sqlite.activities import get_activity
-from pipeline_tui.store.sqlite.deals import get_deal
-from pipeline_tui.store.sqlite.leads import get_lead
-from pipeline_tui.store.sqlite.lookup import ensure_owner
+from pipeline_tui.store.api import Store, WriteTx
 
 
 def check_kind(kind: str) -> str:
@@ -27,14 +23,14 @@ def _target(store: Store, deal_id: int | None, lead_id: int | None) -> str:
     if (deal_id is None) == (lead_id is None):
         raise PipelineError("give exactly one of --deal or --lead")
     if deal_id is not None:
-        get_deal(store, deal_id)
+        store.deals.get_deal(deal_id)
         return f"deal {deal_id}"
-    get_lead(store, lead_id or 0)
+    store.leads.get_lead(lead_id or 0)
     return f"lead {lead_id}"
 
 
 def _insert(
-    tx: Tx,
+    tx: WriteTx,
     store: Store,
     kind: str,
     subject: str,
@@ -55,7 +51,7 @@ def _insert(
             "subject": subject,
             "deal_id": deal_id,
             "lead_id": lead_id,
-            "owner_id": ensure_owner(tx, owner or default_owner(store)),
+            "owner_id": tx.ensure_owner(owner or default_owner(store)),
             "done_at": done_at,
             "due_at": due_at,
             "outcome": outcome,
@@ -96,7 +92,7 @@ def log_activity(
             done_at=iso_ts(at) if at else tx.now,
             outcome=clean_text(outcome, "outcome"),
         )
-    return get_activity(store, activity_id)
+    return store.activities.get_activity(activity_id)
 
 
 def plan_activity(
@@ -118,13 +114,13 @@ def plan_activity(
         activity_id = _insert(
             tx, store, kind, subject, deal_id, lead_id, owner, notes, due_at=due_at
         )
-    return get_activity(store, activity_id)
+    return store.activities.get_activity(activity_id)
 
 
 def complete_activity(
     store: Store, activity_id: int, outcome: str | None = None, notes: str | None = None
 ) -> Activity:
-    activity = get_activity(store, activity_id)
+    activity = store.activities.get_activity(activity_id)
     if activity.done_at:
         raise ConflictError(f"activity {activity_id} is already done")
     with store.tx(f"complete activity {activity_id}") as tx:
@@ -132,4 +128,4 @@ def complete_activity(
         if notes is not None:
             changes["notes"] = clean_text(notes, "notes")
         tx.update("activities", activity_id, changes)
-    return get_activity(store, activity_id)
+    return store.activities.get_activity(activity_id)

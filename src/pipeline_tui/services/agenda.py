@@ -8,10 +8,7 @@ from typing import Any
 
 from pipeline_tui.models import Activity, Deal
 from pipeline_tui.models.dates import today
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.activities import list_activities
-from pipeline_tui.store.sqlite.deals import deals_missing_or_due_next_step
-from pipeline_tui.store.sqlite.stages import pipeline_by_name, stages
+from pipeline_tui.store.api import Store
 
 
 @dataclass
@@ -43,11 +40,11 @@ def _owned(items: list[Any], owner: str | None) -> list[Any]:
 def agenda(store: Store, owner: str | None = None, day: date | None = None) -> Agenda:
     day = day or today()
     tomorrow = (day + timedelta(days=1)).isoformat()
-    planned = list_activities(store, planned_before=tomorrow)
+    planned = store.activities.list_activities(planned_before=tomorrow)
     result = Agenda(day)
     result.overdue = _owned([a for a in planned if (a.due_at or "") < day.isoformat()], owner)
     result.due_today = _owned([a for a in planned if (a.due_at or "") >= day.isoformat()], owner)
-    for deal in _owned(deals_missing_or_due_next_step(store, day.isoformat()), owner):
+    for deal in _owned(store.deals.deals_missing_or_due_next_step(day.isoformat()), owner):
         if not deal.next_step:
             result.no_next_step.append(deal)
         elif deal.next_due and deal.next_due < day.isoformat():
@@ -67,15 +64,10 @@ class StageSummary:
 
 def summary(store: Store, pipeline: str | None = None) -> list[StageSummary]:
     """Open deals per stage with per-currency totals, for the bare `pipeline` command."""
-    p = pipeline_by_name(store, pipeline)
+    p = store.stages.pipeline_by_name(pipeline)
     out = []
-    for s in stages(store, p.id):
-        rows = store.all(
-            "SELECT currency, count(*), sum(value_minor), "
-            "sum(value_minor * coalesce(probability, ?) / 100.0) FROM deals "
-            "WHERE stage_id = ? AND status = 'open' GROUP BY currency ORDER BY currency",
-            (s.probability, s.id),
-        )
+    for s in store.stages.stages(p.id):
+        rows = store.stages.open_sums(s.id, s.probability)
         out.append(
             StageSummary(
                 s.name,

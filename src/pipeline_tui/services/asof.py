@@ -8,10 +8,7 @@ from datetime import date
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.dates import today
 from pipeline_tui.services.attention import Attention, assess, attention, weights
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.asof import LIVE, Source, replay, tune_for_reports
-from pipeline_tui.store.sqlite.deals import DealFilter, count_deals, list_deals
-from pipeline_tui.store.sqlite.review import signals
+from pipeline_tui.store.api import LIVE, DealFilter, Source, Store
 
 
 def end_of(day: date) -> str:
@@ -31,10 +28,10 @@ def check_as_of(as_of: date | None) -> date:
 
 def source(store: Store, as_of: date | None) -> Source:
     """Live tables, or the replay at the end of ``as_of`` (today needs no replay)."""
-    tune_for_reports(store)
+    store.reports.tune_for_reports()
     if as_of is None or as_of >= today():
         return LIVE
-    return replay(store, end_of(as_of))
+    return store.reports.replay(end_of(as_of))
 
 
 def attention_at(
@@ -44,7 +41,7 @@ def attention_at(
     if not src.replayed:
         return attention(store, deal_ids, day)
     w = weights(store)
-    return {s.id: assess(s, w, day) for s in signals(store, src, deal_ids)}
+    return {s.id: assess(s, w, day) for s in store.review.signals(src, deal_ids)}
 
 
 SORTS = ("close", "attention")
@@ -68,10 +65,10 @@ def list_deals_at(
         raise PipelineError("--sort attention ranks open deals: use it with --status open")
     day = check_as_of(as_of)
     src = source(store, as_of)
-    total = count_deals(store, replace(f, limit=None), view=src.deals_view)
+    total = store.deals.count_deals(replace(f, limit=None), src)
     if sort == "close":
-        return DealList(list_deals(store, f, view=src.deals_view), total)
-    deals = list_deals(store, replace(f, limit=None), view=src.deals_view)
+        return DealList(store.deals.list_deals(f, src), total)
+    deals = store.deals.list_deals(replace(f, limit=None), src)
     scores = attention_at(store, src, day, [d.id for d in deals])
     deals.sort(key=lambda d: (-scores[d.id].score, d.id))
     return DealList(deals if f.limit is None else deals[: f.limit], total, scores)

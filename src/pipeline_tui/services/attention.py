@@ -12,9 +12,7 @@ from datetime import date
 
 from pipeline_tui.models.dates import parse_ts, today
 from pipeline_tui.models.money import to_major
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.settings import get_setting
-from pipeline_tui.store.sqlite.signals import DealSignals, open_deal_signals
+from pipeline_tui.store.api import DealSignals, Store
 
 DEFAULT_WEIGHTS = {
     "overdue": 8.0,  # next step overdue (half on the day it is due)
@@ -56,7 +54,7 @@ class Attention:
 def weights(store: Store) -> dict[str, float]:
     result = dict(DEFAULT_WEIGHTS)
     for key in result:
-        value = get_setting(store, f"attention.{key}")
+        value = store.settings.get_setting(f"attention.{key}")
         if value is not None:
             result[key] = float(value)
     return result
@@ -129,4 +127,4 @@ def attention(
     """Attention (score, terms, stalled reasons) for open deals, by deal id."""
     day = day or today()
     w = weights(store)
-    return {s.id: assess(s, w, day) for s in open_deal_signals(store, deal_ids)}
+    return {s.id: assess(s, w, day) for s in store.deals.open_deal_signals(deal_ids)}

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_tui.models.enums import ActivityKind
+from pipeline_tui.models.keys import name_key
 from pipeline_tui.services.mapping import norm
 from pipeline_tui.services.parsing import BadValue, make_date_converter
 from pipeline_tui.services.stagemap import SeenStage
-from pipeline_tui.store.sqlite.lookup import name_key
 
 Row = tuple[Any, ...]
 Builder = Callable[[list[str], int], Row]

@@ -7,8 +7,7 @@ import os
 
 from pipeline_tui.models import PipelineError
 from pipeline_tui.models.money import check_currency
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.settings import get_setting
+from pipeline_tui.store.api import Store
 
 MAX_TEXT = 100_000
 
@@ -18,7 +17,7 @@ def default_owner(store: Store) -> str:
     env = os.environ.get("PIPELINE_OWNER", "").strip()
     if env:
         return env
-    configured = get_setting(store, "owner")
+    configured = store.settings.get_setting("owner")
     if configured:
         return configured
     try:
@@ -28,7 +27,7 @@ def default_owner(store: Store) -> str:
 
 
 def default_currency(store: Store) -> str:
-    return get_setting(store, "currency") or "USD"
+    return store.settings.get_setting("currency") or "USD"
 
 
 def clean_text(value: str | None, field: str, *, required: bool = False) -> str | None:

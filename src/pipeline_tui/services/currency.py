@@ -8,8 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pipeline_tui.models import PipelineError
 from pipeline_tui.models.money import check_currency, exponent
 from pipeline_tui.services.common import default_currency
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.settings import all_settings
+from pipeline_tui.store.api import Store
 
 Convert = Callable[[int, str], int]
 
@@ -22,7 +21,7 @@ def converter(store: Store, into: str) -> Convert:
     """
     into = check_currency(into)
     base = default_currency(store)
-    settings = all_settings(store)
+    settings = store.settings.all_settings()
 
     def rate(code: str) -> Decimal:
         if code == base:

@@ -16,10 +16,7 @@ from pipeline_tui.services.common import (
     currency_or_default,
     default_owner,
 )
-from pipeline_tui.store import Store, Tx
-from pipeline_tui.store.sqlite import stages as stage_q
-from pipeline_tui.store.sqlite.deals import get_deal
-from pipeline_tui.store.sqlite.lookup import ensure_company, ensure_contact, ensure_owner
+from pipeline_tui.store.api import Store, WriteTx
 
 UNSET: Any = object()
 _OUTCOMES = {"won", "lost", "closed won", "closed lost", "closedwon", "closedlost"}
@@ -49,9 +46,9 @@ class DealInput:
 def resolve_stage(store: Store, pipeline_id: int, name: str) -> int:
     if name.strip().casefold() in _OUTCOMES:
         raise PipelineError(f"{name!r} is an outcome, not a stage: use 'deal won' or 'deal lost'")
-    found = stage_q.find_stage(store, pipeline_id, name)
+    found = store.stages.find_stage(pipeline_id, name)
     if found is None:
-        names = ", ".join(s.name for s in stage_q.stages(store, pipeline_id))
+        names = ", ".join(s.name for s in store.stages.stages(pipeline_id))
         raise NotFoundError(f"no stage named {name!r} (stages: {names})")
     return found.id
 
@@ -66,7 +63,7 @@ def check_category(category: str | None) -> str | None:
         raise PipelineError(f"invalid category {category!r}: use {choices} or auto") from None
 
 
-def _moment(at: datetime | None, tx: Tx) -> str:
+def _moment(at: datetime | None, tx: WriteTx) -> str:
     return iso_ts(at) if at else tx.now
 
 
@@ -78,21 +75,21 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
     if d.value_minor < 0:
         raise PipelineError("deal value must not be negative")
     currency = currency_or_default(store, d.currency)
-    pipeline = stage_q.pipeline_by_name(store, d.pipeline)
+    pipeline = store.stages.pipeline_by_name(d.pipeline)
     if d.stage:
         stage_id = resolve_stage(store, pipeline.id, d.stage)
     else:
-        first = stage_q.stages(store, pipeline.id)
+        first = store.stages.stages(pipeline.id)
         if not first:
             raise PipelineError(f"pipeline {pipeline.name!r} has no stages")
         stage_id = first[0].id
     with store.tx(f"add deal {title!r}") as tx:
         created = _moment(at, tx)
         company = clean_text(d.company, "company")
-        company_id = ensure_company(tx, company) if company else None
+        company_id = tx.ensure_company(company) if company else None
         contact = clean_text(d.contact, "contact")
-        contact_id = ensure_contact(tx, contact, company_id) if contact else None
-        owner_id = ensure_owner(tx, d.owner or default_owner(store))
+        contact_id = tx.ensure_contact(contact, company_id) if contact else None
+        owner_id = tx.ensure_owner(d.owner or default_owner(store))
         deal_id = tx.insert(
             "deals",
             {
@@ -126,13 +123,13 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
                 "owner_id": owner_id,
             },
         )
-    return get_deal(store, deal_id)
+    return store.deals.get_deal(deal_id)
 
 
 def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
     """Change any of: title, value_minor, currency, company, contact, owner, probability,
     category, close_date, next_step, next_due. A value of None clears the field."""
-    deal = get_deal(store, deal_id)
+    deal = store.deals.get_deal(deal_id)
     changes: dict[str, Any] = {}
     with store.tx(f"edit deal {deal_id}") as tx:
         for key, value in fields.items():
@@ -148,16 +145,16 @@ def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
                 changes["currency"] = check_currency(value)
             elif key == "company":
                 changes["company_id"] = (
-                    ensure_company(tx, value) if clean_text(value, "company") else None
+                    tx.ensure_company(value) if clean_text(value, "company") else None
                 )
             elif key == "contact":
                 company_id = changes.get("company_id", tx.row("deals", deal_id)["company_id"])
                 changes["contact_id"] = (
-                    ensure_contact(tx, value, company_id) if clean_text(value, "contact") else None
+                    tx.ensure_contact(value, company_id) if clean_text(value, "contact") else None
                 )
             elif key == "owner":
-                changes["owner_id"] = ensure_owner(
-                    tx, clean_text(value, "owner", required=True) or ""
+                changes["owner_id"] = tx.ensure_owner(
+                    clean_text(value, "owner", required=True) or ""
                 )
             elif key == "probability":
                 changes["probability"] = check_probability(value)
@@ -173,7 +170,7 @@ def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
             raise PipelineError("--next-due needs a next step")
         if changes:
             tx.update("deals", deal_id, changes)
-    return get_deal(store, deal_id)
+    return store.deals.get_deal(deal_id)
 
 
 def _require_open(deal: Deal) -> None:
@@ -182,12 +179,12 @@ def _require_open(deal: Deal) -> None:
 
 
 def move_deal(store: Store, deal_id: int, stage: str, *, at: datetime | None = None) -> Deal:
-    deal = get_deal(store, deal_id)
+    deal = store.deals.get_deal(deal_id)
     _require_open(deal)
     stage_id = resolve_stage(store, deal.pipeline_id, stage)
     if stage_id == deal.stage_id:
         raise ConflictError(f"deal {deal_id} is already in {deal.stage}")
-    target = stage_q.stage_by_id(store, stage_id)
+    target = store.stages.stage_by_id(stage_id)
     with store.tx(f"move deal {deal_id} {deal.stage} -> {target.name}") as tx:
         when = _moment(at, tx)
         if deal.stage_entered_at and when < deal.stage_entered_at:
@@ -199,17 +196,17 @@ def move_deal(store: Store, deal_id: int, stage: str, *, at: datetime | None = N
                 "from_stage_id": deal.stage_id,
                 "to_stage_id": stage_id,
                 "changed_at": when,
-                "owner_id": ensure_owner(tx, tx.store.actor or default_owner(store)),
+                "owner_id": tx.ensure_owner(store.actor or default_owner(store)),
             },
         )
         tx.update("deals", deal_id, {"stage_id": stage_id})
-    return get_deal(store, deal_id)
+    return store.deals.get_deal(deal_id)
 
 
 def step_deal(store: Store, deal_id: int, direction: int) -> Deal:
     """Move a deal to the next (+1) or previous (-1) stage of its pipeline."""
-    deal = get_deal(store, deal_id)
-    ordered = stage_q.stages(store, deal.pipeline_id)
+    deal = store.deals.get_deal(deal_id)
+    ordered = store.stages.stages(deal.pipeline_id)
     index = next(i for i, s in enumerate(ordered) if s.id == deal.stage_id) + direction
     if not 0 <= index < len(ordered):
         edge = "last" if direction > 0 else "first"
@@ -225,7 +222,7 @@ def _closing(at: datetime | None, deal: Deal) -> str:
 
 
 def win_deal(store: Store, deal_id: int, *, at: datetime | None = None) -> Deal:
-    deal = get_deal(store, deal_id)
+    deal = store.deals.get_deal(deal_id)
     _require_open(deal)
     closed = _closing(at, deal)
     with store.tx(f"win deal {deal_id}") as tx:
@@ -233,14 +230,14 @@ def win_deal(store: Store, deal_id: int, *, at: datetime | None = None) -> Deal:
         tx.update(
             "deals", deal_id, {"status": "won", "closed_at": closed, "close_date": closed[:10]}
         )
-    return get_deal(store, deal_id)
+    return store.deals.get_deal(deal_id)
 
 
 def lose_deal(
     store: Store, deal_id: int, reason: str | None, *, at: datetime | None = None
 ) -> Deal:
     reason = clean_text(reason, "lost reason", required=True)
-    deal = get_deal(store, deal_id)
+    deal = store.deals.get_deal(deal_id)
     _require_open(deal)
     closed = _closing(at, deal)
     with store.tx(f"lose deal {deal_id}") as tx:
@@ -254,19 +251,18 @@ def lose_deal(
                 "lost_reason": reason,
             },
         )
-    return get_deal(store, deal_id)
+    return store.deals.get_deal(deal_id)
 
 
 def reopen_deal(store: Store, deal_id: int) -> Deal:
-    deal = get_deal(store, deal_id)
+    deal = store.deals.get_deal(deal_id)
     if deal.status == "open":
         raise ConflictError(f"deal {deal_id} is already open")
-    from pipeline_tui.store.sqlite.journal import value_before_close
 
     changes: dict[str, Any] = {"status": "open", "closed_at": None, "lost_reason": None}
-    expected = value_before_close(store, deal_id, "close_date")
+    expected = store.journal.value_before_close(deal_id, "close_date")
     if expected is not None:
         changes["close_date"] = expected  # the expected date the win or loss replaced
     with store.tx(f"reopen deal {deal_id}") as tx:
         tx.update("deals", deal_id, changes)
-    return get_deal(store, deal_id)
+    return store.deals.get_deal(deal_id)

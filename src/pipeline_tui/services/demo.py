@@ -13,8 +13,7 @@ from pipeline_tui.models.period import period_containing
 from pipeline_tui.services import activities, deals, leads, settings, targets
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.targets import list_targets
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.settings import get_setting
+from pipeline_tui.store.api import Store
 
 
 def _load() -> dict[str, Any]:
@@ -99,7 +98,7 @@ def _targets_and_rates(store: Store, day: date) -> None:
     a target the user already set is kept; rates assume USD, the demo's main currency."""
     if default_currency(store) == "USD":
         for key, value in (("rate.EUR", "1.08"), ("rate.GBP", "1.27")):
-            if get_setting(store, key) is None:
+            if store.settings.get_setting(key) is None:
                 settings.set_value(store, key, value)
     have = {(x.period, x.owner) for x in list_targets(store)}
     for kind, amount in (("month", 250_000_00), ("quarter", 750_000_00)):

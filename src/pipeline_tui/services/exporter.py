@@ -9,9 +9,7 @@ from typing import IO, Any
 from pipeline_tui.models.csvsafe import RowWriter, neutralise
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import exponent, to_major
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.exports import export_rows
-from pipeline_tui.store.sqlite.imports import database_key
+from pipeline_tui.store.api import Store
 
 ENTITIES = ("deals", "leads", "activities", "stages")
 FORMATS = ("csv", "json", "jsonl")
@@ -30,7 +28,7 @@ def _amount(minor: int, currency: str) -> str:
 def _records(
     store: Store, entity: str, *, for_csv: bool
 ) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    cols, cur = export_rows(store, entity, database_key(store))
+    cols, cur = store.exports.export_rows(entity, store.exports.database_key())
     shown = ["value" if c == "value_minor" else c for c in cols]
 
     def rows() -> Iterator[dict[str, Any]]:

@@ -14,9 +14,7 @@ from pipeline_tui.services.asof import check_as_of, source
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.currency import Convert, converter
 from pipeline_tui.services.targets import TEAM, TargetBook, owner_id_of
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import reports as r
-from pipeline_tui.store.sqlite.stages import pipeline_by_name
+from pipeline_tui.store.api import OpenSum, Scope, Store, WonSum
 
 UNDATED = "undated/overdue"
 GROUPINGS = ("category", "owner", "stage", "pipeline")
@@ -135,14 +133,14 @@ class _Grid:
         conv = self.convert
         return self.cells[key], (lambda v: conv(v, currency)) if conv else (lambda v: v)
 
-    def add_open(self, s: r.OpenSum, label: str) -> None:
+    def add_open(self, s: OpenSum, label: str) -> None:
         row, cv = self.cell(label, s.group, s.currency)
         setattr(row, s.category, getattr(row, s.category) + cv(s.total_minor))
         # Conversion is linear, so hundredths of minor units convert like minor units.
         row.weighted_x100 += cv(s.weighted_x100)
         row.deals += s.deals
 
-    def add_won(self, s: r.WonSum) -> None:
+    def add_won(self, s: WonSum) -> None:
         row, cv = self.cell(s.period, s.group, s.currency)
         row.closed_won += cv(s.total_minor)
 
@@ -152,31 +150,31 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
     day = check_as_of(q.as_of)
     into = check_currency(q.currency) if q.currency else None
     convert = converter(store, into) if into else None
-    scope = r.Scope(
+    scope = Scope(
         owner_id_of(store, q.owner) if q.owner else None,
-        pipeline_by_name(store, q.pipeline).id if q.pipeline else None,
+        store.stages.pipeline_by_name(q.pipeline).id if q.pipeline else None,
     )
     periods = series(kind, q.start or day, q.periods)
     start, end = periods[0].start, periods[-1].end
     src = source(store, q.as_of)
 
     grid = _Grid(convert, into)
-    for s in r.open_by_period(store, src, kind, start, end, by, scope):
+    for s in store.reports.open_by_period(src, kind, start, end, by, scope):
         grid.add_open(s, s.period or "")
-    for s in r.open_undated(store, src, day, start, end, by, scope):
+    for s in store.reports.open_undated(src, day, start, end, by, scope):
         grid.add_open(s, UNDATED)
-    for w in r.won_by_period(store, src, kind, start, end, by, scope):
+    for w in store.reports.won_by_period(src, kind, start, end, by, scope):
         grid.add_won(w)
 
     book = TargetBook.load(store) if by in (None, "owner") and scope.pipeline_id is None else None
-    names = r.names(store, by)
+    names = store.reports.names(by)
     groups = set(grid.seen)
     if by is None:
         groups.add(None)
     elif by == "category":
         groups.update(names)
     elif by == "stage":
-        groups.update(r.active_stage_ids(store, scope.pipeline_id))
+        groups.update(store.reports.active_stage_ids(scope.pipeline_id))
     elif by == "pipeline" and scope.pipeline_id is not None:
         groups.add(scope.pipeline_id)
     if book is not None and by == "owner":
@@ -215,7 +213,7 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
 _NO_TARGET = object()
 
 
-def _target_owner(by: str | None, group: Any, scope: r.Scope) -> Any:
+def _target_owner(by: str | None, group: Any, scope: Scope) -> Any:
     """Whose target a row is measured against: an owner id, TEAM, or _NO_TARGET."""
     if by is None:
         return scope.owner_id if scope.owner_id is not None else TEAM

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.cells import Spec
 from pipeline_tui.services.common import currency_or_default, default_owner
@@ -20,10 +21,10 @@ from pipeline_tui.services.importwork import RangeResult, stage_file, worker_cou
 from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
 from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
 from pipeline_tui.services.staging import staging_folder
-from pipeline_tui.store import Store, Tx
 from pipeline_tui.store.sqlite import imports as rec
+from pipeline_tui.store.sqlite.core import Database as Store
+from pipeline_tui.store.sqlite.core import Tx
 from pipeline_tui.store.sqlite.importapply import Applier, Plan
-from pipeline_tui.store.sqlite.lookup import name_key
 
 MATCH_KEYS = {"leads": ("id", "email"), "deals": ("id", "title"), "activities": ("id", "subject")}
 Progress = Callable[[str, int, int], None]
@@ -226,7 +227,7 @@ class _Import:
         stage_plan = self._stage_plan(results)
         plan = _plan(self.store, self.mapping, self.spec, self.opts, stage_plan)
         plan.schemas = schemas
-        conn = self.store.conn
+        conn = self.store._conn
         for name, r in zip(schemas, results, strict=True):
             conn.execute(f"ATTACH DATABASE ? AS {name}", (r.path,))
         conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index upkeep on big tables
@@ -347,8 +348,8 @@ def _create_stages(tx: Any, plan: StagePlan, result: ImportResult) -> None:
         created[(pid, name_key(name))] = int(cur.lastrowid or 0)
         result.created_stages.append(name)
     resolve_created(plan, created)
-    tx.store.conn.execute("DELETE FROM temp.imp_stage")
-    tx.store.conn.executemany("INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", plan.rows)
+    tx.store._conn.execute("DELETE FROM temp.imp_stage")
+    tx.store._conn.executemany("INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", plan.rows)
 
 
 def _recorded(opts: ImportOptions) -> dict[str, Any]:

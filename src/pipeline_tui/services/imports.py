@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline_tui.store import Store
 from pipeline_tui.store.sqlite import imports as rec
+from pipeline_tui.store.sqlite.core import Database as Store
 
 
 def list_imports(store: Store) -> list[rec.ImportRecord]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline_tui.models import ConflictError, Event
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import journal as j
+from pipeline_tui.store.api import Store
 
 
 @dataclass(frozen=True)
@@ -20,13 +19,13 @@ class UndoResult:
 def undo(store: Store) -> UndoResult:
     """Revert the most recent command that has not been undone, as a whole."""
     with store.tx("undo", kind="undo") as tx:
-        last = j.last_undoable(store)
+        last = store.journal.last_undoable()
         if last is None:
             raise ConflictError("nothing to undo")
         tx.summary = f"undo {last['summary']}"
-        changes = j.revert_command(tx, last["id"])
+        changes = tx.revert_command(last["id"])
     return UndoResult(last["id"], last["command"], last["summary"], changes)
 
 
 def recent(store: Store, limit: int = 20) -> list[Event]:
-    return j.recent_events(store, limit)
+    return store.journal.recent_events(limit)

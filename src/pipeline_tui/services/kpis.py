@@ -14,9 +14,7 @@ from pipeline_tui.services.asof import check_as_of, source
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.currency import converter
 from pipeline_tui.services.targets import owner_id_of
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import kpis as q
-from pipeline_tui.store.sqlite.lookup import owner_names
+from pipeline_tui.store.api import KpiScope, Store
 
 DEFAULT_SINCE = "90d"
 KINDS = sorted(ActivityKind, key=lambda k: k.value)
@@ -175,18 +173,18 @@ def kpis(
     convert = converter(store, into) if into else None
     owner_id = owner_id_of(store, owner) if owner else None
     src = source(store, as_of)
-    names: dict[int, str] = {r[0]: r[1] for r in store.all("SELECT id, name FROM owners")}
+    names = store.directory.owner_names_by_id()
     fallback = into or default_currency(store)
 
     def collect(grouped: bool) -> dict[Any, Kpis]:
-        k = q.KpiScope(win.start_ts, win.end_ts, day, owner_id, grouped)
+        k = KpiScope(win.start_ts, win.end_ts, day, owner_id, grouped)
         out: dict[Any, Kpis] = defaultdict(Kpis)
 
         def money(group: Any, code: str) -> tuple[Money, Any]:
             m = out[group].cur(into or code)
             return m, (lambda v: convert(v, code)) if convert else (lambda v: v)
 
-        for group, code, status, n, value, days in q.closed(store, src, k):
+        for group, code, status, n, value, days in store.kpis.closed(src, k):
             if status == "won":
                 out[group].won += n
                 out[group].cycle_days_sum += days or 0.0
@@ -195,22 +193,22 @@ def kpis(
                 m.won_value += cv(value)
             else:
                 out[group].lost += n
-        for group, code, n, value, weighted in q.open_deals(store, src, k):
+        for group, code, n, value, weighted in store.kpis.open_deals(src, k):
             m, cv = money(group, code)
             m.open_deals += n
             m.open_value += cv(value)
             m.weighted_x100 += cv(weighted)
-        fresh = q.not_stalled(store, src, k)
+        fresh = store.kpis.not_stalled(src, k)
         for group, item in out.items():
             open_now = sum(m.open_deals for m in item.money.values())
             item.stalled_deals = open_now - fresh.get(group, 0)
-        for group, median in q.response_hours(store, src, k).items():
+        for group, median in store.kpis.response_hours(src, k).items():
             out[group].response = median
-        for group, kind, n in q.activities(store, src, k):
+        for group, kind, n in store.kpis.activities(src, k):
             out[group].activities[kind] = n
         if not grouped:
             out[None]  # the team exists even when nothing happened
-        for group, reason, n in q.lost_reasons(store, src, k):
+        for group, reason, n in store.kpis.lost_reasons(src, k):
             out[group].lost_reasons[reason or "(no reason)"] = n
         _conversion(store, src, k, out)
         for group, item in out.items():
@@ -225,7 +223,7 @@ def kpis(
     owners = None
     if by_owner:
         per = collect(True)
-        order = {name: i for i, name in enumerate(owner_names(store))}
+        order = {name: i for i, name in enumerate(store.directory.owner_names())}
         owners = sorted(
             (v for g, v in per.items() if g is not None and owner_id in (None, g)),
             key=lambda v: order.get(v.owner or "", len(order)),
@@ -236,12 +234,12 @@ def kpis(
     return KpiReport(win, day, fallback, team, owners)
 
 
-def _conversion(store: Store, src: Any, k: q.KpiScope, out: dict[Any, Kpis]) -> None:
+def _conversion(store: Store, src: Any, k: KpiScope, out: dict[Any, Kpis]) -> None:
     """Fill each group's conversion list: every stage in board order, entered or not."""
     counts: dict[Any, dict[int, tuple[int, int]]] = defaultdict(dict)
-    for group, stage_id, entered, advanced in q.conversion(store, src, k):
+    for group, stage_id, entered, advanced in store.kpis.conversion(src, k):
         counts[group][stage_id] = (entered, advanced)
-    stages = q.stage_order(store, src)
+    stages = store.kpis.stage_order(src)
     multi = len({s[2] for s in stages}) > 1
     for group, item in out.items():
         mine = counts.get(group, {})

@@ -9,9 +9,7 @@ from pipeline_tui.models import ConflictError, Deal, Lead, PipelineError
 from pipeline_tui.models.dates import iso_ts
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.services.deals import UNSET, DealInput, add_deal
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.leads import get_lead
-from pipeline_tui.store.sqlite.lookup import ensure_company, ensure_owner
+from pipeline_tui.store.api import Store
 
 _STATUSES = ("new", "working", "qualified", "disqualified")
 
@@ -44,23 +42,23 @@ def add_lead(
             "leads",
             {
                 "name": name,
-                "company_id": ensure_company(tx, company_name) if company_name else None,
+                "company_id": tx.ensure_company(company_name) if company_name else None,
                 "email": email,
                 "phone": clean_text(phone, "phone"),
                 "source": clean_text(source, "source"),
-                "owner_id": ensure_owner(tx, owner or default_owner(store)),
+                "owner_id": tx.ensure_owner(owner or default_owner(store)),
                 "status": "new",
                 "notes": clean_text(notes, "note"),
                 "created_at": created,
                 "updated_at": created,
             },
         )
-    return get_lead(store, lead_id)
+    return store.leads.get_lead(lead_id)
 
 
 def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
     """Change any of: name, company, email, phone, source, owner, notes, status."""
-    get_lead(store, lead_id)
+    store.leads.get_lead(lead_id)
     changes: dict[str, Any] = {}
     with store.tx(f"edit lead {lead_id}") as tx:
         for key, value in fields.items():
@@ -70,15 +68,15 @@ def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
                 changes["name"] = clean_text(value, "name", required=True)
             elif key == "company":
                 changes["company_id"] = (
-                    ensure_company(tx, value) if clean_text(value, "company") else None
+                    tx.ensure_company(value) if clean_text(value, "company") else None
                 )
             elif key == "email":
                 changes["email"] = _email(value)
             elif key in ("phone", "source", "notes"):
                 changes[key] = clean_text(value, key)
             elif key == "owner":
-                changes["owner_id"] = ensure_owner(
-                    tx, clean_text(value, "owner", required=True) or ""
+                changes["owner_id"] = tx.ensure_owner(
+                    clean_text(value, "owner", required=True) or ""
                 )
             elif key == "status":
                 if value not in ("new", "working"):
@@ -91,7 +89,7 @@ def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
                 raise PipelineError(f"unknown lead field {key!r}")
         if changes:
             tx.update("leads", lead_id, changes)
-    return get_lead(store, lead_id)
+    return store.leads.get_lead(lead_id)
 
 
 def qualify_lead(
@@ -105,7 +103,7 @@ def qualify_lead(
     title: str | None = None,
     pipeline: str | None = None,
 ) -> Deal:
-    lead = get_lead(store, lead_id)
+    lead = store.leads.get_lead(lead_id)
     if lead.status in ("qualified", "disqualified"):
         raise ConflictError(f"lead {lead_id} is already {lead.status}")
     contact = f"{lead.name} <{lead.email}>" if lead.email else lead.name
@@ -132,12 +130,12 @@ def qualify_lead(
 
 def disqualify_lead(store: Store, lead_id: int, reason: str | None) -> Lead:
     reason = clean_text(reason, "reason", required=True)
-    lead = get_lead(store, lead_id)
+    lead = store.leads.get_lead(lead_id)
     if lead.status in ("qualified", "disqualified"):
         raise ConflictError(f"lead {lead_id} is already {lead.status}")
     with store.tx(f"disqualify lead {lead_id}") as tx:
         tx.update("leads", lead_id, {"status": "disqualified", "disqualify_reason": reason})
-    return get_lead(store, lead_id)
+    return store.leads.get_lead(lead_id)
 
 
 def check_status(status: str | None) -> str | None:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from pipeline_tui.models.dates import utcnow
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.store.sqlite.doctor import diagnose
-from pipeline_tui.store.sqlite.maintenance import Check, backup_to, restore_from
+from pipeline_tui.store.api import Check, maintenance
 
 SUFFIX = ".backup.db"
 
@@ -42,7 +41,7 @@ def backup(
         raise PipelineError(f"no database at {str(db)!r}")
     if keep is not None and keep < 1:
         raise PipelineError(f"invalid --keep {keep}: keep at least 1")
-    made = backup_to(db, target or default_backup_path(db))
+    made = maintenance(db).backup_to(target or default_backup_path(db))
     pruned: list[Path] = []
     if keep is not None:
         old = backups(db)
@@ -57,9 +56,9 @@ def restore(db: Path, source: Path) -> Path:
     if source.resolve() == db.resolve():
         raise PipelineError("cannot restore a database over itself")
     keep = db.with_name(f"{db.stem}-before-restore-{_stamp()}{SUFFIX}")
-    restore_from(db, source, keep)
+    maintenance(db).restore_from(source, keep)
     return keep
 
 
 def doctor(db: Path) -> list[Check]:
-    return diagnose(db)
+    return maintenance(db).diagnose()

@@ -10,8 +10,7 @@ from pipeline_tui.models.money import to_major
 from pipeline_tui.models.period import Window, window
 from pipeline_tui.services.asof import attention_at, check_as_of, source
 from pipeline_tui.services.targets import owner_id_of
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import review as q
+from pipeline_tui.store.api import Store
 
 DEFAULT_SINCE = "7d"
 SECTIONS = (
@@ -78,7 +77,7 @@ def review(
     s = out.sections
 
     s["new_deals"] = []
-    for d in q.new_deals(store, src, start, end, owner_id):
+    for d in store.review.new_deals(src, start, end, owner_id):
         first = d["first_stage"] or d["stage"]
         change = f"new in {first}" + (f", now {d['stage']}" if first != d["stage"] else "")
         change += f", closes {d['close_date']}" if d["close_date"] else ", no close date"
@@ -86,14 +85,14 @@ def review(
             change += f", {d['status']}"
         s["new_deals"].append(_line(d, change, at=d["created_at"]))
     s["advanced"], s["moved_back"] = [], []
-    for m in q.stage_moves(store, src, start, end, owner_id):
+    for m in store.review.stage_moves(src, start, end, owner_id):
         key = "advanced" if m["to_pos"] > m["from_pos"] else "moved_back"
         change = f"{m['from_stage']} → {m['to_stage']} on {m['changed_at'][:10]}"
         s[key].append(_line(m, change, at=m["changed_at"]))
 
     s["slipped"] = _slipped(store, src, start, end, owner_id)
     s["won"], s["lost"] = [], []
-    for d in q.closed_deals(store, src, start, end, owner_id):
+    for d in store.review.closed_deals(src, start, end, owner_id):
         when = d["closed_at"][:10]
         if d["status"] == "won":
             s["won"].append(_line(d, f"won on {when}", at=d["closed_at"]))
@@ -103,7 +102,7 @@ def review(
                 _line(d, f"lost on {when}: {reason}", at=d["closed_at"], reason=d["lost_reason"])
             )
 
-    open_deals = q.open_deals(store, src, owner_id)
+    open_deals = store.review.open_deals(src, owner_id)
     scores = attention_at(store, src, day, list(open_deals))
     stalled = [a for a in scores.values() if a.stalled]
     stalled.sort(key=lambda a: (-a.score, a.deal_id))
@@ -118,7 +117,7 @@ def review(
     ]
 
     s["overdue_activities"] = []
-    for a in q.overdue_activities(store, src, day.isoformat(), owner_id):
+    for a in store.review.overdue_activities(src, day.isoformat(), owner_id):
         late = _days(a["due_at"], day.isoformat())
         line = _line(
             {
@@ -142,12 +141,12 @@ def _slipped(
     """Deals whose close date ended the window later than it began it."""
     first: dict[int, tuple[str | None, str]] = {}
     last: dict[int, str | None] = {}
-    for c in q.close_date_changes(store, src, start, end):
+    for c in store.review.close_date_changes(src, start, end):
         first.setdefault(c["deal_id"], (c["old"], c["at"]))
         last[c["deal_id"]] = c["new"]
     slipped = [i for i, (old, _) in first.items() if old is not None and (last[i] or "") > old]
-    deals = q.deals_by_id(store, src, slipped)
-    counts = q.pushes(store, src, slipped)
+    deals = store.review.deals_by_id(src, slipped)
+    counts = store.review.pushes(src, slipped)
     out = []
     for i in slipped:
         d = deals.get(i)

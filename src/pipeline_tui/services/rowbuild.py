@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline_tui.models.enums import ActivityKind
+from pipeline_tui.models.keys import email_key, name_key, split_contact
 from pipeline_tui.services.amounts import make_money_converter, to_minor_units
 from pipeline_tui.services.cells import (
     CATEGORY,
@@ -36,7 +37,6 @@ from pipeline_tui.services.cells import (
 )
 from pipeline_tui.services.parsing import BadValue, make_date_converter
 from pipeline_tui.services.stagemap import SeenStage
-from pipeline_tui.store.sqlite.lookup import email_key, name_key, split_contact
 
 
 def leads(spec: Spec, seen: Seen) -> Builder:

@@ -7,8 +7,7 @@ import re
 from pipeline_tui.models import PipelineError
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.common import clean_text
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import settings as s
+from pipeline_tui.store.api import Store
 
 KEYS = {
     "owner": "default owner of new leads, deals and activities",
@@ -45,7 +44,7 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
 def set_value(store: Store, key: str, value: str) -> tuple[str, str]:
     key, value = _normalise(key, value)
     with store.tx(f"config set {key}") as tx:
-        s.put_setting(tx, key, value)
+        tx.put_setting(key, value)
     return key, value
 
 
@@ -58,8 +57,8 @@ def get_value(store: Store, key: str) -> str | None:
     if k == "currency":
         return default_currency(store)
     if _RATE.match(k):
-        return s.get_setting(store, f"rate.{k[5:].upper()}")
-    value = s.get_setting(store, k)
+        return store.settings.get_setting(f"rate.{k[5:].upper()}")
+    value = store.settings.get_setting(k)
     if value is None and not k.startswith("attention."):
         raise PipelineError(f"unknown setting {key!r}: use one of {', '.join(KEYS)}")
     return value
@@ -69,5 +68,5 @@ def all_values(store: Store) -> dict[str, str]:
     from pipeline_tui.services.common import default_currency, default_owner
 
     values = {"owner": default_owner(store), "currency": default_currency(store)}
-    values.update(s.all_settings(store))
+    values.update(store.settings.all_settings())
     return values

@@ -13,10 +13,7 @@ from pipeline_tui.models.money import to_major, to_minor
 from pipeline_tui.models.period import check_kind, parse_period
 from pipeline_tui.services.common import clean_text
 from pipeline_tui.services.forecast import UNDATED, ForecastQuery, forecast
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import reports as r
-from pipeline_tui.store.sqlite import targets as t
-from pipeline_tui.store.sqlite.asof import LIVE
+from pipeline_tui.store.api import LIVE, Scope, Store
 
 # What a snapshot keeps: this month and the five after it, this quarter and the next.
 SNAPSHOT_PERIODS = {"month": 6, "quarter": 2}
@@ -59,12 +56,12 @@ def take_snapshot(store: Store, note: str | None = None) -> Snapshot:
     for kind, count in SNAPSHOT_PERIODS.items():
         payload[kind] = forecast(store, ForecastQuery(period=kind, periods=count)).to_dicts()
     with store.tx("take forecast snapshot") as tx:
-        snap_id = t.add_snapshot(tx, tx.now, note, json.dumps(payload, ensure_ascii=False))
+        snap_id = tx.add_snapshot(tx.now, note, json.dumps(payload, ensure_ascii=False))
     return next(s for s in list_snapshots(store) if s.id == snap_id)
 
 
 def list_snapshots(store: Store) -> list[Snapshot]:
-    return [_snapshot(row) for row in t.snapshots(store)]
+    return [_snapshot(row) for row in store.targets.snapshots()]
 
 
 @dataclass(frozen=True)
@@ -128,7 +125,7 @@ def accuracy(store: Store, kind: str = "month") -> list[AccuracyRow]:
     periods = {parse_period(row["period"]) for _, row in pairs}
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     actual: dict[tuple[str, str], int] = {}
-    for w in r.won_by_period(store, LIVE, kind, start, end, None, r.Scope()):
+    for w in store.reports.won_by_period(LIVE, kind, start, end, None, Scope()):
         actual[(w.period, w.currency)] = w.total_minor
 
     out: list[AccuracyRow] = []

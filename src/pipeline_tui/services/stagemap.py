@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.models.keys import name_key
 from pipeline_tui.services.mapping import norm
-from pipeline_tui.store import Store
 from pipeline_tui.store.sqlite import stages as q
-from pipeline_tui.store.sqlite.lookup import name_key
+from pipeline_tui.store.sqlite.core import Database as Store
 
 OUTCOMES = {
     "won": "won", "closedwon": "won", "dealwon": "won", "gewonnen": "won", "gagne": "won",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Pipeline, PipelineError, Stage
+from pipeline_tui.models.keys import name_key
+from pipeline_tui.models.stage import DEFAULT_STAGES
 from pipeline_tui.services.common import check_probability, clean_text
 from pipeline_tui.services.deals import UNSET, check_category, resolve_stage
-from pipeline_tui.store import Store, Tx
-from pipeline_tui.store.sqlite import stages as q
-from pipeline_tui.store.sqlite.lookup import ensure_owner, name_key
-from pipeline_tui.store.sqlite.seed import DEFAULT_STAGES
+from pipeline_tui.store.api import Store, WriteTx
 
 
 def _check_stall(days: int | None) -> int | None:
@@ -19,7 +18,7 @@ def _check_stall(days: int | None) -> int | None:
     return days
 
 
-def _renumber(tx: Tx, ordered: list[int]) -> None:
+def _renumber(tx: WriteTx, ordered: list[int]) -> None:
     for position, stage_id in enumerate(ordered, start=1):
         tx.update("stages", stage_id, {"position": position})
 
@@ -39,8 +38,8 @@ def add_stage(
     if name.casefold() in ("won", "lost", "closed won", "closed lost"):
         raise PipelineError(f"{name!r} is an outcome, not a stage")
     check_probability(probability)
-    p = q.pipeline_by_name(store, pipeline)
-    existing = q.stages(store, p.id)
+    p = store.stages.pipeline_by_name(pipeline)
+    existing = store.stages.stages(p.id)
     if any(name_key(s.name) == name_key(name) for s in existing):
         raise ConflictError(f"pipeline {p.name!r} already has a stage named {name!r}")
     order = [s.id for s in existing]
@@ -65,12 +64,12 @@ def add_stage(
         )
         order.insert(insert_at, new_id)
         _renumber(tx, order)
-    return q.stage_by_id(store, new_id)
+    return store.stages.stage_by_id(new_id)
 
 
 def edit_stage(store: Store, stage: str, *, pipeline: str | None = None, **fields: Any) -> Stage:
     """Change any of: name, probability, category, definition, stalled_after."""
-    p = q.pipeline_by_name(store, pipeline)
+    p = store.stages.pipeline_by_name(pipeline)
     stage_id = resolve_stage(store, p.id, stage)
     changes: dict[str, Any] = {}
     for key, value in fields.items():
@@ -78,7 +77,7 @@ def edit_stage(store: Store, stage: str, *, pipeline: str | None = None, **field
             continue
         if key == "name":
             new = (clean_text(value, "stage name", required=True) or "").strip()
-            clash = q.find_stage(store, p.id, new)
+            clash = store.stages.find_stage(p.id, new)
             if clash is not None and clash.id != stage_id and name_key(clash.name) == name_key(new):
                 raise ConflictError(f"pipeline {p.name!r} already has a stage named {new!r}")
             changes.update(name=new, name_key=name_key(new))
@@ -95,40 +94,35 @@ def edit_stage(store: Store, stage: str, *, pipeline: str | None = None, **field
     if changes:
         with store.tx(f"edit stage {stage!r}") as tx:
             tx.update("stages", stage_id, changes)
-    return q.stage_by_id(store, stage_id)
+    return store.stages.stage_by_id(stage_id)
 
 
 def move_stage(store: Store, name: str, position: int, *, pipeline: str | None = None) -> Stage:
-    p = q.pipeline_by_name(store, pipeline)
+    p = store.stages.pipeline_by_name(pipeline)
     stage_id = resolve_stage(store, p.id, name)
-    order = [s.id for s in q.stages(store, p.id)]
+    order = [s.id for s in store.stages.stages(p.id)]
     if not 1 <= position <= len(order):
         raise PipelineError(f"invalid position {position}: use 1 to {len(order)}")
     order.remove(stage_id)
     order.insert(position - 1, stage_id)
     with store.tx(f"move stage {name!r} to position {position}") as tx:
         _renumber(tx, order)
-    return q.stage_by_id(store, stage_id)
+    return store.stages.stage_by_id(stage_id)
 
 
 def remove_stage(
     store: Store, name: str, *, to: str | None = None, pipeline: str | None = None
 ) -> int:
     """Archive a stage; its open deals move to ``to``. Returns how many deals moved."""
-    p = q.pipeline_by_name(store, pipeline)
+    p = store.stages.pipeline_by_name(pipeline)
     stage_id = resolve_stage(store, p.id, name)
-    stage = q.stage_by_id(store, stage_id)
-    deal_ids = [
-        r[0]
-        for r in store.all(
-            "SELECT id FROM deals WHERE stage_id = ? AND status = 'open'", (stage_id,)
-        )
-    ]
+    stage = store.stages.stage_by_id(stage_id)
+    deal_ids = store.stages.open_deal_ids(stage_id)
     if deal_ids and to is None:
         raise ConflictError(
             f"stage {stage.name!r} holds {len(deal_ids)} deal(s): give --to OTHER to move them"
         )
-    if len(q.stages(store, p.id)) == 1:
+    if len(store.stages.stages(p.id)) == 1:
         raise ConflictError(f"stage {stage.name!r} is the last stage of {p.name!r}")
     target_id = resolve_stage(store, p.id, to) if to is not None else None
     if target_id == stage_id:
@@ -142,26 +136,26 @@ def remove_stage(
                     "from_stage_id": stage_id,
                     "to_stage_id": target_id,
                     "changed_at": tx.now,
-                    "owner_id": ensure_owner(tx, tx.store.actor) if tx.store.actor else None,
+                    "owner_id": tx.ensure_owner(store.actor) if store.actor else None,
                 },
             )
             tx.update("deals", deal_id, {"stage_id": target_id})
         # The row stays, archived, so that stage history keeps naming it truthfully.
         tx.update("stages", stage_id, {"archived": 1, "position": 0})
-        _renumber(tx, [s.id for s in q.stages(store, p.id)])
+        _renumber(tx, [s.id for s in store.stages.stages(p.id)])
     return len(deal_ids)
 
 
 def add_pipeline(store: Store, name: str, *, copy_from: str | None = None) -> Pipeline:
     name = (clean_text(name, "pipeline name", required=True) or "").strip()
-    if any(name_key(x.name) == name_key(name) for x in q.pipelines(store)):
+    if any(name_key(x.name) == name_key(name) for x in store.stages.pipelines()):
         raise ConflictError(f"a pipeline named {name!r} already exists")
     template: list[tuple[str, int, str, int, str]] = list(DEFAULT_STAGES)
     if copy_from is not None:
-        source = q.pipeline_by_name(store, copy_from)
+        source = store.stages.pipeline_by_name(copy_from)
         template = [
             (s.name, s.probability, s.forecast_category, s.stalled_after_days, s.definition)
-            for s in q.stages(store, source.id)
+            for s in store.stages.stages(source.id)
         ]
     with store.tx(f"add pipeline {name!r}") as tx:
         pid = tx.insert(
@@ -182,4 +176,4 @@ def add_pipeline(store: Store, name: str, *, copy_from: str | None = None) -> Pi
                     "stalled_after_days": stall,
                 },
             )
-    return q.pipeline_by_name(store, name)
+    return store.stages.pipeline_by_name(name)

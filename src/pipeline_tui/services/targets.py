@@ -17,10 +17,7 @@ from pipeline_tui.models.money import MAX_MINOR
 from pipeline_tui.models.period import Period, parse_period
 from pipeline_tui.models.target import Target
 from pipeline_tui.services.currency import Convert
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import targets as t
-from pipeline_tui.store.sqlite.lookup import owner_id as find_owner
-from pipeline_tui.store.sqlite.lookup import owner_names
+from pipeline_tui.store.api import Store
 
 TEAM = None
 
@@ -28,9 +25,9 @@ TEAM = None
 def owner_id_of(store: Store, name: str) -> int:
     """The id of an existing owner; the error lists the owners there are."""
     try:
-        return find_owner(store, name)
+        return store.directory.owner_id(name)
     except PipelineError:
-        known = ", ".join(owner_names(store)) or "none yet"
+        known = ", ".join(store.directory.owner_names()) or "none yet"
         raise PipelineError(f"no owner named {name!r} (owners: {known})") from None
 
 
@@ -46,8 +43,8 @@ def set_target(
     oid = owner_id_of(store, owner) if owner is not None else None
     scope = f"{owner}'s" if owner else "team"
     with store.tx(f"set {scope} target {label}") as tx:
-        t.put_target(tx, oid, label, amount_minor, currency)
-    found = t.find_target(store, oid, label, currency)
+        tx.put_target(oid, label, amount_minor, currency)
+    found = store.targets.find_target(oid, label, currency)
     assert found is not None
     return found
 
@@ -55,7 +52,7 @@ def set_target(
 def remove_target(store: Store, period: str, owner: str | None, currency: str) -> Target:
     label = parse_period(period).label
     oid = owner_id_of(store, owner) if owner is not None else None
-    found = t.find_target(store, oid, label, currency)
+    found = store.targets.find_target(oid, label, currency)
     if found is None:
         scope = f"{owner}'s" if owner else "team"
         raise PipelineError(f"no {scope} target for {label} in {currency}")
@@ -78,7 +75,7 @@ class TargetLine:
 def list_targets(store: Store, period: str | None = None) -> list[TargetLine]:
     """Stored targets, plus each derived team target, by period."""
     label = parse_period(period).label if period else None
-    stored = [x for x in t.all_targets(store) if label is None or x.period == label]
+    stored = [x for x in store.targets.all_targets() if label is None or x.period == label]
     lines = [TargetLine(x.period, x.owner, x.amount_minor, x.currency, "set") for x in stored]
     explicit_team = {(x.period, x.currency) for x in stored if x.owner_id is None}
     sums: dict[tuple[str, str], int] = defaultdict(int)
@@ -99,7 +96,7 @@ class TargetBook:
 
     @classmethod
     def load(cls, store: Store) -> TargetBook:
-        return cls(t.all_targets(store))
+        return cls(store.targets.all_targets())
 
     def get(self, owner_id: int | None, period: Period, currency: str) -> int | None:
         found = self.explicit.get((owner_id, period.label, currency))

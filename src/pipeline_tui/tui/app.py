@@ -9,7 +9,6 @@ connection's ``PRAGMA data_version`` is polled so changes made by other processe
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from pipeline_tui.models import Activity, Deal, Lead, PipelineError
-from pipeline_tui.store import Store
+from pipeline_tui.store.api import Busy, StoreError, open_store
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.screens.board import BoardScreen
 from pipeline_tui.tui.screens.data import Meta, load_meta
@@ -127,10 +126,10 @@ class PipelineApp(App[None]):
         from pipeline_tui.services.common import default_owner
 
         self.db_path = Path(db)
-        self.store = Store(self.db_path)  # the only connection that writes
+        self.store = open_store(self.db_path)  # the only connection that writes
         self.store.actor = default_owner(self.store)
-        self.reader = Store(self.db_path)
-        self.aux = Store(self.db_path)  # a second reader, for queries that run side by side
+        self.reader = open_store(self.db_path)
+        self.aux = open_store(self.db_path)  # a second reader, for queries that run side by side
         self.start_mode = mode if mode in MODE_NAMES else "deals"
         self.poll_interval = poll_interval
         self.meta = Meta()
@@ -174,7 +173,7 @@ class PipelineApp(App[None]):
         while not self._stop.wait(self.poll_interval):
             try:
                 version = self._version()
-            except sqlite3.Error:
+            except StoreError:
                 continue  # a busy or closing database: try again at the next tick
             if version != last:
                 last = version
@@ -182,7 +181,7 @@ class PipelineApp(App[None]):
 
     def _version(self) -> int:
         with self._write_lock:  # the write connection is one thread's at a time
-            return self.store.data_version()
+            return self.store.changes()
 
     def write(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run a service on the write connection, one at a time. Worker threads only."""
@@ -269,11 +268,11 @@ class PipelineApp(App[None]):
 
     def report_error(self, error: BaseException) -> None:
         """One place where failures become notifications, never crashes."""
-        if isinstance(error, PipelineError):
-            self.notify(str(error), severity="warning", markup=False)
-        elif isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        if isinstance(error, Busy):
             self.notify("The database is busy (another program is writing); try again.",
                         severity="warning", markup=False)  # fmt: skip
+        elif isinstance(error, PipelineError):
+            self.notify(str(error), severity="warning", markup=False)
         else:
             self.notify(f"{type(error).__name__}: {error}", severity="error", markup=False)
         if not isinstance(error, PipelineError):

@@ -135,7 +135,6 @@ def list_(
 ) -> None:
     """List activities: newest first, or planned ones by due date."""
     from pipeline_tui.models.dates import today
-    from pipeline_tui.store.sqlite.activities import list_activities
 
     if state not in (None, "planned", "done"):
         raise PipelineError(f"invalid state {state!r}: use planned or done")
@@ -150,6 +149,8 @@ def list_(
 
     st = store()
     owner = known_owner(st, owner)
-    items = list_activities(st, planned_before=before, state=state, owner=owner, limit=limit)
+    items = st.activities.list_activities(
+        planned_before=before, state=state, owner=owner, limit=limit
+    )
     title = "Overdue activities" if overdue else "Activities"
     emit([a.to_dict() for a in items], COLS, fmt.value, title=title, empty="No activities match.")

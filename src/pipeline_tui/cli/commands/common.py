@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from pipeline_tui.models import PipelineError
-from pipeline_tui.store import Store
+from pipeline_tui.store.api import Store, open_store
 
 
 class Fmt(StrEnum):
@@ -41,7 +41,7 @@ def store() -> Store:
     from pipeline_tui.config import db_path
     from pipeline_tui.services.common import default_owner
 
-    s = Store(db_path(STATE.db), argv=STATE.argv)
+    s = open_store(db_path(STATE.db), argv=STATE.argv)
     s.actor = default_owner(s)
     STATE.stores.append(s)
     return s

@@ -10,6 +10,7 @@ from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, day_or_none, m
 from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
+from pipeline_tui.store.api import DealFilter
 
 app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
 
@@ -131,7 +132,6 @@ def list_(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """List deals (open ones by default), soonest close date first."""
-    from pipeline_tui.store.sqlite.deals import DealFilter, count_deals, list_deals
 
     if status not in ("open", "won", "lost", "all"):
         raise PipelineError(f"invalid status {status!r}: use open, won, lost or all")
@@ -155,9 +155,9 @@ def list_(
         )
     )
     if as_of is None and sort == "close":
-        deals = [d.to_dict() for d in list_deals(st, f)]
+        deals = [d.to_dict() for d in st.deals.list_deals(f)]
         total = (
-            count_deals(st, DealFilter(**{**f.__dict__, "limit": None}))
+            st.deals.count_deals(DealFilter(**{**f.__dict__, "limit": None}))
             if fmt
             in (
                 Fmt.table,
@@ -184,11 +184,9 @@ def list_(
 
 def deal_detail(deal_id: int) -> dict[str, Any]:
     from pipeline_tui.services.attention import attention
-    from pipeline_tui.store.sqlite.activities import for_deal
-    from pipeline_tui.store.sqlite.deals import get_deal, stage_history
 
     st = store()
-    deal = get_deal(st, deal_id)
+    deal = st.deals.get_deal(deal_id)
     record = deal.to_dict()
     record.update(
         probability_override=deal.probability_override,
@@ -214,8 +212,8 @@ def deal_detail(deal_id: int) -> dict[str, Any]:
             ],
         }
     record.update(
-        stage_history=[c.to_dict() for c in stage_history(st, deal_id)],
-        activities=[a.to_dict() for a in for_deal(st, deal_id)],
+        stage_history=[c.to_dict() for c in st.deals.stage_history(deal_id)],
+        activities=[a.to_dict() for a in st.activities.for_deal(deal_id)],
     )
     return record
 
@@ -330,7 +328,6 @@ def edit(
 ) -> None:
     """Change fields of a deal."""
     from pipeline_tui.services.deals import UNSET, edit_deal
-    from pipeline_tui.store.sqlite.deals import get_deal
 
     fields: dict[str, Any] = {}
     if close is not None:
@@ -353,7 +350,7 @@ def edit(
         fields["category"] = None if category.strip().lower() == "auto" else category
     st = store()
     if value is not None or currency is not None:
-        deal = get_deal(st, deal_id)
+        deal = st.deals.get_deal(deal_id)
         minor, cur = money(
             st, value if value is not None else str(deal.value), currency, fallback=deal.currency
         )

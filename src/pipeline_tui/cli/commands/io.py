@@ -273,7 +273,7 @@ for _entity in ("leads", "deals", "activities"):
 @import_app.command("list")
 def list_(fmt: FormatOpt = Fmt.table) -> None:
     """Every import, newest first."""
-    from pipeline_tui.store.sqlite.imports import list_imports
+    from pipeline_tui.services.imports import list_imports
 
     rows = [r.to_dict() for r in list_imports(store())]
     cols = [

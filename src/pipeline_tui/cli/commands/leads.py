@@ -80,10 +80,9 @@ def list_(
     """List leads, newest first."""
     from pipeline_tui.services.leads import check_status
     from pipeline_tui.services.owners import known_owner
-    from pipeline_tui.store.sqlite.leads import list_leads
 
     st = store()
-    leads = list_leads(st, check_status(status), known_owner(st, owner), search, limit)
+    leads = st.leads.list_leads(check_status(status), known_owner(st, owner), search, limit)
     emit(
         [lead.to_dict() for lead in leads],
         LIST_COLS,
@@ -96,16 +95,14 @@ def list_(
 @app.command("show")
 def show(lead_id: LeadId, fmt: FormatOpt = Fmt.table) -> None:
     """Show one lead with its activities."""
-    from pipeline_tui.store.sqlite.activities import for_lead
-    from pipeline_tui.store.sqlite.leads import get_lead
 
     st = store()
-    lead = get_lead(st, lead_id)
+    lead = st.leads.get_lead(lead_id)
     record: dict[str, Any] = lead.to_dict()
     record.update(
         disqualify_reason=lead.disqualify_reason,
         deal_id=lead.deal_id,
-        activities=[a.to_dict() for a in for_lead(st, lead_id)],
+        activities=[a.to_dict() for a in st.activities.for_lead(lead_id)],
     )
     fields = [(k, k.replace("_", " ").capitalize()) for k in record if k != "activities"]
     cols = [

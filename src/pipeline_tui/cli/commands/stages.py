@@ -37,12 +37,14 @@ def _confirm(stage: Stage, verb: str, fmt: Fmt) -> None:
 @stage_app.command("list")
 def list_(pipeline: PipelineOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """List the stages of a pipeline in order."""
-    from pipeline_tui.store.sqlite.stages import pipeline_by_name, stages
 
     st = store()
-    p = pipeline_by_name(st, pipeline)
+    p = st.stages.pipeline_by_name(pipeline)
     emit(
-        [s.to_dict() for s in stages(st, p.id)], STAGE_COLS, fmt.value, title=f"Stages of {p.name}"
+        [s.to_dict() for s in st.stages.stages(p.id)],
+        STAGE_COLS,
+        fmt.value,
+        title=f"Stages of {p.name}",
     )
 
 
@@ -136,7 +138,6 @@ def remove(
 @pipeline_app.command("list")
 def pipelines_list(fmt: FormatOpt = Fmt.table) -> None:
     """List pipelines."""
-    from pipeline_tui.store.sqlite.stages import pipelines
 
     cols = [
         Col("id", "ID", right=True),
@@ -145,7 +146,7 @@ def pipelines_list(fmt: FormatOpt = Fmt.table) -> None:
         Col("stages", "Stages", right=True),
         Col("open_deals", "Open deals", right=True),
     ]
-    emit([p.to_dict() for p in pipelines(store())], cols, fmt.value, title="Pipelines")
+    emit([p.to_dict() for p in store().stages.pipelines()], cols, fmt.value, title="Pipelines")
 
 
 @pipeline_app.command("add")

@@ -28,8 +28,8 @@ def init(
 
     existed = db_path(STATE.db).exists()
     st = store()
-    deals = int(st.scalar("SELECT count(*) FROM deals"))
-    say(f"{'Using existing' if existed else 'Created'} database {st.path}")
+    deals = st.deals.deal_count()
+    say(f"{'Using existing' if existed else 'Created'} database {st.location}")
     if not demo:
         return
     if deals:
@@ -127,7 +127,7 @@ def log(
     from pipeline_tui.services.journal import recent
 
     st = store()
-    names = {r[0]: r[1] for r in st.all("SELECT id, name FROM stages")}
+    names = st.stages.stage_names()
     rows = [e.to_dict() for e in recent(st, limit)]
     cols = [
         Col("id", "Event", right=True),
@@ -168,7 +168,7 @@ def summary() -> None:
             Col("weighted", "Weighted", right=True),
         ],
         "table",
-        title=f"Pipeline summary ({st.path})",
+        title=f"Pipeline summary ({st.location})",
     )
     say("Run 'pipeline --help' for commands, 'pipeline today' for your agenda.")
 

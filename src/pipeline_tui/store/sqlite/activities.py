@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models import Activity, NotFoundError
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.sqlite.core import Reader
 
 _COLUMNS = (
     "id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "
@@ -13,14 +13,14 @@ _COLUMNS = (
 )
 
 
-def get_activity(store: Store, activity_id: int) -> Activity:
+def get_activity(store: Reader, activity_id: int) -> Activity:
     row = store.one(f"SELECT {_COLUMNS} FROM activities_view WHERE id = ?", (activity_id,))
     if row is None:
         raise NotFoundError(f"no activity with id {activity_id}")
     return Activity(**dict(row))
 
 
-def for_deal(store: Store, deal_id: int) -> list[Activity]:
+def for_deal(store: Reader, deal_id: int) -> list[Activity]:
     rows = store.all(
         f"SELECT {_COLUMNS} FROM activities_view WHERE deal_id = ? "
         "ORDER BY coalesce(done_at, due_at), id",
@@ -29,7 +29,7 @@ def for_deal(store: Store, deal_id: int) -> list[Activity]:
     return [Activity(**dict(r)) for r in rows]
 
 
-def for_lead(store: Store, lead_id: int) -> list[Activity]:
+def for_lead(store: Reader, lead_id: int) -> list[Activity]:
     rows = store.all(
         f"SELECT {_COLUMNS} FROM activities_view WHERE lead_id = ? "
         "ORDER BY coalesce(done_at, due_at), id",
@@ -39,7 +39,7 @@ def for_lead(store: Store, lead_id: int) -> list[Activity]:
 
 
 def list_activities(
-    store: Store,
+    store: Reader,
     *,
     planned_before: str | None = None,
     state: str | None = None,

@@ -10,30 +10,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.records import Source
+from pipeline_tui.store.sqlite.core import Reader
 
 # Far after any stored timestamp: the cut-off of live (not replayed) reports.
-NO_CUT = "9999-12-31T23:59:59Z"
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a report reads deals, stages and stage history: live tables or a replay."""
-
-    deals: str = "deals"
-    stages: str = "stages"
-    stage_changes: str = "stage_changes"
-    deals_view: str = "deals_view"
-    cutoff: str = NO_CUT
-
-    @property
-    def replayed(self) -> bool:
-        return self.cutoff != NO_CUT
-
-
-LIVE = Source()
 REPLAYED = Source(
     "temp.asof_deals", "temp.asof_stages", "temp.asof_stage_changes", "temp.asof_deals_view"
 )
@@ -68,22 +52,22 @@ _VIEW_SWAPS = (
 )
 
 
-def tune_for_reports(store: Store) -> None:
+def tune_for_reports(store: Reader) -> None:
     """Let this connection read through a memory map: aggregates and history lookups over
     a large database spend far less time copying pages (measured 2-3x on a million deals)."""
-    store.conn.execute("PRAGMA mmap_size = 2147418112")
+    store.cursor().execute("PRAGMA mmap_size = 2147418112")
 
 
-def _columns(store: Store, table: str) -> list[str]:
+def _columns(store: Reader, table: str) -> list[str]:
     return [r[1] for r in store.all(f"PRAGMA main.table_info({table})")]
 
 
-def _replay_fields(store: Store, table: str, entity: str, cut: str) -> None:
+def _replay_fields(store: Reader, table: str, entity: str, cut: str) -> None:
     for col in _columns(store, entity):
         if col in _FIXED:
             continue
         path = f"$.{col}"
-        store.conn.execute(
+        store.cursor().execute(
             f'UPDATE {table} SET "{col}" = ('
             "  SELECT json_extract(l.before, :path) FROM asof_late l"
             f"  WHERE l.entity = :entity AND l.entity_id = {table}.id"
@@ -94,11 +78,11 @@ def _replay_fields(store: Store, table: str, entity: str, cut: str) -> None:
         )
 
 
-def replay(store: Store, cut: str) -> Source:
+def replay(store: Reader, cut: str) -> Source:
     """Build the replay of deals, stages and stage history at ``cut`` (an ISO timestamp)."""
     if len(cut) != 20 or not cut.endswith("Z") or "'" in cut:
         raise ValueError(f"bad cut-off {cut!r}")
-    c = store.conn
+    c = store.cursor()
     for name in ("asof_deals_view", "asof_stage_changes"):
         c.execute(f"DROP VIEW IF EXISTS temp.{name}")
     for name in ("asof_deals", "asof_stages", "asof_late"):

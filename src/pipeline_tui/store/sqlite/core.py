@@ -7,22 +7,30 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline_tui.models.dates import iso_ts, utcnow
-from pipeline_tui.models.errors import NotFoundError, PipelineError
+from pipeline_tui.models.errors import NotFoundError
+from pipeline_tui.store.api import SchemaTooNew, StoreError
+from pipeline_tui.store.sqlite.errors import translated
 from pipeline_tui.store.sqlite.locking import hold_shared, release
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
 # Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
 _STAMPED = {"leads", "deals", "activities", "targets"}
+Params = tuple[Any, ...] | dict[str, Any]
 
 
-class SchemaTooNewError(PipelineError):
-    """The database was written by a newer pipeline-tui."""
+class Reader(Protocol):
+    """What a query function needs: the store itself, or one of its query families."""
+
+    def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None: ...
+    def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]: ...
+    def scalar(self, sql: str, params: Params = ()) -> Any: ...
+    def cursor(self) -> sqlite3.Cursor: ...
 
 
 def _create_private(path: Path) -> None:
@@ -34,7 +42,7 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-class Store:
+class Database:
     """One connection to one pipeline database, plus the current write transaction."""
 
     def __init__(
@@ -48,27 +56,28 @@ class Store:
             _create_private(self.path)
         self._flock = None if in_memory else hold_shared(self.path)
         try:
-            self.conn = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 str(self.path),
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
             )
-            self.conn.row_factory = sqlite3.Row
+            self._conn.row_factory = sqlite3.Row
             self._pragmas()
         except sqlite3.DatabaseError as exc:
             release(self._flock)
-            raise PipelineError(f"cannot open database {str(self.path)!r}: {exc}") from None
+            raise StoreError(f"cannot open database {str(self.path)!r}: {exc}") from None
         self._lock = threading.RLock()
         self._tx: Tx | None = None
         try:
-            self._ensure_schema()
+            with translated():
+                self._ensure_schema()
         except BaseException:
             self.close()
             raise
 
     def _pragmas(self) -> None:
-        c = self.conn
+        c = self._conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             c.execute("PRAGMA journal_mode = WAL")
@@ -76,102 +85,114 @@ class Store:
         c.execute("PRAGMA synchronous = FULL")
 
     def schema_version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _ensure_schema(self) -> None:
         version = self.schema_version()
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise SchemaTooNewError(
+            raise SchemaTooNew(
                 f"database {str(self.path)!r} has schema v{version}, newer than this "
                 f"pipeline-tui (v{SCHEMA_VERSION}): upgrade pipeline-tui"
             )
         from pipeline_tui.store.sqlite.schema import migrate
 
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN IMMEDIATE")
             try:
                 # Another process may have migrated while we waited for the lock.
                 current = self.schema_version()
                 if current < SCHEMA_VERSION:
                     if current > 0:
-                        self.conn.execute("ROLLBACK")
+                        self._conn.execute("ROLLBACK")
                         self.backup_before_migration(current)
-                        self.conn.execute("BEGIN IMMEDIATE")
-                    migrate(self.conn)
+                        self._conn.execute("BEGIN IMMEDIATE")
+                    migrate(self._conn)
                     if current == 0:
                         from pipeline_tui.store.sqlite.seed import seed_defaults
 
-                        seed_defaults(self.conn)
-                self.conn.execute("COMMIT")
+                        seed_defaults(self._conn)
+                self._conn.execute("COMMIT")
             except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
 
     def backup_before_migration(self, version: int) -> Path:
         """Copy the database consistently before a migration alters it."""
         stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.name}.v{version}-{stamp}.bak")
-        self.conn.execute("VACUUM INTO ?", (str(target),))
+        self._conn.execute("VACUUM INTO ?", (str(target),))
         os.chmod(target, 0o600)
         return target
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
         release(self._flock)
         self._flock = None
 
     # -- reading -----------------------------------------------------------------------
 
-    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+    def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        with translated():
+            return self._conn.execute(sql, params).fetchone()
 
-    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+    def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        with translated():
+            return self._conn.execute(sql, params).fetchall()
 
-    def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        with translated():
+            row = self._conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+    def cursor(self) -> sqlite3.Cursor:
+        return self._conn.cursor()
 
     def data_version(self) -> int:
         """Changes when another connection commits: a cheap way to notice outside writes."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     # -- writing -----------------------------------------------------------------------
 
-    @contextmanager
-    def tx(self, summary: str, *, kind: str = "change") -> Iterator[Tx]:
+    def tx(self, summary: str, *, kind: str = "change") -> AbstractContextManager[Tx]:
         """One user-facing command: a BEGIN IMMEDIATE transaction and one journal entry.
 
         Nested calls join the outer transaction, so composite operations (a demo load, a
         qualify that creates a deal) commit and undo as one command.
         """
+        return self._transaction(summary, kind)
+
+    @contextmanager
+    def _transaction(self, summary: str, kind: str) -> Iterator[Tx]:
         if self._tx is not None:
             yield self._tx
             return
-        with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            tx = Tx(self, summary, kind)
+        with self._lock, translated():
+            self._conn.execute("BEGIN IMMEDIATE")
+            tx = self.make_tx(summary, kind)
             self._tx = tx
             try:
                 yield tx
-                self.conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
             except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             finally:
                 self._tx = None
+
+    def make_tx(self, summary: str, kind: str) -> Tx:
+        return Tx(self, summary, kind)
 
 
 class Tx:
     """Writes inside one transaction; every change is journalled with before/after values."""
 
-    def __init__(self, store: Store, summary: str, kind: str) -> None:
+    def __init__(self, store: Database, summary: str, kind: str) -> None:
         self.store = store
-        self.conn = store.conn
+        self._conn = store._conn
         self.summary = summary
         self.kind = kind
         self.now = iso_ts(utcnow())
@@ -183,7 +204,7 @@ class Tx:
             import shlex
 
             command = shlex.join(self.store.argv) if self.store.argv else self.summary
-            cur = self.conn.execute(
+            cur = self._conn.execute(
                 "INSERT INTO commands (command, summary, at, owner, kind) VALUES (?, ?, ?, ?, ?)",
                 (command, self.summary, self.now, self.store.actor, self.kind),
             )
@@ -198,7 +219,7 @@ class Tx:
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
     ) -> None:
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO events (command_id, entity, entity_id, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -212,7 +233,7 @@ class Tx:
         )
 
     def row(self, table: str, row_id: int) -> dict[str, Any]:
-        found = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        found = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if found is None:
             raise NotFoundError(f"no {table[:-1]} with id {row_id}")
         return dict(found)
@@ -220,7 +241,7 @@ class Tx:
     def insert(self, table: str, values: dict[str, Any], *, journal: bool = True) -> int:
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cur = self.conn.execute(
+        cur = self._conn.execute(
             f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values())
         )
         new_id = int(cur.lastrowid or 0)
@@ -242,16 +263,16 @@ class Tx:
         if stamp and table in _STAMPED and "updated_at" not in diff:
             diff["updated_at"] = self.now
         sets = ", ".join(f"{k} = ?" for k in diff)
-        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*diff.values(), row_id))
+        self._conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*diff.values(), row_id))
         self._event(table, row_id, "update", {k: before[k] for k in diff}, diff)
         return before
 
     def delete(self, table: str, row_id: int) -> dict[str, Any]:
         before = self.row(table, row_id)
-        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         self._event(table, row_id, "delete", before, None)
         return before
 
     def raw(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         """Unjournalled SQL, for the journal's own bookkeeping."""
-        return self.conn.execute(sql, params)
+        return self._conn.execute(sql, params)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 from pipeline_tui.models import Deal, NotFoundError, StageChange
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.records import LIVE, DealFilter, Source
+from pipeline_tui.store.sqlite.core import Reader
 
 _COLUMNS = (
     "id, title, company, contact, owner, pipeline, stage, status, value_minor, currency, "
@@ -25,17 +25,7 @@ def _deal(row: sqlite3.Row) -> Deal:
     return Deal(**data)
 
 
-@dataclass
-class DealFilter:
-    status: str | None = "open"  # None means all
-    stage: str | None = None
-    owner: str | None = None
-    pipeline: str | None = None
-    search: str | None = None
-    limit: int | None = None
-
-
-def get_deal(store: Store, deal_id: int) -> Deal:
+def get_deal(store: Reader, deal_id: int) -> Deal:
     row = store.one(f"SELECT {_COLUMNS} FROM deals_view WHERE id = ?", (deal_id,))
     if row is None:
         raise NotFoundError(f"no deal with id {deal_id}")
@@ -66,8 +56,8 @@ def _where(f: DealFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def list_deals(store: Store, f: DealFilter, view: str = "deals_view") -> list[Deal]:
-    """Deals matching ``f``; ``view`` may be a replay of deals_view (see store/asof.py)."""
+def list_deals(store: Reader, f: DealFilter, src: Source = LIVE) -> list[Deal]:
+    """Deals matching ``f``, live or replayed at ``src``'s cut-off (see store/sqlite/asof.py)."""
     where, params = _where(f)
     order = " ORDER BY close_date IS NULL, close_date, id"
     if f.status in ("won", "lost"):
@@ -76,16 +66,16 @@ def list_deals(store: Store, f: DealFilter, view: str = "deals_view") -> list[De
     if f.limit is not None:
         limit = " LIMIT ?"
         params.append(f.limit)
-    rows = store.all(f"SELECT {_COLUMNS} FROM {view}{where}{order}{limit}", tuple(params))
+    rows = store.all(f"SELECT {_COLUMNS} FROM {src.deals_view}{where}{order}{limit}", tuple(params))
     return [_deal(r) for r in rows]
 
 
-def count_deals(store: Store, f: DealFilter, view: str = "deals_view") -> int:
+def count_deals(store: Reader, f: DealFilter, src: Source = LIVE) -> int:
     where, params = _where(f)
-    return int(store.scalar(f"SELECT count(*) FROM {view}{where}", tuple(params)))
+    return int(store.scalar(f"SELECT count(*) FROM {src.deals_view}{where}", tuple(params)))
 
 
-def stage_history(store: Store, deal_id: int) -> list[StageChange]:
+def stage_history(store: Reader, deal_id: int) -> list[StageChange]:
     rows = store.all(
         "SELECT deal_id, from_stage, to_stage, changed_at, changed_by FROM stage_changes_view "
         "WHERE deal_id = ? ORDER BY changed_at, id",
@@ -94,7 +84,7 @@ def stage_history(store: Store, deal_id: int) -> list[StageChange]:
     return [StageChange(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
-def deals_missing_or_due_next_step(store: Store, day: str) -> list[Deal]:
+def deals_missing_or_due_next_step(store: Reader, day: str) -> list[Deal]:
     rows = store.all(
         f"SELECT {_COLUMNS} FROM deals_view WHERE status = 'open' AND "
         "(next_step IS NULL OR next_step = '' OR next_due IS NULL OR next_due <= ?) "
@@ -102,3 +92,7 @@ def deals_missing_or_due_next_step(store: Store, day: str) -> list[Deal]:
         (day,),
     )
     return [_deal(r) for r in rows]
+
+
+def deal_count(store: Reader) -> int:
+    return int(store.scalar("SELECT count(*) FROM deals"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.sqlite.core import Reader
 
 
 def _key(table: str, kind: str) -> str:
@@ -55,7 +55,11 @@ ORDER BY p.is_default DESC, p.name_key, s.position, s.id""",
 }
 
 
-def export_rows(store: Store, entity: str, db_key: str) -> tuple[list[str], Iterator[sqlite3.Row]]:
+def export_rows(
+    store: Reader, entity: str, db_key: str
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """(column names, a cursor over the rows): streamed, never loaded whole."""
-    cur = store.conn.execute(QUERIES[entity], {"db": db_key})
+    cur = store.cursor()
+    cur.row_factory = None  # plain tuples, as the interface promises
+    cur.execute(QUERIES[entity], {"db": db_key})
     return [d[0] for d in cur.description], cur

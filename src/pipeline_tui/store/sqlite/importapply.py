@@ -8,7 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline_tui.store.sqlite.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Database as Store
+from pipeline_tui.store.sqlite.core import Tx
 from pipeline_tui.store.sqlite.importsql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
@@ -42,7 +43,7 @@ class Applier:
 
     def __init__(self, store: Store, plan: Plan) -> None:
         self.store = store
-        self.conn = store.conn
+        self.conn = store._conn
         self.plan = plan
         self.sql: EntitySql = ENTITY_SQL[plan.entity]
         self.params: dict[str, Any] = {

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline_tui.models.errors import ConflictError, NotFoundError
-from pipeline_tui.store.sqlite.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Database as Store
+from pipeline_tui.store.sqlite.core import Tx
 
 # Staging columns per entity, after (line, err). Workers fill them; importapply reads them.
 STAGE_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Event
-from pipeline_tui.store.sqlite.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Reader, Tx
 
 
-def recent_events(store: Store, limit: int) -> list[Event]:
+def recent_events(store: Reader, limit: int) -> list[Event]:
     rows = store.all(
         "SELECT e.id, e.command_id, c.at, c.owner, c.command, e.entity, e.entity_id, e.action, "
         "e.before, e.after, c.undone_by IS NOT NULL AS undone "
@@ -34,7 +34,7 @@ def recent_events(store: Store, limit: int) -> list[Event]:
     ]
 
 
-def last_undoable(store: Store) -> dict[str, Any] | None:
+def last_undoable(store: Reader) -> dict[str, Any] | None:
     row = store.one(
         "SELECT id, command, summary, at FROM commands "
         "WHERE kind = 'change' AND undone_by IS NULL "
@@ -87,7 +87,7 @@ def revert_command(tx: Tx, command_id: int) -> int:
     return changes
 
 
-def value_before_close(store: Store, deal_id: int, key: str) -> Any:
+def value_before_close(store: Reader, deal_id: int, key: str) -> Any:
     """A deal field as it was just before its latest win or loss (None if not recorded)."""
     rows = store.all(
         "SELECT e.before, e.after FROM events e JOIN commands c ON c.id = e.command_id "

@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-from pipeline_tui.store.sqlite.asof import Source
-from pipeline_tui.store.sqlite.core import Store
-
-
-@dataclass(frozen=True)
-class KpiScope:
-    """The window (timestamps, ``end`` exclusive), the owner filter and the grouping."""
-
-    start: str
-    end: str
-    day: date
-    owner_id: int | None = None
-    by_owner: bool = False
-
-    def group(self, alias: str) -> str:
-        return f"{alias}.owner_id" if self.by_owner else "NULL"
-
-    def by(self, *rest: str) -> str:
-        """GROUP BY the group (column 1) and ``rest``; a constant group is left out, which
-        spares SQLite's sorter a column (measured 2x on a 150k-row count)."""
-        cols = (["1"] if self.by_owner else []) + list(rest)
-        return f"GROUP BY {', '.join(cols)}" if cols else ""
-
-    def owner(self, alias: str) -> str:
-        return f" AND {alias}.owner_id = :owner_id" if self.owner_id is not None else ""
-
-    def params(self, src: Source) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "day": self.day.isoformat(),
-            "owner_id": self.owner_id,
-            "cut": src.cutoff,
-        }
+from pipeline_tui.store.records import KpiScope, Source
+from pipeline_tui.store.sqlite.core import Reader
 
 
 def closed_sql(src: Source, k: KpiScope) -> str:
@@ -51,7 +18,7 @@ WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :e
 {k.by("2", "3")}"""
 
 
-def closed(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
+def closed(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
     """(group, currency, status, deals, value, days from created to won) per status."""
     return [tuple(r) for r in store.all(closed_sql(src, k), k.params(src))]
 
@@ -65,7 +32,7 @@ WHERE d.status = 'open'{k.owner("d")}
 {k.by("2")}"""
 
 
-def open_deals(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
+def open_deals(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
     """(group, currency, deals, value, value x probability) over open deals."""
     return [tuple(r) for r in store.all(open_sql(src, k), k.params(src))]
 
@@ -91,7 +58,7 @@ WHERE d.status = 'open'{k.owner("d")}
 {k.by()}"""
 
 
-def not_stalled(store: Store, src: Source, k: KpiScope) -> dict[Any, int]:
+def not_stalled(store: Reader, src: Source, k: KpiScope) -> dict[Any, int]:
     """Open deals that are not stalled, by group: stalled = open deals minus these."""
     longest = store.scalar(f"SELECT max(stalled_after_days) FROM {src.stages}") or 0
     recent = (k.day - timedelta(days=int(longest))).isoformat()
@@ -99,7 +66,7 @@ def not_stalled(store: Store, src: Source, k: KpiScope) -> dict[Any, int]:
     return {r[0]: r[1] for r in rows}
 
 
-def response_hours(store: Store, src: Source, k: KpiScope) -> dict[Any, tuple[float, int]]:
+def response_hours(store: Reader, src: Source, k: KpiScope) -> dict[Any, tuple[float, int]]:
     """Median hours from a lead's creation (in the window) to its first done activity,
     and how many leads it is the median of."""
     # As of a past day, an activity logged later (even backdated) did not exist yet.
@@ -124,7 +91,7 @@ SELECT grp, avg(h), max(n) FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GR
     return {r[0]: (r[1], r[2]) for r in store.all(sql, k.params(src))}
 
 
-def activities(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]:
+def activities(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]:
     """(group, kind, count) of activities done in the window."""
     # As of a past day, an activity logged later (even backdated) did not exist yet.
     known = " AND a.created_at <= :cut" if src.replayed else ""
@@ -135,7 +102,7 @@ WHERE a.done_at >= :start AND a.done_at < :end AND a.done_at <= :cut{known}{k.ow
     return [(r[0], r[1], r[2]) for r in store.all(sql, k.params(src))]
 
 
-def positions(store: Store, src: Source, column: str) -> str:
+def positions(store: Reader, src: Source, column: str) -> str:
     """A stage id column as its stage's position: a CASE over the (few) stages, so that hot
     loops need no join."""
     rows = store.all(f"SELECT id, position FROM {src.stages} ORDER BY id")
@@ -143,7 +110,7 @@ def positions(store: Store, src: Source, column: str) -> str:
     return f"(CASE {column} {whens} ELSE 0 END)" if rows else "0"
 
 
-def conversion_sql(store: Store, src: Source, k: KpiScope) -> str:
+def conversion_sql(store: Reader, src: Source, k: KpiScope) -> str:
     # An entry into a stage within the window advanced if the deal was won, or later
     # entered a stage placed after it. Cheap cases first: a deal now in a later stage did
     # (its last change came after the entry). A deal that only ever moved forward since the
@@ -179,13 +146,13 @@ SELECT grp, to_stage_id,
 FROM x {k.by("2")}"""
 
 
-def conversion(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, int, int, int]]:
+def conversion(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, int, int, int]]:
     """(group, stage id, deals that entered it, of which advanced)."""
     sql = conversion_sql(store, src, k)
     return [(r[0], r[1], r[2], r[3]) for r in store.all(sql, k.params(src))]
 
 
-def lost_reasons(store: Store, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]:
+def lost_reasons(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]:
     """(group, reason, count), reasons compared case- and space-insensitively."""
     sql = f"""
 SELECT {k.group("d")}, min(trim(coalesce(d.lost_reason, ''))), count(*)
@@ -196,7 +163,7 @@ ORDER BY 3 DESC, 2"""
     return [(r[0], r[1], r[2]) for r in store.all(sql, k.params(src))]
 
 
-def stage_order(store: Store, src: Source) -> list[tuple[int, str, str, bool]]:
+def stage_order(store: Reader, src: Source) -> list[tuple[int, str, str, bool]]:
     """(stage id, stage, pipeline, archived) in board order, default pipeline first."""
     rows = store.all(
         f"SELECT s.id, s.name, p.name, s.archived FROM {src.stages} s "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models import Lead, NotFoundError
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.sqlite.core import Reader
 
 _COLUMNS = (
     "id, name, company, email, phone, source, owner, status, created_at, notes, "
@@ -13,7 +13,7 @@ _COLUMNS = (
 )
 
 
-def get_lead(store: Store, lead_id: int) -> Lead:
+def get_lead(store: Reader, lead_id: int) -> Lead:
     row = store.one(f"SELECT {_COLUMNS} FROM leads_view WHERE id = ?", (lead_id,))
     if row is None:
         raise NotFoundError(f"no lead with id {lead_id}")
@@ -21,7 +21,7 @@ def get_lead(store: Store, lead_id: int) -> Lead:
 
 
 def list_leads(
-    store: Store, status: str | None, owner: str | None, search: str | None, limit: int | None
+    store: Reader, status: str | None, owner: str | None, search: str | None, limit: int | None
 ) -> list[Lead]:
     clauses: list[str] = []
     params: list[Any] = []

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from pipeline_tui.models.errors import NotFoundError
-from pipeline_tui.store.sqlite.core import Store, Tx
-
-_SPACES = re.compile(r"\s+")
-_CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
+from pipeline_tui.models.keys import SPACES, email_key, name_key, split_contact  # noqa: F401
+from pipeline_tui.store.sqlite.core import Reader, Tx
 
 
-def name_key(name: str) -> str:
-    """Case- and space-insensitive key: 'ACME  Corp ' and 'acme corp' are one company."""
-    return _SPACES.sub(" ", name.strip()).casefold()
-
-
-def email_key(email: str) -> str:
-    return email.strip().casefold()
-
-
-def split_contact(text: str) -> tuple[str | None, str | None]:
-    """'Jane Doe <jane@x.com>' -> (name, email); a bare email or a bare name also works."""
-    m = _CONTACT.match(text)
-    if m:
-        return (m.group("name") or None), m.group("email").strip()
-    if "@" in text and " " not in text.strip():
-        return None, text.strip()
-    return text.strip() or None, None
-
-
-def owner_id(store: Store, name: str) -> int:
+def owner_id(store: Reader, name: str) -> int:
     found = store.scalar("SELECT id FROM owners WHERE name_key = ?", (name_key(name),))
     if found is None:
         raise NotFoundError(f"no owner named {name!r}")
@@ -41,7 +18,7 @@ def ensure_owner(tx: Tx, name: str) -> int:
     found = tx.store.scalar("SELECT id FROM owners WHERE name_key = ?", (name_key(name),))
     if found is not None:
         return int(found)
-    clean = _SPACES.sub(" ", name.strip())
+    clean = SPACES.sub(" ", name.strip())
     return tx.insert("owners", {"name": clean, "name_key": name_key(name), "created_at": tx.now})
 
 
@@ -84,5 +61,26 @@ def ensure_contact(tx: Tx, text: str, company_id: int | None, phone: str | None 
     )
 
 
-def owner_names(store: Store) -> list[str]:
+def owner_names(store: Reader) -> list[str]:
     return [r[0] for r in store.all("SELECT name FROM owners ORDER BY name_key")]
+
+
+def owners(store: Reader) -> list[dict[str, object]]:
+    """Every owner with their email and count of open deals, by name."""
+    rows = store.all(
+        "SELECT o.id, o.name, o.email, "
+        "(SELECT count(*) FROM deals d WHERE d.owner_id = o.id AND d.status = 'open') "
+        "AS open_deals "
+        "FROM owners o ORDER BY o.name_key"
+    )
+    return [dict(r) for r in rows]
+
+
+def canonical_owner(store: Reader, name: str) -> str | None:
+    """The stored spelling of the owner ``name`` names, or None."""
+    found = store.scalar("SELECT name FROM owners WHERE name_key = ?", (name_key(name),))
+    return None if found is None else str(found)
+
+
+def owner_names_by_id(store: Reader) -> dict[int, str]:
+    return {int(r[0]): r[1] for r in store.all("SELECT id, name FROM owners")}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.store.records import Check
+from pipeline_tui.store.sqlite.errors import translated
 from pipeline_tui.store.sqlite.locking import hold_exclusive, release
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
@@ -90,8 +91,22 @@ def restore_from(db: Path, source: Path, keep: Path) -> None:
         release(fd)
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
+class SqliteFile:
+    """Backup, restore and doctor for one database file, open or not (see store/api.py)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def backup_to(self, target: Path) -> Path:
+        with translated():
+            return backup_to(self.path, target)
+
+    def restore_from(self, source: Path, keep: Path) -> None:
+        with translated():
+            restore_from(self.path, source, keep)
+
+    def diagnose(self) -> list[Check]:
+        from pipeline_tui.store.sqlite.doctor import diagnose
+
+        with translated():
+            return diagnose(self.path)

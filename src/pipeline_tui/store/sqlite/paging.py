@@ -6,14 +6,18 @@ factory: at 100,000 deals the cost of ``sqlite3.Row`` objects is measurable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tui.store.sqlite.core import Store
-from pipeline_tui.store.sqlite.lookup import name_key
-
-NONE_PLANNED = "9999-12-31"  # sentinel: no next step and no planned activity
-UNDATED = "9999-12-30"  # sentinel: a next step without a due date
+from pipeline_tui.models.keys import name_key
+from pipeline_tui.store.records import (
+    DEAL_SORTS,
+    NONE_PLANNED,
+    UNDATED,
+    DealQuery,
+    DealRow,
+    StageTotals,
+)
+from pipeline_tui.store.sqlite.core import Reader
 
 # Sort keys are never NULL, so that row-value keyset comparisons (key, id) > (?, ?) hold.
 SORT_KEYS: dict[str, str] = {
@@ -27,6 +31,7 @@ SORT_KEYS: dict[str, str] = {
     f"ELSE coalesce(d.next_due, '{UNDATED}') END",
     "status": "d.status",
 }
+assert tuple(SORT_KEYS) == DEAL_SORTS, "every sort the interface names has its SQL"
 
 # The earliest of the deal's next-step due date and its planned activities, as an ISO date.
 NEXT_ACTIVITY = (
@@ -71,51 +76,8 @@ def _from(*exprs: str) -> str:
     return sql
 
 
-@dataclass(frozen=True)
-class DealQuery:
-    """What the deals table or a board column shows; None means 'any'."""
-
-    status: str | None = "open"
-    owner: str | None = None
-    stage_id: int | None = None
-    pipeline_id: int | None = None
-    text: str | None = None
-    sort: str = "close"
-    descending: bool = False
-
-
-@dataclass(frozen=True)
-class DealRow:
-    """One line of the deals table, or one card of the board."""
-
-    id: int
-    title: str
-    company: str | None
-    owner: str | None
-    stage: str
-    stage_id: int
-    status: str
-    value_minor: int
-    currency: str
-    probability: int
-    close_date: str | None
-    next_step: str | None
-    next_due: str | None
-    next_activity: str
-    sort_key: Any = None
-
-
-@dataclass(frozen=True)
-class StageTotals:
-    """Open deals of one stage: count, value and weighted value per currency."""
-
-    count: int
-    totals: dict[str, int]
-    weighted: dict[str, int]
-
-
-def _tuples(store: Store, sql: str, params: dict[str, Any] | tuple[Any, ...]) -> list[Any]:
-    cur = store.conn.cursor()
+def _tuples(store: Reader, sql: str, params: dict[str, Any] | tuple[Any, ...]) -> list[Any]:
+    cur = store.cursor()
     cur.row_factory = None  # plain tuples: several times cheaper than sqlite3.Row
     try:
         return cur.execute(sql, params).fetchall()
@@ -164,20 +126,20 @@ _ROW_SQL = (
 )
 
 
-def _rows(store: Store, inner: str, params: dict[str, Any], order: str) -> list[DealRow]:
+def _rows(store: Reader, inner: str, params: dict[str, Any], order: str) -> list[DealRow]:
     """Details for the (id, k) rows an inner query selects, computed only for those rows."""
     sql = f"{_ROW_SQL} FROM ({inner}) p JOIN deals d ON d.id = p.id{_JOINS} ORDER BY {order}"
     return [DealRow(*r) for r in _tuples(store, sql, params)]
 
 
-def count(store: Store, q: DealQuery) -> int:
+def count(store: Reader, q: DealQuery) -> int:
     params: dict[str, Any] = {}
     where = _where(q, params)
     return int(_tuples(store, f"SELECT count(*){_from(where)}{where}", params)[0][0])
 
 
 def page_after(
-    store: Store,
+    store: Reader,
     q: DealQuery,
     after: tuple[Any, int] | None,
     limit: int,
@@ -202,7 +164,7 @@ def page_after(
     return _rows(store, inner, params, f"p.k {final}, p.id {final}")
 
 
-def page_at(store: Store, q: DealQuery, offset: int, limit: int) -> list[DealRow]:
+def page_at(store: Reader, q: DealQuery, offset: int, limit: int) -> list[DealRow]:
     """Rows at an absolute position: used only for a jump far from any loaded page,
     where no neighbouring key is known (sequential scrolling uses page_after)."""
     params: dict[str, Any] = {"limit": limit, "offset": offset}
@@ -216,7 +178,7 @@ def page_at(store: Store, q: DealQuery, offset: int, limit: int) -> list[DealRow
     return _rows(store, inner, params, f"p.k {direction}, p.id {direction}")
 
 
-def position_of(store: Store, q: DealQuery, deal_id: int) -> int | None:
+def position_of(store: Reader, q: DealQuery, deal_id: int) -> int | None:
     """The 0-based row of a deal in the query's order, or None if the query excludes it."""
     params: dict[str, Any] = {"deal": deal_id}
     key = _key(q)
@@ -231,7 +193,7 @@ def position_of(store: Store, q: DealQuery, deal_id: int) -> int | None:
     return int(_tuples(store, sql, params)[0][0])
 
 
-def ordered_ids(store: Store, q: DealQuery) -> list[int]:
+def ordered_ids(store: Reader, q: DealQuery) -> list[int]:
     """Every matching id in the query's order: for orders SQL cannot compute (attention)."""
     params: dict[str, Any] = {}
     direction = "DESC" if q.descending else "ASC"
@@ -240,7 +202,7 @@ def ordered_ids(store: Store, q: DealQuery) -> list[int]:
     return [r[0] for r in _tuples(store, sql, params)]
 
 
-def rows_by_ids(store: Store, ids: list[int]) -> list[DealRow]:
+def rows_by_ids(store: Reader, ids: list[int]) -> list[DealRow]:
     """Rows for the given ids, in the given order (ids must be at most a page long).
     Their sort_key is the position in ``ids``, not a keyset key."""
     if not ids:
@@ -253,7 +215,7 @@ def rows_by_ids(store: Store, ids: list[int]) -> list[DealRow]:
 # -- board -------------------------------------------------------------------------------
 
 
-def board_keys(store: Store, q: DealQuery, today: str) -> dict[int, list[tuple[int, str, int]]]:
+def board_keys(store: Reader, q: DealQuery, today: str) -> dict[int, list[tuple[int, str, int]]]:
     """For each stage, its open deals' (rank, close date, id), in board order: by
     next-activity state (overdue, today, none planned, future), then close date."""
     params: dict[str, Any] = {"today": today}
@@ -269,7 +231,7 @@ def board_keys(store: Store, q: DealQuery, today: str) -> dict[int, list[tuple[i
     return out
 
 
-def board_key(store: Store, deal_id: int, today: str) -> tuple[int, tuple[int, str, int]] | None:
+def board_key(store: Reader, deal_id: int, today: str) -> tuple[int, tuple[int, str, int]] | None:
     """(stage id, board key) of one open deal, to place it after a move without a reload."""
     sql = (
         f"SELECT stage_id, {RANK}, close, id FROM (SELECT d.stage_id, d.id, "
@@ -283,7 +245,7 @@ def board_key(store: Store, deal_id: int, today: str) -> tuple[int, tuple[int, s
     return stage_id, (rank, close, did)
 
 
-def stage_totals(store: Store, q: DealQuery) -> dict[int, StageTotals]:
+def stage_totals(store: Reader, q: DealQuery) -> dict[int, StageTotals]:
     """Count, value and weighted value per currency of every stage, over all matching deals
     (not just the cards drawn). Weighted values are rounded per stage and currency."""
     params: dict[str, Any] = {}
@@ -303,7 +265,7 @@ def stage_totals(store: Store, q: DealQuery) -> dict[int, StageTotals]:
     return out
 
 
-def owner_names(store: Store) -> list[str]:
+def owner_names(store: Reader) -> list[str]:
     """Owners that hold at least one deal, by name."""
     sql = (
         "SELECT o.name FROM owners o WHERE EXISTS (SELECT 1 FROM deals d WHERE d.owner_id = o.id) "
@@ -312,7 +274,7 @@ def owner_names(store: Store) -> list[str]:
     return [r[0] for r in _tuples(store, sql, ())]
 
 
-def deal_titles(store: Store, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]:
+def deal_titles(store: Reader, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]:
     """(id, title, company, status) of deals whose title holds the characters of ``pattern``
     in order: the SQL side of a fuzzy search, scored afterwards by the caller."""
     like = "%" + "%".join(_like(c)[1:-1] for c in pattern if not c.isspace()) + "%"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pipeline_tui.store.sqlite.asof import Source
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.records import OpenSum, Scope, Source, WonSum
+from pipeline_tui.store.sqlite.core import Reader
 
 CATEGORY = "coalesce(d.category, s.forecast_category)"
 
@@ -27,47 +26,6 @@ _GROUP = {
 
 def period_sql(kind: str, column: str) -> str:
     return _PERIOD[kind].format(c=column)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which deals a report covers: all, or one owner's, or one pipeline's."""
-
-    owner_id: int | None = None
-    pipeline_id: int | None = None
-
-    def sql(self) -> str:
-        out = ""
-        if self.owner_id is not None:
-            out += " AND d.owner_id = :owner_id"
-        if self.pipeline_id is not None:
-            out += " AND d.pipeline_id = :pipeline_id"
-        return out
-
-    def params(self) -> dict[str, Any]:
-        return {"owner_id": self.owner_id, "pipeline_id": self.pipeline_id}
-
-
-@dataclass(frozen=True)
-class OpenSum:
-    """Open deals of one period (None: undated or overdue), group, currency and category."""
-
-    period: str | None
-    group: Any
-    currency: str
-    category: str
-    deals: int
-    total_minor: int
-    weighted_x100: int  # sum of value_minor x probability: divide by 100 once, at the end
-
-
-@dataclass(frozen=True)
-class WonSum:
-    period: str
-    group: Any
-    currency: str
-    deals: int
-    total_minor: int
 
 
 def _group(by: str | None, won: bool = False) -> str:
@@ -98,7 +56,7 @@ GROUP BY {_keys(by, "1", "3", "4")}"""
 
 
 def open_by_period(
-    store: Store, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
+    store: Reader, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
 ) -> list[OpenSum]:
     params = {"start": start.isoformat(), "end": end.isoformat(), **scope.params()}
     rows = store.all(open_sql(src, kind, by, scope), params)
@@ -106,7 +64,7 @@ def open_by_period(
 
 
 def open_undated(
-    store: Store, src: Source, day: date, start: date, end: date, by: str | None, scope: Scope
+    store: Reader, src: Source, day: date, start: date, end: date, by: str | None, scope: Scope
 ) -> list[OpenSum]:
     """Open deals with no close date, or one before ``day`` that no period in [start, end)
     shows: the deals a forecast would otherwise lose silently."""
@@ -138,13 +96,13 @@ GROUP BY {_keys(by, "1", "3")}"""
 
 
 def won_by_period(
-    store: Store, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
+    store: Reader, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
 ) -> list[WonSum]:
     params = {"start": start.isoformat(), "end": end.isoformat(), **scope.params()}
     return [WonSum(*r) for r in store.all(won_sql(src, kind, by, scope), params)]
 
 
-def names(store: Store, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]]:
+def names(store: Reader, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]]:
     """Display name and sort key of every group id of a grouping."""
     if by == "owner":
         rows = store.all("SELECT id, name, name_key FROM owners")
@@ -168,7 +126,7 @@ def names(store: Store, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]
     return {None: ("", ())}
 
 
-def active_stage_ids(store: Store, pipeline_id: int | None) -> list[int]:
+def active_stage_ids(store: Reader, pipeline_id: int | None) -> list[int]:
     sql = "SELECT id FROM stages WHERE archived = 0"
     if pipeline_id is not None:
         return [r[0] for r in store.all(sql + " AND pipeline_id = ?", (pipeline_id,))]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline_tui.store.sqlite.asof import Source
-from pipeline_tui.store.sqlite.core import Store
-from pipeline_tui.store.sqlite.signals import DealSignals, open_deal_signals
+from pipeline_tui.store.records import DealSignals, Source
+from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.signals import open_deal_signals
 
 _DEAL = "d.id, d.title, d.owner, d.value_minor, d.currency, d.stage, d.status"
 
@@ -20,7 +20,7 @@ def _params(src: Source, start: str, end: str, owner_id: int | None, **more: Any
 
 
 def new_deals(
-    store: Store, src: Source, start: str, end: str, owner_id: int | None
+    store: Reader, src: Source, start: str, end: str, owner_id: int | None
 ) -> list[dict[str, Any]]:
     sql = f"""
 SELECT {_DEAL}, d.close_date, d.created_at,
@@ -34,7 +34,7 @@ ORDER BY d.created_at, d.id"""
 
 
 def stage_moves(
-    store: Store, src: Source, start: str, end: str, owner_id: int | None
+    store: Reader, src: Source, start: str, end: str, owner_id: int | None
 ) -> list[dict[str, Any]]:
     """Every stage change in the window (creations excluded), with both positions."""
     sql = f"""
@@ -58,13 +58,13 @@ WHERE c.kind = 'change' AND c.undone_by IS NULL AND c.at <= :cut
   AND json_type(e.after, '$.close_date') IS NOT NULL"""
 
 
-def close_date_changes(store: Store, src: Source, start: str, end: str) -> list[dict[str, Any]]:
+def close_date_changes(store: Reader, src: Source, start: str, end: str) -> list[dict[str, Any]]:
     """Close-date edits made in the window, oldest first (undone ones never happened)."""
     sql = _CLOSE_CHANGES + " AND c.at >= :start AND c.at < :end ORDER BY e.id"
     return [dict(r) for r in store.all(sql, _params(src, start, end, None))]
 
 
-def pushes(store: Store, src: Source, deal_ids: list[int]) -> dict[int, int]:
+def pushes(store: Reader, src: Source, deal_ids: list[int]) -> dict[int, int]:
     """How many times each deal's close date was moved later, over all its history."""
     if not deal_ids:
         return {}
@@ -76,7 +76,7 @@ def pushes(store: Store, src: Source, deal_ids: list[int]) -> dict[int, int]:
     return {r[0]: r[1] for r in store.all(sql, (src.cutoff, *deal_ids))}
 
 
-def deals_by_id(store: Store, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]:
+def deals_by_id(store: Reader, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]:
     if not deal_ids:
         return {}
     marks = ",".join("?" * len(deal_ids))
@@ -85,7 +85,7 @@ def deals_by_id(store: Store, src: Source, deal_ids: list[int]) -> dict[int, dic
 
 
 def closed_deals(
-    store: Store, src: Source, start: str, end: str, owner_id: int | None
+    store: Reader, src: Source, start: str, end: str, owner_id: int | None
 ) -> list[dict[str, Any]]:
     sql = f"""
 SELECT {_DEAL}, d.closed_at, d.lost_reason FROM {src.deals_view} d
@@ -95,13 +95,13 @@ ORDER BY d.closed_at, d.id"""
     return [dict(r) for r in store.all(sql, _params(src, start, end, owner_id))]
 
 
-def open_deals(store: Store, src: Source, owner_id: int | None) -> dict[int, dict[str, Any]]:
+def open_deals(store: Reader, src: Source, owner_id: int | None) -> dict[int, dict[str, Any]]:
     sql = f"SELECT {_DEAL} FROM {src.deals_view} d WHERE d.status = 'open'{_owner(owner_id)}"
     return {r["id"]: dict(r) for r in store.all(sql, {"owner_id": owner_id})}
 
 
 def overdue_activities(
-    store: Store, src: Source, day: str, owner_id: int | None
+    store: Reader, src: Source, day: str, owner_id: int | None
 ) -> list[dict[str, Any]]:
     """Activities planned (not done) at the cut-off, due before ``day``."""
     planned = (
@@ -121,7 +121,7 @@ ORDER BY a.due_at, a.id"""
     return [dict(r) for r in store.all(sql, {"cut": src.cutoff, "day": day, "owner_id": owner_id})]
 
 
-def signals(store: Store, src: Source, deal_ids: list[int] | None = None) -> list[DealSignals]:
+def signals(store: Reader, src: Source, deal_ids: list[int] | None = None) -> list[DealSignals]:
     """The facts behind 'stalled' and attention for open deals, live or as of the cut-off."""
     if not src.replayed:
         return open_deal_signals(store, deal_ids)

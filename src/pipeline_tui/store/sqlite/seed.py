@@ -5,16 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from pipeline_tui.models.dates import iso_ts, utcnow
-
-# name, probability, forecast category, stall threshold in days, exit criteria
-DEFAULT_STAGES = [
-    ("Lead In", 10, "pipeline", 14, "A named contact with a plausible need; no call held yet."),
-    ("Qualified", 25, "pipeline", 21, "Need, budget, authority and timeline confirmed on a call."),
-    ("Demo", 40, "pipeline", 21, "Product shown to the buyer; success criteria agreed."),
-    ("Proposal", 60, "best_case", 14, "Written proposal with price sent to the decision maker."),
-    ("Negotiation", 80, "commit", 10, "Terms under discussion; verbal yes from the buyer."),
-]
-DEFAULT_PIPELINE = "Sales"
+from pipeline_tui.models.stage import DEFAULT_PIPELINE, DEFAULT_STAGES
 
 
 def insert_stages(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline_tui.store.sqlite.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Reader, Tx
 
 
-def get_setting(store: Store, key: str) -> str | None:
+def get_setting(store: Reader, key: str) -> str | None:
     value = store.scalar("SELECT value FROM settings WHERE key = ?", (key,))
     return None if value is None else str(value)
 
 
-def all_settings(store: Store) -> dict[str, str]:
+def all_settings(store: Reader) -> dict[str, str]:
     return {r[0]: r[1] for r in store.all("SELECT key, value FROM settings ORDER BY key")}
 
 
@@ -22,3 +22,9 @@ def put_setting(tx: Tx, key: str, value: str) -> str | None:
         return None
     tx.update("settings", row["id"], {"value": value})
     return str(row["value"])
+
+
+def currencies_in_use(store: Reader) -> set[str]:
+    """Every currency a deal or a target is in."""
+    rows = store.all("SELECT currency FROM deals UNION SELECT currency FROM targets")
+    return {r[0] for r in rows}

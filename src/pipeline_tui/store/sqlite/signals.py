@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from pipeline_tui.store.sqlite.core import Store
+from pipeline_tui.store.records import DealSignals
+from pipeline_tui.store.sqlite.core import Reader
 
 _SQL = """
 SELECT d.id, d.value_minor, d.currency, d.close_date, d.next_step, d.next_due,
@@ -17,21 +16,7 @@ WHERE d.status = 'open'
 """
 
 
-@dataclass(frozen=True)
-class DealSignals:
-    id: int
-    value_minor: int
-    currency: str
-    close_date: str | None
-    next_step: str | None
-    next_due: str | None
-    stage_entered_at: str | None
-    stalled_after_days: int
-    last_activity_at: str | None
-    created_at: str
-
-
-def open_deal_signals(store: Store, deal_ids: list[int] | None = None) -> list[DealSignals]:
+def open_deal_signals(store: Reader, deal_ids: list[int] | None = None) -> list[DealSignals]:
     """Signals for open deals: all of them, or only ``deal_ids``."""
     if deal_ids is None:
         rows = store.all(_SQL + " ORDER BY d.id")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from pipeline_tui.models import NotFoundError, Pipeline, Stage
-from pipeline_tui.store.sqlite.core import Store
-from pipeline_tui.store.sqlite.lookup import name_key
+from pipeline_tui.models.keys import name_key
+from pipeline_tui.store.sqlite.core import Reader
 
 _STAGE_SQL = """
 SELECT s.id, s.pipeline_id, s.name, s.position, s.probability, s.forecast_category,
@@ -20,7 +20,7 @@ def _stage(row: sqlite3.Row) -> Stage:
     return Stage(**dict(row))
 
 
-def pipelines(store: Store) -> list[Pipeline]:
+def pipelines(store: Reader) -> list[Pipeline]:
     rows = store.all(
         "SELECT p.id, p.name, p.is_default, "
         "(SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id AND s.archived = 0) AS stages, "
@@ -33,7 +33,7 @@ def pipelines(store: Store) -> list[Pipeline]:
     ]
 
 
-def pipeline_by_name(store: Store, name: str | None) -> Pipeline:
+def pipeline_by_name(store: Reader, name: str | None) -> Pipeline:
     """The named pipeline, or the default one when name is None."""
     if name is None:
         row = store.one("SELECT id, name, is_default FROM pipelines WHERE is_default = 1")
@@ -46,7 +46,7 @@ def pipeline_by_name(store: Store, name: str | None) -> Pipeline:
     return Pipeline(row["id"], row["name"], bool(row["is_default"]))
 
 
-def stages(store: Store, pipeline_id: int) -> list[Stage]:
+def stages(store: Reader, pipeline_id: int) -> list[Stage]:
     rows = store.all(
         _STAGE_SQL + " WHERE s.pipeline_id = ? AND s.archived = 0 ORDER BY s.position",
         (pipeline_id,),
@@ -54,14 +54,14 @@ def stages(store: Store, pipeline_id: int) -> list[Stage]:
     return [_stage(r) for r in rows]
 
 
-def stage_by_id(store: Store, stage_id: int) -> Stage:
+def stage_by_id(store: Reader, stage_id: int) -> Stage:
     row = store.one(_STAGE_SQL + " WHERE s.id = ?", (stage_id,))
     if row is None:
         raise NotFoundError(f"no stage with id {stage_id}")
     return _stage(row)
 
 
-def find_stage(store: Store, pipeline_id: int, name: str) -> Stage | None:
+def find_stage(store: Reader, pipeline_id: int, name: str) -> Stage | None:
     """A stage by name (case- and space-insensitive), or by a unique prefix."""
     row = store.one(
         _STAGE_SQL + " WHERE s.pipeline_id = ? AND s.name_key = ? AND s.archived = 0",
@@ -72,3 +72,24 @@ def find_stage(store: Store, pipeline_id: int, name: str) -> Stage | None:
     key = name_key(name)
     matches = [s for s in stages(store, pipeline_id) if name_key(s.name).startswith(key)]
     return matches[0] if len(matches) == 1 and key else None
+
+
+def open_deal_ids(store: Reader, stage_id: int) -> list[int]:
+    rows = store.all("SELECT id FROM deals WHERE stage_id = ? AND status = 'open'", (stage_id,))
+    return [int(r[0]) for r in rows]
+
+
+def open_sums(store: Reader, stage_id: int, probability: int) -> list[tuple[str, int, int, float]]:
+    """Per currency: open deals, their value and weighted value (``probability`` by default)."""
+    rows = store.all(
+        "SELECT currency, count(*), sum(value_minor), "
+        "sum(value_minor * coalesce(probability, ?) / 100.0) FROM deals "
+        "WHERE stage_id = ? AND status = 'open' GROUP BY currency ORDER BY currency",
+        (probability, stage_id),
+    )
+    return [(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+
+def stage_names(store: Reader) -> dict[int, str]:
+    """Every stage's name by id, archived ones included (the log names them)."""
+    return {int(r[0]): r[1] for r in store.all("SELECT id, name FROM stages")}

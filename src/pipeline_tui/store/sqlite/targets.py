@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models.target import Target
-from pipeline_tui.store.sqlite.core import Store, Tx
+from pipeline_tui.store.sqlite.core import Reader, Tx
 
 _TARGETS = """
 SELECT t.id, t.owner_id, o.name, t.period, t.amount_minor, t.currency
@@ -13,14 +13,14 @@ FROM targets t LEFT JOIN owners o ON o.id = t.owner_id
 """
 
 
-def all_targets(store: Store) -> list[Target]:
+def all_targets(store: Reader) -> list[Target]:
     rows = store.all(
         _TARGETS + " ORDER BY t.period, t.owner_id IS NOT NULL, o.name_key, t.currency"
     )
     return [Target(*r) for r in rows]
 
 
-def find_target(store: Store, owner_id: int | None, period: str, currency: str) -> Target | None:
+def find_target(store: Reader, owner_id: int | None, period: str, currency: str) -> Target | None:
     row = store.one(
         _TARGETS + " WHERE coalesce(t.owner_id, 0) = coalesce(?, 0) AND t.period = ? "
         "AND t.currency = ?",
@@ -52,7 +52,7 @@ def add_snapshot(tx: Tx, taken_at: str, note: str | None, payload: str) -> int:
     return tx.insert("forecast_snapshots", {"taken_at": taken_at, "note": note, "payload": payload})
 
 
-def snapshots(store: Store, before: str | None = None) -> list[dict[str, Any]]:
+def snapshots(store: Reader, before: str | None = None) -> list[dict[str, Any]]:
     """Stored snapshots, oldest first (only those taken before ``before`` if given)."""
     sql = "SELECT id, taken_at, note, payload FROM forecast_snapshots"
     params: tuple[Any, ...] = ()

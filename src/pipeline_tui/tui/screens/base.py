@@ -15,7 +15,6 @@ from textual.worker import Worker, WorkerState
 
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import deals as deal_service
-from pipeline_tui.store.sqlite.deals import get_deal
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ class PipelineScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="form-load", exit_on_error=False)
     def _open_edit(self, deal_id: int) -> None:
-        deal = get_deal(self.papp.reader, deal_id)
+        deal = self.papp.reader.deals.get_deal(deal_id)
         self.app.call_from_thread(self._push_edit, deal)
 
     def _push_edit(self, deal: Any) -> None:

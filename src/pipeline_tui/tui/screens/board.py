@@ -20,10 +20,7 @@ from textual.worker import get_current_worker
 from pipeline_tui.models import Pipeline, Stage, dates
 from pipeline_tui.services.attention import attention
 from pipeline_tui.services.deals import step_deal
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite import paging
-from pipeline_tui.store.sqlite.paging import DealQuery, DealRow, StageTotals
-from pipeline_tui.store.sqlite.stages import pipeline_by_name, pipelines, stages
+from pipeline_tui.store.api import DealQuery, DealRow, StageTotals, Store
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
@@ -34,7 +31,7 @@ FIRST_CARDS = 15  # cards per column fetched with the board, so the first paint 
 
 def _totals_into(store: Store, q: DealQuery, box: dict[str, Any]) -> None:
     try:
-        box["totals"] = paging.stage_totals(store, q)
+        box["totals"] = store.pages.stage_totals(q)
     except Exception as exc:  # handed back to the worker, which reports it
         box["error"] = exc
 
@@ -167,21 +164,21 @@ class BoardScreen(PipelineScreen):
     @work(thread=True, exclusive=True, group="board", exit_on_error=False)
     def _load(self, pipeline_name: str | None, started: float) -> None:
         store = self.papp.reader
-        pipeline = pipeline_by_name(store, pipeline_name)
-        stage_list = stages(store, pipeline.id)
+        pipeline = store.stages.pipeline_by_name(pipeline_name)
+        stage_list = store.stages.stages(pipeline.id)
         q = self._query(pipeline.id)
         # The totals run beside the ordering, on a second connection: SQLite releases the
         # GIL, so on two cores this saves a quarter of the first paint at 100k deals.
         totals_box: dict[str, Any] = {}
         side = threading.Thread(target=_totals_into, args=(self.papp.aux, q, totals_box))
         side.start()
-        keys = paging.board_keys(store, q, dates.today().isoformat())
+        keys = store.pages.board_keys(q, dates.today().isoformat())
         side.join()
         if "error" in totals_box:
             raise totals_box["error"]
         totals = totals_box["totals"]
         first = [k[2] for s in stage_list for k in keys.get(s.id, [])[:FIRST_CARDS]]
-        cards = paging.rows_by_ids(store, first)
+        cards = store.pages.rows_by_ids(first)
         if not get_current_worker().is_cancelled:
             loaded = self.Loaded(pipeline, stage_list, keys, totals, cards, set(), started)
             self.post_message(loaded)
@@ -255,7 +252,7 @@ class BoardScreen(PipelineScreen):
     @work(thread=True, exit_on_error=False)
     def _load_cards(self, column: StageColumn, ids: list[int]) -> None:
         store = self.papp.reader
-        rows = paging.rows_by_ids(store, ids)
+        rows = store.pages.rows_by_ids(ids)
         stalled = _stalled(store, ids)
         self.app.call_from_thread(column.add_cards, rows, stalled)
 
@@ -316,13 +313,13 @@ class BoardScreen(PipelineScreen):
     def _step(self, deal_id: int, source: int, direction: int, started: float) -> None:
         deal = self.papp.write(step_deal, deal_id, direction)
         store = self.papp.reader
-        found = paging.board_key(store, deal_id, dates.today().isoformat())
+        found = store.pages.board_key(deal_id, dates.today().isoformat())
         totals: dict[int, StageTotals] = {}
         for stage_id in (source, deal.stage_id):
             q = DealQuery(pipeline_id=deal.pipeline_id, stage_id=stage_id, owner=self.papp.owner,
                           text=self.text or None)  # fmt: skip
-            totals.update(paging.stage_totals(store, q))
-        cards = paging.rows_by_ids(store, [deal_id])
+            totals.update(store.pages.stage_totals(q))
+        cards = store.pages.rows_by_ids([deal_id])
         key = found[1] if found else None
         card = cards[0] if cards else None
         stalled = bool(_stalled(store, [deal_id]))
@@ -389,7 +386,7 @@ class BoardScreen(PipelineScreen):
 
     @work(thread=True, exclusive=True, group="board-pipeline", exit_on_error=False)
     def _next_pipeline(self, current: int | None) -> None:
-        names = pipelines(self.papp.reader)
+        names = self.papp.reader.stages.pipelines()
         ids = [p.id for p in names]
         index = ids.index(current) if current in ids else -1
         chosen = names[(index + 1) % len(names)]

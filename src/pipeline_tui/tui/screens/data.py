@@ -6,26 +6,25 @@ from dataclasses import dataclass, field
 
 from pipeline_tui.models import NotFoundError, Pipeline, Stage
 from pipeline_tui.services.attention import attention
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.activities import for_deal
-from pipeline_tui.store.sqlite.deals import get_deal, stage_history
-from pipeline_tui.store.sqlite.stages import pipelines, stages
+from pipeline_tui.store.api import Store
 from pipeline_tui.tui.widgets.deal_detail import DealDetailData
 
 
 def load_detail(store: Store, deal_id: int) -> DealDetailData | None:
     """Everything the detail pane shows; None if the deal no longer exists."""
     try:
-        deal = get_deal(store, deal_id)
+        deal = store.deals.get_deal(deal_id)
     except NotFoundError:
         return None
     attn = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
-    return DealDetailData(deal, stage_history(store, deal_id), for_deal(store, deal_id), attn)
+    return DealDetailData(
+        deal, store.deals.stage_history(deal_id), store.activities.for_deal(deal_id), attn
+    )
 
 
 def pipeline_stages(store: Store) -> list[tuple[Pipeline, list[Stage]]]:
     """Every pipeline with its stages, default pipeline first."""
-    return [(p, stages(store, p.id)) for p in pipelines(store)]
+    return [(p, store.stages.stages(p.id)) for p in store.stages.pipelines()]
 
 
 @dataclass
@@ -54,7 +53,6 @@ class Meta:
 
 def load_meta(store: Store) -> Meta:
     from pipeline_tui.services.common import default_currency, default_owner
-    from pipeline_tui.store.sqlite.paging import owner_names
 
-    return Meta(pipeline_stages(store), owner_names(store), default_owner(store),
+    return Meta(pipeline_stages(store), store.pages.owner_names(), default_owner(store),
                 default_currency(store))  # fmt: skip

@@ -13,8 +13,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.services.attention import Attention, attention
-from pipeline_tui.store.sqlite import paging
-from pipeline_tui.store.sqlite.paging import DealQuery
+from pipeline_tui.store.api import DEAL_SORTS, DealQuery, DealRow
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.screens.data import load_detail
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
@@ -119,7 +118,7 @@ class DealsScreen(PipelineScreen):
         return self.query_one(DealTable)
 
     def query_now(self) -> DealQuery:
-        sort = self.sort if self.sort in paging.SORT_KEYS else "close"
+        sort = self.sort if self.sort in DEAL_SORTS else "close"
         return DealQuery(
             status=self.status,
             owner=self.papp.owner,
@@ -142,7 +141,7 @@ class DealsScreen(PipelineScreen):
         store = self.papp.reader
         ids: list[int] | None = None
         if by_attention or stalled:
-            ids = paging.ordered_ids(store, q)
+            ids = store.pages.ordered_ids(q)
             scores = attention_of(store, ids)
             if stalled:
                 ids = [i for i in ids if i in scores and scores[i].stalled]
@@ -152,8 +151,8 @@ class DealsScreen(PipelineScreen):
             total = len(ids)
             position = ids.index(keep) if keep in ids else None
         else:
-            total = paging.count(store, q)
-            position = paging.position_of(store, q, keep) if keep is not None else None
+            total = store.pages.count(q)
+            position = store.pages.position_of(q, keep) if keep is not None else None
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._counted, q, ids, total, position)
 
@@ -181,18 +180,18 @@ class DealsScreen(PipelineScreen):
         generation: int,
         q: DealQuery,
         window: list[int] | None,
-        before: paging.DealRow | None,
-        after: paging.DealRow | None,
+        before: DealRow | None,
+        after: DealRow | None,
     ) -> None:
         store = self.papp.reader
         if window is not None:
-            rows = paging.rows_by_ids(store, window)
+            rows = store.pages.rows_by_ids(window)
         elif before is not None:  # sequential scrolling: a keyset page
-            rows = paging.page_after(store, q, (before.sort_key, before.id), PAGE)
+            rows = store.pages.page_after(q, (before.sort_key, before.id), PAGE)
         elif after is not None:
-            rows = paging.page_after(store, q, (after.sort_key, after.id), PAGE, backwards=True)
+            rows = store.pages.page_after(q, (after.sort_key, after.id), PAGE, backwards=True)
         else:  # a jump far from anything loaded
-            rows = paging.page_at(store, q, page * PAGE, PAGE)
+            rows = store.pages.page_at(q, page * PAGE, PAGE)
         scores = attention_of(store, [r.id for r in rows if r.status == "open"])
         self.app.call_from_thread(self.table.set_page, page, generation, rows, scores)
 

@@ -19,9 +19,7 @@ from pipeline_tui.models.period import Period, period_containing
 from pipeline_tui.services import kpis as kpi_service
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.forecast import UNDATED, Forecast, ForecastQuery, ForecastRow, forecast
-from pipeline_tui.store import Store
-from pipeline_tui.store.sqlite.settings import all_settings
-from pipeline_tui.store.sqlite.stages import pipeline_by_name
+from pipeline_tui.store.api import Store
 
 CATEGORIES = ("closed_won", "commit", "best_case", "pipeline")
 CHART_MONTHS = 6
@@ -93,9 +91,10 @@ def _calls(
 def _report_currency(store: Store) -> str | None:
     """The default currency when every currency in use has a rate, else None."""
     base = default_currency(store)
-    rates = {k.removeprefix("rate.") for k in all_settings(store) if k.startswith("rate.")}
-    used = {r[0] for r in store.all("SELECT DISTINCT currency FROM deals")}
-    used |= {r[0] for r in store.all("SELECT DISTINCT currency FROM targets")}
+    rates = {
+        k.removeprefix("rate.") for k in store.settings.all_settings() if k.startswith("rate.")
+    }
+    used = store.settings.currencies_in_use()
     return base if used <= rates | {base} else None
 
 
@@ -126,7 +125,7 @@ def report(store: Store, kind: str, offset: int, owner: str | None) -> KpiReport
 def _funnel(store: Store, conversion: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     """The default pipeline's stages: the service lists every pipeline's when there are
     several, and one chart of two pipelines' stages would read as one funnel."""
-    default = pipeline_by_name(store, None).name
+    default = store.stages.pipeline_by_name(None).name
     return [
         (c["stage"], c["entered"], c["advanced"])
         for c in conversion

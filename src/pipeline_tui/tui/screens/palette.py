@@ -15,8 +15,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.style import Style
 
-from pipeline_tui.store.sqlite import paging
-
 DEAL_HITS = 20
 
 ACTIONS: list[tuple[str, str, str]] = [
@@ -98,7 +96,7 @@ class PipelineCommands(Provider):
                 display = _plain_highlight(name, offsets, self.match_style)
                 yield Hit(score, display, callback, text=name, help=help_text)
         app: Any = self.app
-        deals = await asyncio.to_thread(paging.deal_titles, app.reader, query, DEAL_HITS * 5)
+        deals = await asyncio.to_thread(app.reader.pages.deal_titles, query, DEAL_HITS * 5)
         scored = []
         for deal_id, title, company, status in deals:
             score = matcher.match(title)

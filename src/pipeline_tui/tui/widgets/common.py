@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline_tui.models.money import exponent
-from pipeline_tui.store.sqlite.paging import NONE_PLANNED, UNDATED
+from pipeline_tui.store.api import NONE_PLANNED, UNDATED
 
 OVERDUE, TODAY, NONE, FUTURE = "overdue", "today", "none", "future"
 _BREAKS = str.maketrans(dict.fromkeys("\t\n\r\v\f", " "))

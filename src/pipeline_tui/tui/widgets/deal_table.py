@@ -23,7 +23,7 @@ from textual.widget import Widget
 from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
 from pipeline_tui.services.attention import Attention
-from pipeline_tui.store.sqlite.paging import DealRow
+from pipeline_tui.store.api import DealRow
 from pipeline_tui.tui.widgets.common import one_line, short_money
 
 PAGE = 100

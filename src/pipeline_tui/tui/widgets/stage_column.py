@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
-from pipeline_tui.store.sqlite.paging import DealRow, StageTotals
+from pipeline_tui.store.api import DealRow, StageTotals
 from pipeline_tui.tui.widgets.common import (
     activity_label,
     activity_state,

@@ -1,0 +1,359 @@
+"""The store's interface: what services and both faces may ask of any database backend.
+
+Services and faces import from here and from ``models``, never from a backend folder.
+A backend (today ``store/sqlite/``) implements these protocols; ``open_store`` picks one
+from the target the user named. The query families are grouped as attributes of the store
+(``store.deals.get_deal(7)``), writes go through one ``WriteTx`` per user command, and a
+backend states what it cannot offer the same way in ``Capabilities``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.store.records import (
+    DEAL_SORTS,
+    LIVE,
+    NONE_PLANNED,
+    UNDATED,
+    Check,
+    DealFilter,
+    DealQuery,
+    DealRow,
+    DealSignals,
+    KpiScope,
+    OpenSum,
+    Scope,
+    Source,
+    StageTotals,
+    WonSum,
+)
+
+if TYPE_CHECKING:  # the models load on first use (see models/__init__.py)
+    from pipeline_tui.models import Activity, Deal, Event, Lead, Pipeline, Stage, StageChange
+    from pipeline_tui.models.target import Target
+
+__all__ = [
+    "DEAL_SORTS",
+    "LIVE",
+    "NONE_PLANNED",
+    "UNDATED",
+    "Busy",
+    "Capabilities",
+    "Check",
+    "Conflict",
+    "Corrupt",
+    "DealFilter",
+    "DealQuery",
+    "DealRow",
+    "DealSignals",
+    "KpiScope",
+    "OpenSum",
+    "SchemaTooNew",
+    "Scope",
+    "Source",
+    "StageTotals",
+    "Store",
+    "StoreError",
+    "WonSum",
+    "WriteTx",
+    "maintenance",
+    "open_store",
+]
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+class StoreError(PipelineError):
+    """The database failed in a way the user can act on; the message says how."""
+
+
+class Busy(StoreError):
+    """Another writer held the database for longer than the busy timeout."""
+
+
+class Conflict(StoreError):
+    """A write broke a rule the database enforces (a unique key, a reference)."""
+
+
+class Corrupt(StoreError):
+    """The database file is damaged or is not a pipeline database."""
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer pipeline-tui."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend offers; the faces ask before offering a command that needs it."""
+
+    file_backup: bool  # backup/restore copy one file (`pipeline backup` and `restore`)
+    file_checks: bool  # doctor can check file permissions, the WAL and page integrity
+    change_watch: str  # how others' commits are noticed: "data_version" or "notify"
+
+
+# -- writes --------------------------------------------------------------------------------
+
+
+class WriteTx(Protocol):
+    """One user command's writes: every row change is journalled with before/after values."""
+
+    now: str
+    summary: str
+
+    @property
+    def command_id(self) -> int: ...
+    def row(self, table: str, row_id: int) -> dict[str, Any]: ...
+    def insert(self, table: str, values: dict[str, Any], *, journal: bool = True) -> int: ...
+    def update(
+        self, table: str, row_id: int, changes: dict[str, Any], *, stamp: bool = True
+    ) -> dict[str, Any]: ...
+    def delete(self, table: str, row_id: int) -> dict[str, Any]: ...
+    def ensure_owner(self, name: str) -> int: ...
+    def ensure_company(self, name: str) -> int: ...
+    def ensure_contact(
+        self, text: str, company_id: int | None, phone: str | None = None
+    ) -> int: ...
+    def put_setting(self, key: str, value: str) -> str | None: ...
+    def put_target(
+        self, owner_id: int | None, period: str, amount_minor: int, currency: str
+    ) -> int: ...
+    def add_snapshot(self, taken_at: str, note: str | None, payload: str) -> int: ...
+    def revert_command(self, command_id: int) -> int: ...
+
+
+# -- reads, one family each ----------------------------------------------------------------
+
+
+class DealReads(Protocol):
+    def get_deal(self, deal_id: int) -> Deal: ...
+    def list_deals(self, f: DealFilter, src: Source = LIVE) -> list[Deal]: ...
+    def count_deals(self, f: DealFilter, src: Source = LIVE) -> int: ...
+    def deal_count(self) -> int: ...
+    def stage_history(self, deal_id: int) -> list[StageChange]: ...
+    def deals_missing_or_due_next_step(self, day: str) -> list[Deal]: ...
+    def open_deal_signals(self, deal_ids: list[int] | None = None) -> list[DealSignals]: ...
+
+
+class LeadReads(Protocol):
+    def get_lead(self, lead_id: int) -> Lead: ...
+    def list_leads(
+        self, status: str | None, owner: str | None, search: str | None, limit: int | None
+    ) -> list[Lead]: ...
+
+
+class ActivityReads(Protocol):
+    def get_activity(self, activity_id: int) -> Activity: ...
+    def for_deal(self, deal_id: int) -> list[Activity]: ...
+    def for_lead(self, lead_id: int) -> list[Activity]: ...
+    def list_activities(
+        self,
+        *,
+        planned_before: str | None = None,
+        state: str | None = None,
+        owner: str | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]: ...
+
+
+class StageReads(Protocol):
+    def pipelines(self) -> list[Pipeline]: ...
+    def pipeline_by_name(self, name: str | None) -> Pipeline: ...
+    def stages(self, pipeline_id: int) -> list[Stage]: ...
+    def stage_by_id(self, stage_id: int) -> Stage: ...
+    def find_stage(self, pipeline_id: int, name: str) -> Stage | None: ...
+    def open_deal_ids(self, stage_id: int) -> list[int]: ...
+    def open_sums(self, stage_id: int, probability: int) -> list[tuple[str, int, int, float]]: ...
+    def stage_names(self) -> dict[int, str]: ...
+
+
+class Directory(Protocol):
+    """Owners by name; the companies and contacts deals and leads point at."""
+
+    def owner_id(self, name: str) -> int: ...
+    def owner_names(self) -> list[str]: ...
+    def owners(self) -> list[dict[str, object]]: ...
+    def canonical_owner(self, name: str) -> str | None: ...
+    def owner_names_by_id(self) -> dict[int, str]: ...
+
+
+class SettingReads(Protocol):
+    def get_setting(self, key: str) -> str | None: ...
+    def all_settings(self) -> dict[str, str]: ...
+    def currencies_in_use(self) -> set[str]: ...
+
+
+class TargetReads(Protocol):
+    def all_targets(self) -> list[Target]: ...
+    def find_target(self, owner_id: int | None, period: str, currency: str) -> Target | None: ...
+    def snapshots(self, before: str | None = None) -> list[dict[str, Any]]: ...
+
+
+class JournalReads(Protocol):
+    def recent_events(self, limit: int) -> list[Event]: ...
+    def last_undoable(self) -> dict[str, Any] | None: ...
+    def value_before_close(self, deal_id: int, key: str) -> Any: ...
+
+
+class DealPages(Protocol):
+    """Keyset-paged deal rows and per-stage totals for the TUI's table and board."""
+
+    def count(self, q: DealQuery) -> int: ...
+    def page_after(
+        self,
+        q: DealQuery,
+        after: tuple[Any, int] | None,
+        limit: int,
+        *,
+        backwards: bool = False,
+    ) -> list[DealRow]: ...
+    def page_at(self, q: DealQuery, offset: int, limit: int) -> list[DealRow]: ...
+    def position_of(self, q: DealQuery, deal_id: int) -> int | None: ...
+    def ordered_ids(self, q: DealQuery) -> list[int]: ...
+    def rows_by_ids(self, ids: list[int]) -> list[DealRow]: ...
+    def board_keys(self, q: DealQuery, today: str) -> dict[int, list[tuple[int, str, int]]]: ...
+    def board_key(self, deal_id: int, today: str) -> tuple[int, tuple[int, str, int]] | None: ...
+    def stage_totals(self, q: DealQuery) -> dict[int, StageTotals]: ...
+    def owner_names(self) -> list[str]: ...
+    def deal_titles(self, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]: ...
+
+
+class ReportReads(Protocol):
+    """Forecast sums, and the ``--as-of`` replay every report can read from."""
+
+    def tune_for_reports(self) -> None: ...
+    def replay(self, cut: str) -> Source: ...
+    def open_by_period(
+        self, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
+    ) -> list[OpenSum]: ...
+    def open_undated(
+        self, src: Source, day: date, start: date, end: date, by: str | None, scope: Scope
+    ) -> list[OpenSum]: ...
+    def won_by_period(
+        self, src: Source, kind: str, start: date, end: date, by: str | None, scope: Scope
+    ) -> list[WonSum]: ...
+    def names(self, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]]: ...
+    def active_stage_ids(self, pipeline_id: int | None) -> list[int]: ...
+
+
+class KpiReads(Protocol):
+    def closed(self, src: Source, k: KpiScope) -> list[tuple[Any, ...]]: ...
+    def open_deals(self, src: Source, k: KpiScope) -> list[tuple[Any, ...]]: ...
+    def not_stalled(self, src: Source, k: KpiScope) -> dict[Any, int]: ...
+    def response_hours(self, src: Source, k: KpiScope) -> dict[Any, tuple[float, int]]: ...
+    def activities(self, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]: ...
+    def conversion(self, src: Source, k: KpiScope) -> list[tuple[Any, int, int, int]]: ...
+    def lost_reasons(self, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]: ...
+    def stage_order(self, src: Source) -> list[tuple[int, str, str, bool]]: ...
+
+
+class ReviewReads(Protocol):
+    def new_deals(
+        self, src: Source, start: str, end: str, owner_id: int | None
+    ) -> list[dict[str, Any]]: ...
+    def stage_moves(
+        self, src: Source, start: str, end: str, owner_id: int | None
+    ) -> list[dict[str, Any]]: ...
+    def close_date_changes(self, src: Source, start: str, end: str) -> list[dict[str, Any]]: ...
+    def pushes(self, src: Source, deal_ids: list[int]) -> dict[int, int]: ...
+    def deals_by_id(self, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]: ...
+    def closed_deals(
+        self, src: Source, start: str, end: str, owner_id: int | None
+    ) -> list[dict[str, Any]]: ...
+    def open_deals(self, src: Source, owner_id: int | None) -> dict[int, dict[str, Any]]: ...
+    def overdue_activities(
+        self, src: Source, day: str, owner_id: int | None
+    ) -> list[dict[str, Any]]: ...
+    def signals(self, src: Source, deal_ids: list[int] | None = None) -> list[DealSignals]: ...
+
+
+class ExportReads(Protocol):
+    def export_rows(
+        self, entity: str, db_key: str
+    ) -> tuple[list[str], Iterator[tuple[Any, ...]]]: ...
+    def database_key(self) -> str: ...
+
+
+# -- the store -----------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    """One open database: its query families, its write transactions and what it offers."""
+
+    actor: str | None
+    capabilities: Capabilities
+
+    @property
+    def location(self) -> str: ...
+    @property
+    def deals(self) -> DealReads: ...
+    @property
+    def leads(self) -> LeadReads: ...
+    @property
+    def activities(self) -> ActivityReads: ...
+    @property
+    def stages(self) -> StageReads: ...
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def settings(self) -> SettingReads: ...
+    @property
+    def targets(self) -> TargetReads: ...
+    @property
+    def journal(self) -> JournalReads: ...
+    @property
+    def pages(self) -> DealPages: ...
+    @property
+    def reports(self) -> ReportReads: ...
+    @property
+    def kpis(self) -> KpiReads: ...
+    @property
+    def review(self) -> ReviewReads: ...
+    @property
+    def exports(self) -> ExportReads: ...
+
+    def tx(self, summary: str, *, kind: str = "change") -> AbstractContextManager[WriteTx]: ...
+    def changes(self) -> int:
+        """A token that changes when another connection commits: live refresh polls it."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Maintenance(Protocol):
+    """Backup, restore and doctor, on a database that need not be open."""
+
+    def backup_to(self, target: Path) -> Path: ...
+    def restore_from(self, source: Path, keep: Path) -> None: ...
+    def diagnose(self) -> list[Check]: ...
+
+
+def _sqlite_path(target: str | Path) -> Path:
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://", "service=")):
+        raise StoreError(f"{text.split('://')[0]} databases are not supported yet")
+    return Path(target)
+
+
+def open_store(
+    target: str | Path, *, actor: str | None = None, argv: list[str] | None = None
+) -> Store:
+    """Open the database the user named: a file path today (a server URL later)."""
+    from pipeline_tui.store.sqlite import SqliteStore
+
+    return SqliteStore(_sqlite_path(target), actor=actor, argv=argv)
+
+
+def maintenance(target: str | Path) -> Maintenance:
+    """Backup, restore and doctor for the database at ``target``."""
+    from pipeline_tui.store.sqlite.maintenance import SqliteFile
+
+    return SqliteFile(_sqlite_path(target))
