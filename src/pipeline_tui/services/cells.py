@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.models.keys import name_key
+from pipeline_tui.models.outcomes import DEAL_STATUSES
 from pipeline_tui.services.mapping import norm
 from pipeline_tui.services.parsing import BadValue, make_date_converter
 from pipeline_tui.services.stagemap import SeenStage
@@ -29,11 +30,7 @@ LEAD_STATUS = {
     "closednotconverted": "disqualified", "disqualifiziert": "disqualified",
     "disqualifie": "disqualified", "descalificado": "disqualified",
 }  # fmt: skip
-DEAL_STATUS = {
-    "open": "open", "offen": "open", "ouvert": "open", "abierto": "open", "won": "won",
-    "closedwon": "won", "gewonnen": "won", "gagne": "won", "ganado": "won", "lost": "lost",
-    "closedlost": "lost", "verloren": "lost", "perdu": "lost", "perdido": "lost",
-}  # fmt: skip
+DEAL_STATUS = DEAL_STATUSES
 CATEGORY = {
     "pipeline": "pipeline", "bestcase": "best_case", "commit": "commit", "omitted": "omitted",
     "mostlikely": "commit", "upside": "best_case", "closed": None, "closedwon": None,

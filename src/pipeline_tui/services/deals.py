@@ -10,6 +10,7 @@ from typing import Any
 from pipeline_tui.models import ConflictError, Deal, ForecastCategory, NotFoundError, PipelineError
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.money import check_currency
+from pipeline_tui.models.outcomes import outcome_of
 from pipeline_tui.services.common import (
     check_probability,
     clean_text,
@@ -19,7 +20,6 @@ from pipeline_tui.services.common import (
 from pipeline_tui.store.api import Store, WriteTx
 
 UNSET: Any = object()
-_OUTCOMES = {"won", "lost", "closed won", "closed lost", "closedwon", "closedlost"}
 
 
 @dataclass
@@ -44,7 +44,7 @@ class DealInput:
 
 
 def resolve_stage(store: Store, pipeline_id: int, name: str) -> int:
-    if name.strip().casefold() in _OUTCOMES:
+    if outcome_of(name):
         raise PipelineError(f"{name!r} is an outcome, not a stage: use 'deal won' or 'deal lost'")
     found = store.stages.find_stage(pipeline_id, name)
     if found is None:

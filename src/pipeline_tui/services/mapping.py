@@ -3,10 +3,10 @@ Zoho) and plain spreadsheet headers in English, German, French and Spanish."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline_tui.models.errors import PipelineError
+from pipeline_tui.models.outcomes import fold
 
 ENTITIES = ("leads", "deals", "activities")
 
@@ -254,8 +254,7 @@ IGNORE = ("-", "ignore")
 
 def norm(header: str) -> str:
     """'Deal - Expected close date' -> 'dealexpectedclosedate'; accents and case folded."""
-    text = unicodedata.normalize("NFKD", header.strip().lstrip("\ufeff")).casefold()
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return fold(header)
 
 
 @dataclass

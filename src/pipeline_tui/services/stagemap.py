@@ -7,16 +7,11 @@ from dataclasses import dataclass, field
 
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.keys import name_key
+from pipeline_tui.models.outcomes import OUTCOMES
 from pipeline_tui.services.mapping import norm
 from pipeline_tui.store.sqlite import stages as q
 from pipeline_tui.store.sqlite.core import Database as Store
 
-OUTCOMES = {
-    "won": "won", "closedwon": "won", "dealwon": "won", "gewonnen": "won", "gagne": "won",
-    "gagnee": "won", "ganado": "won", "ganada": "won",
-    "lost": "lost", "closedlost": "lost", "deallost": "lost", "verloren": "lost",
-    "perdu": "lost", "perdue": "lost", "perdido": "lost", "perdida": "lost",
-}  # fmt: skip
 # Stage names other CRMs ship with -> the default stage meaning the same thing. Only names
 # that mean the same are here: Prospecting or Discovery could sit in several of ours, so
 # they stop the import and the user decides (--stage-map or --create-stages).

@@ -6,6 +6,7 @@ from typing import Any
 
 from pipeline_tui.models import ConflictError, Pipeline, PipelineError, Stage
 from pipeline_tui.models.keys import name_key
+from pipeline_tui.models.outcomes import outcome_of
 from pipeline_tui.models.stage import DEFAULT_STAGES
 from pipeline_tui.services.common import check_probability, clean_text
 from pipeline_tui.services.deals import UNSET, check_category, resolve_stage
@@ -35,7 +36,7 @@ def add_stage(
     after: str | None = None,
 ) -> Stage:
     name = (clean_text(name, "stage name", required=True) or "").strip()
-    if name.casefold() in ("won", "lost", "closed won", "closed lost"):
+    if outcome_of(name):
         raise PipelineError(f"{name!r} is an outcome, not a stage")
     check_probability(probability)
     p = store.stages.pipeline_by_name(pipeline)
