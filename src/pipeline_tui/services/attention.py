@@ -66,7 +66,7 @@ def days_in_stage(sig: DealSignals, day: date) -> int:
 
 
 def stalled_reasons(sig: DealSignals, day: date) -> tuple[str, ...]:
-    """Why a deal counts as stalled (DESIGN.md §3); empty when it does not."""
+    """Why a deal counts as stalled (README.md, Concepts); empty when it does not."""
     reasons = []
     in_stage = days_in_stage(sig, day)
     if in_stage > sig.stalled_after_days:

@@ -38,7 +38,7 @@ def open_deals(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, ...]]
 
 
 def fresh_sql(src: Source, k: KpiScope) -> str:
-    # Stalled (DESIGN.md §3, decided deal by deal by services/attention.stalled_reasons):
+    # Stalled (README.md, Concepts; decided deal by deal by services/attention.stalled_reasons):
     # no next step, or one overdue, or longer in the stage than its threshold, the stage
     # entered at the deal's last stage change (its creation if it has none). Counting the
     # open deals that are NOT stalled is cheaper: such a deal entered its stage recently, so
