@@ -25,6 +25,7 @@ from pipeline_tui.models.money import format_money
 from pipeline_tui.services.attention import Attention
 from pipeline_tui.store.api import DealRow
 from pipeline_tui.tui.widgets.common import one_line, short_money
+from pipeline_tui.tui.widgets.strips import text_strip
 
 PAGE = 100
 
@@ -230,7 +231,7 @@ class DealTable(ScrollView, can_focus=True):
             text.stylize(cursor)
             text.style = self.rich_style + cursor
         text.truncate(width, pad=True)
-        return Strip(text.render(self.app.console), width).simplify()
+        return text_strip(text, width, self.app.console)
 
     def _want(self, page: int) -> None:
         if page not in self._requested:

@@ -29,6 +29,7 @@ from pipeline_tui.tui.widgets.common import (
     one_line,
     short_money,
 )
+from pipeline_tui.tui.widgets.strips import text_strip
 
 CARD_HEIGHT = 5  # four lines of card and one of space
 BoardKey = tuple[int, str, int]  # (next-activity rank, close date, deal id)
@@ -169,7 +170,7 @@ class StageColumn(ScrollView):
             base += selected
         text.style = base
         text.truncate(width, pad=True)
-        return Strip(text.render(self.app.console), width).simplify()
+        return text_strip(text, width, self.app.console)
 
     def _want(self, index: int) -> None:
         height = max(1, self.size.height // CARD_HEIGHT + 2)
