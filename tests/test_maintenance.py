@@ -51,6 +51,42 @@ def test_backup_cli_to_a_path_refuses_overwrite(cli: Cli, store: Store, tmp_path
     assert cli("backup", str(target)).exit_code == 0 and target.exists()
     again = cli("backup", str(target))
     assert again.exit_code == 1 and "already exists" in again.stderr
+    assert "--force" in again.stderr  # the one-line error says how to overwrite
+
+
+def test_backup_force_overwrites_with_the_current_data(
+    cli: Cli, demo_store: Store, tmp_path: Path
+) -> None:
+    target = tmp_path / "nightly.db"
+    assert cli("backup", str(target)).exit_code == 0
+    with demo_store.tx("later") as tx:
+        tx.update("deals", 1, {"title": "Changed after the first backup"})
+    forced = cli("backup", str(target), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT title FROM deals WHERE id = 1").fetchone()[0] == (
+        "Changed after the first backup"
+    )
+    assert problems(target) == {}
+
+
+def test_undo_after_restore_never_reaches_before_it(
+    cli: Cli, demo_store: Store, db_path: Path
+) -> None:
+    assert cli("deal", "edit", "1", "--title", "Before the backup").exit_code == 0
+    made, _ = backup(db_path)
+    assert cli("deal", "edit", "1", "--title", "After the backup").exit_code == 0
+    demo_store.close()
+    assert cli("restore", str(made)).exit_code == 0
+    refused = cli("undo")
+    assert refused.exit_code == 1
+    assert "nothing to undo since the restore" in refused.stderr
+    assert '"title": "Before the backup"' in cli("deal", "show", "1", "--format", "json").stdout
+    # A command made after the restore is undone as usual, and then the horizon holds again.
+    assert cli("deal", "edit", "1", "--title", "After the restore").exit_code == 0
+    assert cli("undo").exit_code == 0
+    assert '"title": "Before the backup"' in cli("deal", "show", "1", "--format", "json").stdout
+    assert cli("undo").exit_code == 1
 
 
 def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path: Path) -> None:

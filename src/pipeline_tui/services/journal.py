@@ -21,6 +21,12 @@ def undo(store: Store) -> UndoResult:
     with store.tx("undo", kind="undo") as tx:
         last = store.journal.last_undoable()
         if last is None:
+            restored = store.journal.restored_at()
+            if restored is not None:
+                raise ConflictError(
+                    f"nothing to undo since the restore at {restored}: commands from "
+                    "before a restore cannot be undone"
+                )
             raise ConflictError("nothing to undo")
         tx.summary = f"undo {last['summary']}"
         changes = tx.revert_command(last["id"])

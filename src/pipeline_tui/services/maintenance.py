@@ -34,14 +34,14 @@ def backups(db: Path) -> list[Path]:
 
 
 def backup(
-    db: Path, target: Path | None = None, keep: int | None = None
+    db: Path, target: Path | None = None, keep: int | None = None, *, overwrite: bool = False
 ) -> tuple[Path, list[Path]]:
     """Back up ``db``; with ``keep``, prune all but the newest ``keep`` timestamped backups."""
     if not db.exists():
         raise PipelineError(f"no database at {str(db)!r}")
     if keep is not None and keep < 1:
         raise PipelineError(f"invalid --keep {keep}: keep at least 1")
-    made = maintenance(db).backup_to(target or default_backup_path(db))
+    made = maintenance(db).backup_to(target or default_backup_path(db), overwrite=overwrite)
     pruned: list[Path] = []
     if keep is not None:
         old = backups(db)

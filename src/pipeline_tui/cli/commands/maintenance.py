@@ -25,11 +25,14 @@ def backup(
     keep: Annotated[
         int | None, typer.Option("--keep", help="Keep only the newest N timestamped backups.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite PATH if it already exists.")
+    ] = False,
 ) -> None:
     """Make a consistent copy of the database, even while others write to it."""
     from pipeline_tui.services.maintenance import backup as make_backup
 
-    made, pruned = make_backup(_db(), path, keep)
+    made, pruned = make_backup(_db(), path, keep, overwrite=force)
     say(
         f"Backed up {_db()} to {made}"
         + (f"; removed {len(pruned)} old backup(s)" if pruned else "")

@@ -34,14 +34,26 @@ def recent_events(store: Reader, limit: int) -> list[Event]:
     ]
 
 
+_HORIZON = (
+    "coalesce((SELECT CAST(value AS INTEGER) FROM database_info WHERE key = 'undo_horizon'), 0)"
+)
+
+
 def last_undoable(store: Reader) -> dict[str, Any] | None:
+    """The newest command not yet undone, after the last restore (see undo_horizon)."""
     row = store.one(
         "SELECT id, command, summary, at FROM commands "
-        "WHERE kind = 'change' AND undone_by IS NULL "
+        f"WHERE kind = 'change' AND undone_by IS NULL AND id > {_HORIZON} "
         "AND EXISTS (SELECT 1 FROM events e WHERE e.command_id = commands.id) "
         "ORDER BY id DESC LIMIT 1"
     )
     return None if row is None else dict(row)
+
+
+def restored_at(store: Reader) -> str | None:
+    """When this database was last restored from a backup: undo stops at that point."""
+    found = store.scalar("SELECT value FROM database_info WHERE key = 'restored_at'")
+    return None if found is None else str(found)
 
 
 def _check_current(tx: Tx, table: str, row_id: int, expected: dict[str, Any]) -> dict[str, Any]:

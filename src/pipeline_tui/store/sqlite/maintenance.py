@@ -6,6 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.store.records import Check
 from pipeline_tui.store.sqlite.errors import translated
@@ -15,13 +16,16 @@ from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 _REQUIRED = ("deals", "leads", "stages", "pipelines", "activities", "events", "commands")
 
 
-def backup_to(db: Path, target: Path) -> Path:
+def backup_to(db: Path, target: Path, *, overwrite: bool = False) -> Path:
     """A consistent copy while others write: VACUUM INTO a temp name, then an atomic rename.
 
-    A backup killed half-way leaves no file at ``target``.
+    A backup killed half-way leaves no file at ``target`` (and, with ``overwrite``, the
+    previous backup there untouched).
     """
-    if target.exists():
-        raise PipelineError(f"{str(target)!r} already exists")
+    if target.exists() and not overwrite:
+        raise PipelineError(f"{str(target)!r} already exists (--force overwrites it)")
+    if target.exists() and not target.is_file():
+        raise PipelineError(f"{str(target)!r} is not a file")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
@@ -83,6 +87,7 @@ def restore_from(db: Path, source: Path, keep: Path) -> None:
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = WAL")
+            _start_undo_horizon(dst)
         finally:
             src.close()
             dst.close()
@@ -91,15 +96,32 @@ def restore_from(db: Path, source: Path, keep: Path) -> None:
         release(fd)
 
 
+def _start_undo_horizon(conn: sqlite3.Connection) -> None:
+    """Commands journalled before a restore belong to another timeline: ``undo`` stops here.
+
+    The restored file's journal ends where its backup was taken; undoing past that point
+    would revert changes the user no longer sees (see store/sqlite/journal.py).
+    """
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "database_info" not in tables:  # a file from before schema v2: nothing to mark
+        return
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM commands").fetchone()[0]
+    with conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO database_info (key, value) VALUES (?, ?)",
+            [("undo_horizon", str(last)), ("restored_at", iso_ts(utcnow()))],
+        )
+
+
 class SqliteFile:
     """Backup, restore and doctor for one database file, open or not (see store/api.py)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def backup_to(self, target: Path) -> Path:
+    def backup_to(self, target: Path, *, overwrite: bool = False) -> Path:
         with translated():
-            return backup_to(self.path, target)
+            return backup_to(self.path, target, overwrite=overwrite)
 
     def restore_from(self, source: Path, keep: Path) -> None:
         with translated():

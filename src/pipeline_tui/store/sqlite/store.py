@@ -153,6 +153,7 @@ class _Targets(_Family):
 class _Journal(_Family):
     recent_events = guarded(journal.recent_events)
     last_undoable = guarded(journal.last_undoable)
+    restored_at = guarded(journal.restored_at)
     value_before_close = guarded(journal.value_before_close)
 
 
