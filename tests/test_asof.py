@@ -144,17 +144,18 @@ def test_kpi_as_of(history, cli):
 
 
 def test_review_as_of(history, cli):
-    data = cli("review", "--as-of", "2027-01-12", "--since", "7d", "--format", "json").json()
+    data = cli("review", "--as-of", "2027-01-12", "--since", "8d", "--format", "json").json()
     assert [line["change"] for line in data["advanced"]] == [
         "Qualified → Proposal on 2027-01-10",
         "Lead In → Demo on 2027-01-12",
     ]
     assert data["won"] == [] and data["to"] == "2027-01-12"
-    # A was created on the 5th (B on the 2nd, before the window), as it stood on the 12th:
+    # The last 8 days, the 5th to the 12th. A was created on the 5th (B on the 2nd, before
+    # the window), as it stood on the 12th:
     assert [line["change"] for line in data["new_deals"]] == [
         "new in Qualified, now Proposal, closes 2027-02-15"
     ]
-    shorter = cli("review", "--as-of", "2027-01-12", "--since", "6d", "--format", "json").json()
+    shorter = cli("review", "--as-of", "2027-01-12", "--since", "7d", "--format", "json").json()
     assert shorter["from"] == "2027-01-06" and shorter["new_deals"] == []
 
 

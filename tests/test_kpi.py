@@ -176,10 +176,13 @@ def test_owner_filter(book, cli):
 
 
 def test_since_and_window_edges(book, cli):
-    # 30 days back from 2027-03-31: W3 (won 03-01) and L3 (lost 03-10).
-    k = kpi(cli, "--since", "30d")
+    # --since N days is the last N days, today (2027-03-31) included: 31 days reach back to
+    # 03-01, where W3 was won; 30 days start on 03-02 and leave it out. L3 was lost 03-10.
+    k = kpi(cli, "--since", "31d")
     assert (k["from"], k["won"], k["lost"], k["avg_deal_size"]) == ("2027-03-01", 1, 1, 6000.0)
-    assert kpi(cli)["from"] == "2026-12-31"  # 90 days by default
+    k = kpi(cli, "--since", "30d")
+    assert (k["from"], k["won"], k["lost"]) == ("2027-03-02", 0, 1)
+    assert kpi(cli)["from"] == "2027-01-01"  # 90 days by default
     # --to is inclusive: W1 was won on 01-31 at noon.
     assert kpi(cli, "--from", "2027-01-31", "--to", "2027-01-31")["won"] == 1
 

@@ -36,7 +36,7 @@ KEYS = [
 
 @pytest.fixture
 def week(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Today is Monday 2027-03-15; --since 7d covers 2027-03-08 to 2027-03-15."""
+    """Today is Monday 2027-03-15; --since 7d covers the last 7 days, 2027-03-09 to 2027-03-15."""
     clock = Clock(monkeypatch, "2027-02-01T09:00")
     ids = {}
     ids["old"] = deal(store, "Old renewal", 30_000, stage="Proposal", close="2027-03-01")
@@ -79,7 +79,7 @@ def changes(lines: list[dict]) -> list[tuple[str, str]]:
 def test_every_section(week, cli):
     r = review(cli)
     assert list(r) == ["from", "to", "as_of", "owner", *KEYS]
-    assert (r["from"], r["to"]) == ("2027-03-08", "2027-03-15")
+    assert (r["from"], r["to"]) == ("2027-03-09", "2027-03-15")
     fresh = ("[bold red]Fresh[/]", "new in Qualified, closes 2027-05-01")
     assert changes(r["new_deals"]) == [fresh]
     assert changes(r["advanced"]) == [("Old renewal", "Proposal → Negotiation on 2027-03-09")]
@@ -119,7 +119,7 @@ def test_owner_filter(week, cli):
 
 def test_longer_window(week, cli):
     r = review(cli, "--since", "30d")
-    assert r["from"] == "2027-02-13"
+    assert r["from"] == "2027-02-14"
     # The first push (Feb 20) is now inside the window: 03-20 was 03-10 before it.
     assert changes(r["slipped"]) == [
         ("Slipper", "close date 2027-03-10 → 2027-04-30 (+51 days), pushed 3 times overall")
@@ -129,7 +129,7 @@ def test_longer_window(week, cli):
 def test_markdown_pastes_as_a_document(week, cli):
     md = cli("review", "--format", "md").stdout
     lines = md.splitlines()
-    assert lines[0] == "# Pipeline review, 2027-03-08 to 2027-03-15"
+    assert lines[0] == "# Pipeline review, 2027-03-09 to 2027-03-15"
     headings = [x for x in lines if x.startswith("## ")]
     assert [h.split(" (")[0][3:] for h in headings] == SECTIONS
     assert "## Won (1)" in headings
@@ -181,3 +181,32 @@ def test_demo_database_shows_every_section(demo_store, cli):
     assert md.count("|---|---|---:|---|") + md.count("_None._") == len(SECTIONS)
     wider = review(cli, "--since", "14d")
     assert wider["moved_back"]  # a deal moved back from Proposal to Demo 10 days ago
+
+
+def test_closing_a_deal_is_not_a_slipped_close_date(store: Store, monkeypatch, cli):
+    """Losing (or winning) sets the close date to the day it closed: not a push."""
+    clock = Clock(monkeypatch, "2020-01-01T09:00")
+    lost_id = deal(store, "Lost late", 5_000, stage="Demo", close="2020-01-01")
+    won_id = deal(store, "Won late", 6_000, stage="Demo", close="2020-01-02")
+    pushed = deal(store, "Pushed", 7_000, stage="Demo", close="2026-12-01")
+    clock.set("2026-11-30T09:00")
+    lost(store, lost_id, "2026-11-30", "No budget")
+    won(store, won_id, "2026-11-30")
+    svc.edit_deal(store, pushed, close_date=date(2026, 12, 15))
+    svc.reopen_deal(store, lost_id)  # the expected date comes back: not a push either
+    r = review(cli, "--since", "7d")
+    assert changes(r["slipped"]) == [
+        ("Pushed", "close date 2026-12-01 → 2026-12-15 (+14 days), pushed 1 time overall")
+    ]
+
+
+def test_review_queries_bind_one_parameter_for_any_number_of_deals(store: Store) -> None:
+    """A query binding one variable per deal failed on a big database ("too many SQL
+    variables"); the id lists are one parameter now, whatever their length."""
+    first = deal(store, "Only one", 1_000, stage="Demo", close="2027-01-01")
+    ids = [first, *range(1_000_000, 1_100_000)]  # 100,001 ids, past any variable limit
+    src = store.reports.replay("2999-12-31T23:59:59Z")
+    assert list(store.review.deals_by_id(src, ids)) == [first]
+    assert store.review.pushes(src, ids) == {}
+    assert [s.id for s in store.review.signals(src, ids)] == [first]
+    assert [s.id for s in store.deals.open_deal_signals(ids)] == [first]

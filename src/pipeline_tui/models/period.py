@@ -131,13 +131,15 @@ class Window:
 def window(
     first: date | None, last: date | None, since: str | None, day: date, default_since: str
 ) -> Window:
-    """The window from ``--from/--to`` or ``--since``; it ends on ``day`` unless told."""
+    """The window from ``--from/--to`` or ``--since``; it ends on ``day`` unless told.
+
+    ``--since 7d`` is the last 7 days with ``day`` the seventh: a week, not eight days."""
     if since is not None and (first is not None or last is not None):
         raise PipelineError("use either --since or --from/--to, not both")
     if first is None:
         if last is not None:
             raise PipelineError("--to needs --from")
-        return Window(day - timedelta(days=parse_span(since or default_since)), day)
+        return Window(day - timedelta(days=parse_span(since or default_since) - 1), day)
     last = last or day
     if last < first:
         raise PipelineError(f"--to {last} is before --from {first}")

@@ -22,6 +22,14 @@ BUSY_TIMEOUT_MS = 15_000
 # Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
 _STAMPED = {"leads", "deals", "activities", "targets"}
 Params = tuple[Any, ...] | dict[str, Any]
+# A list of ids bound as one JSON parameter: one variable per row would fail past SQLite's
+# limit ("too many SQL variables") on a big database.
+IDS = "(SELECT value FROM json_each(?))"
+
+
+def id_list(ids: list[int]) -> str:
+    """The parameter for IDS."""
+    return json.dumps([int(i) for i in ids])
 
 
 class Reader(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.store.records import DealSignals, Source
-from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 from pipeline_tui.store.sqlite.signals import open_deal_signals
 
 _DEAL = "d.id, d.title, d.owner, d.value_minor, d.currency, d.stage, d.status"
@@ -55,7 +55,10 @@ SELECT e.entity_id AS deal_id, json_extract(e.before, '$.close_date') AS old,
 FROM commands c JOIN events e ON e.command_id = c.id
 WHERE c.kind = 'change' AND c.undone_by IS NULL AND c.at <= :cut
   AND e.entity = 'deals' AND e.action = 'update'
-  AND json_type(e.after, '$.close_date') IS NOT NULL"""
+  AND json_type(e.after, '$.close_date') IS NOT NULL
+  AND json_type(e.after, '$.status') IS NULL"""
+# A win, a loss or a reopen sets the close date in the same change as the status: that is
+# the deal closing (or its expected date coming back), never a slipped close date.
 
 
 def close_date_changes(store: Reader, src: Source, start: str, end: str) -> list[dict[str, Any]]:
@@ -68,20 +71,18 @@ def pushes(store: Reader, src: Source, deal_ids: list[int]) -> dict[int, int]:
     """How many times each deal's close date was moved later, over all its history."""
     if not deal_ids:
         return {}
-    marks = ",".join("?" * len(deal_ids))
     sql = (
         f"SELECT deal_id, count(*) FROM ({_CLOSE_CHANGES.replace(':cut', '?')}) "
-        f"WHERE old IS NOT NULL AND new > old AND deal_id IN ({marks}) GROUP BY deal_id"
+        f"WHERE old IS NOT NULL AND new > old AND deal_id IN {IDS} GROUP BY deal_id"
     )
-    return {r[0]: r[1] for r in store.all(sql, (src.cutoff, *deal_ids))}
+    return {r[0]: r[1] for r in store.all(sql, (src.cutoff, id_list(deal_ids)))}
 
 
 def deals_by_id(store: Reader, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]:
     if not deal_ids:
         return {}
-    marks = ",".join("?" * len(deal_ids))
-    sql = f"SELECT {_DEAL}, d.owner_id FROM {src.deals_view} d WHERE d.id IN ({marks})"
-    return {r["id"]: dict(r) for r in store.all(sql, tuple(deal_ids))}
+    sql = f"SELECT {_DEAL}, d.owner_id FROM {src.deals_view} d WHERE d.id IN {IDS}"
+    return {r["id"]: dict(r) for r in store.all(sql, (id_list(deal_ids),))}
 
 
 def closed_deals(
@@ -138,5 +139,6 @@ WHERE d.status = 'open'"""
     if deal_ids is not None:
         if not deal_ids:
             return []
-        sql += f" AND d.id IN ({','.join(str(int(i)) for i in deal_ids)})"
+        sql += " AND d.id IN (SELECT value FROM json_each(:ids))"
+        params["ids"] = id_list(deal_ids)
     return [DealSignals(*r) for r in store.all(sql + " ORDER BY d.id", params)]

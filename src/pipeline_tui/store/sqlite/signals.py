@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline_tui.store.records import DealSignals
-from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 
 _SQL = """
 SELECT d.id, d.value_minor, d.currency, d.close_date, d.next_step, d.next_due,
@@ -23,6 +23,5 @@ def open_deal_signals(store: Reader, deal_ids: list[int] | None = None) -> list[
     else:
         if not deal_ids:
             return []
-        marks = ",".join("?" * len(deal_ids))
-        rows = store.all(_SQL + f" AND d.id IN ({marks}) ORDER BY d.id", tuple(deal_ids))
+        rows = store.all(_SQL + f" AND d.id IN {IDS} ORDER BY d.id", (id_list(deal_ids),))
     return [DealSignals(*r) for r in rows]
