@@ -211,12 +211,19 @@ def test_by_category(book, cli):
     best = rows[("2027-01", "best_case", "USD")]
     assert (best["best_case"], best["weighted"], best["deals"]) == (21000.0, 12600.0, 2)
     assert rows[("2027-01", "best_case", "EUR")]["best_case"] == 10000.0
-    assert rows[("2027-01", "pipeline", "USD")]["open_total"] == 0.0
+    assert ("2027-01", "pipeline", "USD") not in rows  # nothing there: no row of zeros
     assert rows[("2027-02", "commit", "USD")]["commit"] == 8000.0  # D4's override
     assert rows[("undated/overdue", "pipeline", "USD")]["pipeline"] == 7000.0
     assert all(r["target"] is None for r in rows.values())
     groups = [g for (p, g, c) in rows if p == "2027-01" and c == "USD"]
+    assert groups == ["closed_won", "commit", "best_case"]
+    every = rows_by(run(cli, "--by", "category", "--all-rows"), "period", "group", "currency")
+    assert every[("2027-01", "pipeline", "USD")]["open_total"] == 0.0
+    groups = [g for (p, g, c) in every if p == "2027-01" and c == "USD"]
     assert groups == ["closed_won", "commit", "best_case", "pipeline"]
+    assert set(rows) < set(every)
+    empty = [k for k, r in every.items() if not (r["closed_won"] or r["open_total"] or r["deals"])]
+    assert empty and set(every) - set(rows) == set(empty)
 
 
 def test_by_stage_names_the_pipeline_when_there_are_several(book, cli):

@@ -46,6 +46,11 @@ class ForecastRow:
         return self.commit + self.best_case + self.pipeline
 
     @property
+    def empty(self) -> bool:
+        """Nothing won, nothing open and no target: a row that says only zeros."""
+        return not (self.closed_won or self.open_total or self.deals or self.target)
+
+    @property
     def weighted(self) -> int:
         return (self.weighted_x100 + 50) // 100
 
@@ -91,6 +96,7 @@ class ForecastQuery:
     pipeline: str | None = None
     as_of: date | None = None
     currency: str | None = None
+    all_rows: bool = False  # with --by category: also the categories with nothing
 
 
 @dataclass
@@ -206,7 +212,10 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
                     row.target = (
                         book.converted(owner, p, convert) if convert else book.get(owner, p, cur)
                     )
-                result.rows.append(row)
+                # A category with nothing in a period is noise; an owner or a stage with
+                # nothing is news (a rep's empty month, a stage that emptied), so it stays.
+                if by != "category" or q.all_rows or not row.empty:
+                    result.rows.append(row)
     return result
 
 

@@ -85,6 +85,12 @@ def forecast(
     pipeline: Annotated[str | None, typer.Option(help="Only this pipeline's deals.")] = None,
     as_of: AsOfOpt = None,
     currency: CurrencyOpt = None,
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all-rows", help="With --by category: also the categories with nothing in a period."
+        ),
+    ] = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The forecast by period (3 months from this one by default), or a sub-command."""
@@ -107,6 +113,7 @@ def forecast(
         pipeline=pipeline,
         as_of=day(as_of),
         currency=currency,
+        all_rows=all_rows,
     )
     result = run(store(), q)
     rows = result.to_dicts()
@@ -135,6 +142,7 @@ _DEFAULTS: dict[str, Any] = {
     "pipeline": None,
     "as_of": None,
     "currency": None,
+    "all_rows": False,
     "fmt": Fmt.table,
 }
 
