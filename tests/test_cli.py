@@ -343,7 +343,7 @@ def test_lead_commands(cli: Cli) -> None:
 
 
 def test_activity_commands(cli: Cli) -> None:
-    cli("deal", "add", "Pilot", "--value", "1")
+    cli("deal", "add", "Pilot", "--value", "1", "--created", "2026-01-01")  # --at below needs it
     cli("lead", "add", "Tom")
     p = cli(
         "activity",

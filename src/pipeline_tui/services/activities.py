@@ -18,15 +18,22 @@ def check_kind(kind: str) -> str:
         raise PipelineError(f"invalid activity kind {kind!r}: use {kinds}") from None
 
 
-def _target(store: Store, deal_id: int | None, lead_id: int | None) -> str:
-    """Check that the activity is on exactly one existing deal or lead; name it."""
+def _target(store: Store, deal_id: int | None, lead_id: int | None) -> tuple[str, str]:
+    """Check that the activity is on exactly one existing deal or lead; name it, and say
+    when that record was created (nothing can have happened to it before then)."""
     if (deal_id is None) == (lead_id is None):
         raise PipelineError("give exactly one of --deal or --lead")
     if deal_id is not None:
-        store.deals.get_deal(deal_id)
-        return f"deal {deal_id}"
-    store.leads.get_lead(lead_id or 0)
-    return f"lead {lead_id}"
+        return f"deal {deal_id}", store.deals.get_deal(deal_id).created_at
+    return f"lead {lead_id}", store.leads.get_lead(lead_id or 0).created_at
+
+
+def check_not_before(when: str, created_at: str, what: str, record: str) -> None:
+    """One rule for every dated action: never before the record it happened to existed."""
+    if when < created_at:
+        raise PipelineError(
+            f"{what} {when[:10]} is before {record} was created ({created_at[:10]})"
+        )
 
 
 def _insert(
@@ -76,9 +83,10 @@ def log_activity(
 ) -> Activity:
     kind = check_kind(kind)
     subject = clean_text(subject, "subject", required=True) or ""
-    where = _target(store, deal_id, lead_id)
+    where, created_at = _target(store, deal_id, lead_id)
     if at is not None:
         not_future(at, "--at", iso_ts(at))
+        check_not_before(iso_ts(at), created_at, "--at", where)
     with store.tx(f"log {kind} on {where}") as tx:
         activity_id = _insert(
             tx,
@@ -108,7 +116,7 @@ def plan_activity(
 ) -> Activity:
     kind = check_kind(kind)
     subject = clean_text(subject, "subject", required=True) or ""
-    where = _target(store, deal_id, lead_id)
+    where, _created = _target(store, deal_id, lead_id)
     due_at = iso_ts(due) if isinstance(due, datetime) else due.isoformat()
     with store.tx(f"plan {kind} on {where}") as tx:
         activity_id = _insert(

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Deal, ForecastCategory, NotFoundError, PipelineError
-from pipeline_tui.models.dates import iso_ts, utcnow
+from pipeline_tui.models.dates import iso_ts, not_future, utcnow
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.models.outcomes import outcome_of
+from pipeline_tui.services.activities import check_not_before
 from pipeline_tui.services.common import (
     check_probability,
     clean_text,
@@ -83,6 +84,8 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
         if not first:
             raise PipelineError(f"pipeline {pipeline.name!r} has no stages")
         stage_id = first[0].id
+    if at is not None:
+        not_future(at, "--created", iso_ts(at))
     with store.tx(f"add deal {title!r}") as tx:
         created = _moment(at, tx)
         company = clean_text(d.company, "company")
@@ -216,8 +219,7 @@ def step_deal(store: Store, deal_id: int, direction: int) -> Deal:
 
 def _closing(at: datetime | None, deal: Deal) -> str:
     when = iso_ts(at or utcnow())
-    if when < deal.created_at:
-        raise PipelineError(f"--at {when[:10]} is before the deal was created")
+    check_not_before(when, deal.created_at, "--at", f"deal {deal.id}")
     return when
 
 
@@ -254,15 +256,27 @@ def lose_deal(
     return store.deals.get_deal(deal_id)
 
 
-def reopen_deal(store: Store, deal_id: int) -> Deal:
+def reopen_deal(store: Store, deal_id: int, *, at: datetime | None = None) -> Deal:
+    """Reopen a won or lost deal; ``at`` backdates the reopening (not before it closed)."""
     deal = store.deals.get_deal(deal_id)
     if deal.status == "open":
         raise ConflictError(f"deal {deal_id} is already open")
+    if at is not None:
+        not_future(at, "--at", iso_ts(at))
+        if deal.closed_at and iso_ts(at) < deal.closed_at:
+            raise PipelineError(
+                f"--at {iso_ts(at)[:10]} is before deal {deal_id} was closed "
+                f"({deal.closed_at[:10]})"
+            )
 
     changes: dict[str, Any] = {"status": "open", "closed_at": None, "lost_reason": None}
     expected = store.journal.value_before_close(deal_id, "close_date")
     if expected is not None:
         changes["close_date"] = expected  # the expected date the win or loss replaced
     with store.tx(f"reopen deal {deal_id}") as tx:
+        if at is not None:
+            # The command's time is when the change took effect: --as-of replays and the
+            # log then place the reopening on the day it really happened.
+            tx.now = iso_ts(at)
         tx.update("deals", deal_id, changes)
     return store.deals.get_deal(deal_id)

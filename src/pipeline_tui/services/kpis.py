@@ -74,6 +74,8 @@ class Kpis:
     won: int = 0
     lost: int = 0
     cycle_days_sum: float = 0.0
+    cycle_deals: int = 0
+    cycle_left_out: int = 0  # won deals closed before they were created: bad data
     stalled_deals: int = 0
     response: tuple[float, int] | None = None
     activities: dict[str, int] = field(default_factory=dict)
@@ -96,7 +98,8 @@ class Kpis:
 
     @property
     def cycle(self) -> float | None:
-        return self.cycle_days_sum / self.won if self.won else None
+        """Mean days from created to won, each deal counting at least MIN_CYCLE_DAYS."""
+        return self.cycle_days_sum / self.cycle_deals if self.cycle_deals else None
 
     @property
     def sales_cycle_days(self) -> float | None:
@@ -123,6 +126,7 @@ class Kpis:
             "won_value": money("won_value"),
             "avg_deal_size": money("avg_deal_size"),
             "sales_cycle_days": self.sales_cycle_days,
+            "sales_cycle_left_out": self.cycle_left_out,
             "velocity_per_day": money("velocity_per_day"),
             "open_deals": sum(m.open_deals for m in self.money.values()),
             "open_value": money("open_value"),
@@ -184,10 +188,12 @@ def kpis(
             m = out[group].cur(into or code)
             return m, (lambda v: convert(v, code)) if convert else (lambda v: v)
 
-        for group, code, status, n, value, days in store.kpis.closed(src, k):
+        for group, code, status, n, value, days, cycled, left_out in store.kpis.closed(src, k):
             if status == "won":
                 out[group].won += n
                 out[group].cycle_days_sum += days or 0.0
+                out[group].cycle_deals += cycled or 0
+                out[group].cycle_left_out += left_out or 0
                 m, cv = money(group, code)
                 m.won += n
                 m.won_value += cv(value)

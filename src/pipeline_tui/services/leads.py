@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Deal, Lead, PipelineError
-from pipeline_tui.models.dates import iso_ts
+from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.services.deals import UNSET, DealInput, add_deal
 from pipeline_tui.store.api import Store
@@ -36,6 +36,8 @@ def add_lead(
     name = clean_text(name, "name", required=True) or ""
     email = _email(email)
     company_name = clean_text(company, "company")
+    if at is not None:
+        not_future(at, "--created", iso_ts(at))
     with store.tx(f"add lead {name!r}") as tx:
         created = iso_ts(at) if at else tx.now
         lead_id = tx.insert(

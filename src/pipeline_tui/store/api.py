@@ -20,6 +20,7 @@ from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.store.records import (
     DEAL_SORTS,
     LIVE,
+    MIN_CYCLE_DAYS,
     NONE_PLANNED,
     UNDATED,
     Check,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # the models load on first use (see models/__init__.py)
 __all__ = [
     "DEAL_SORTS",
     "LIVE",
+    "MIN_CYCLE_DAYS",
     "NONE_PLANNED",
     "UNDATED",
     "Busy",

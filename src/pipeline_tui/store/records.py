@@ -100,6 +100,11 @@ class Source:
 LIVE = Source()
 
 
+# A deal won on the day it was created took a day, not minutes: shorter cycles would turn
+# sales velocity (value per day of cycle) into nonsense like millions a day.
+MIN_CYCLE_DAYS = 1.0
+
+
 @dataclass(frozen=True)
 class KpiScope:
     """The window (timestamps, ``end`` exclusive), the owner filter and the grouping."""

@@ -83,6 +83,9 @@ def add(
     close: Annotated[str | None, typer.Option("--close", help="Expected close date.")] = None,
     next_step: Annotated[str | None, typer.Option(help="The next thing to do.")] = None,
     next_due: Annotated[str | None, typer.Option(help="When the next step is due.")] = None,
+    created: Annotated[
+        str | None, typer.Option("--created", help="When the deal was created (backdating).")
+    ] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Add a deal."""
@@ -109,6 +112,7 @@ def add(
             next_step=next_step,
             next_due=due,
         ),
+        at=moment(created, "--created"),
     )
     confirm(deal, "Created", fmt)
 
@@ -414,8 +418,8 @@ def lost(
 
 
 @app.command("reopen")
-def reopen(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
+def reopen(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Reopen a won or lost deal."""
     from pipeline_tui.services.deals import reopen_deal
 
-    confirm(reopen_deal(store(), deal_id), "Reopened", fmt)
+    confirm(reopen_deal(store(), deal_id, at=moment(at)), "Reopened", fmt)

@@ -100,6 +100,7 @@ def kpi(
 ) -> None:
     """KPIs: win rate, deal size, sales cycle, velocity, pipeline, activity, conversion."""
     from pipeline_tui.services.kpis import kpis
+    from pipeline_tui.store.api import MIN_CYCLE_DAYS
 
     if by is not None and by.strip().lower() != "owner":
         raise PipelineError(f"invalid --by {by!r}: kpi groups by owner only")
@@ -127,6 +128,12 @@ def kpi(
         title = "Summary"
     rows, cols = _grid(_metric_rows(columns), columns, headers)
     emit(rows, cols, fmt.value, title=title)
+    if report["sales_cycle_left_out"]:
+        note = (
+            f"The sales cycle leaves out {report['sales_cycle_left_out']} won deal(s) closed "
+            f"before they were created; a cycle counts at least {MIN_CYCLE_DAYS:g} day."
+        )
+        say(f"_{note}_" if fmt == Fmt.md else note)
     kinds = sorted({kind for c in columns for kind in c["activities"]})
     rows, cols = _grid([(kind, _count("activities", kind)) for kind in kinds], columns, headers)
     emit(rows, cols, fmt.value, title="Activities done", empty="None.")

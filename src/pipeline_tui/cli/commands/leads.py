@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, money, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, moment, money, store
 from pipeline_tui.cli.commands.deals import confirm as confirm_deal
 from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
 from pipeline_tui.models import Lead, PipelineError
@@ -42,6 +42,9 @@ def add(
     source: Annotated[str | None, typer.Option(help="website, referral, event, ...")] = None,
     owner: Annotated[str | None, typer.Option(help="Owner; default from config.")] = None,
     note: Annotated[str | None, typer.Option(help="A note.")] = None,
+    created: Annotated[
+        str | None, typer.Option("--created", help="When the lead came in (backdating).")
+    ] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Add a lead."""
@@ -60,6 +63,7 @@ def add(
             source=source,
             owner=owner,
             notes=note,
+            at=moment(created, "--created"),
         ),
         "Created",
         fmt,

@@ -5,21 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pipeline_tui.store.records import KpiScope, Source
+from pipeline_tui.store.records import MIN_CYCLE_DAYS, KpiScope, Source
 from pipeline_tui.store.sqlite.core import Reader
 
 
 def closed_sql(src: Source, k: KpiScope) -> str:
     return f"""
 SELECT {k.group("d")}, d.currency, d.status, count(*), sum(d.value_minor),
-  sum(CASE WHEN d.status = 'won' THEN julianday(d.closed_at) - julianday(d.created_at) END)
+  sum(CASE WHEN d.status = 'won' AND d.closed_at >= d.created_at
+      THEN max(julianday(d.closed_at) - julianday(d.created_at), {MIN_CYCLE_DAYS}) END),
+  sum(d.status = 'won' AND d.closed_at >= d.created_at),
+  sum(d.status = 'won' AND d.closed_at < d.created_at)
 FROM {src.deals} d
 WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :end{k.owner("d")}
 {k.by("2", "3")}"""
 
 
 def closed(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
-    """(group, currency, status, deals, value, days from created to won) per status."""
+    """(group, currency, status, deals, value, cycle days, deals in the cycle, deals left out
+    of it) per status. A won deal's cycle is created to won, at least MIN_CYCLE_DAYS; a deal
+    closed before it was created (a data error) is left out of the cycle and counted."""
     return [tuple(r) for r in store.all(closed_sql(src, k), k.params(src))]
 
 
