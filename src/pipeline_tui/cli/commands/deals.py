@@ -6,8 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, day_or_none, moment, money, store
-from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
+from pipeline_tui.cli.commands.common import (
+    Fmt,
+    FormatOpt,
+    confirm,
+    day,
+    day_or_none,
+    moment,
+    money,
+    store,
+)
+from pipeline_tui.cli.render import Col, emit, emit_record
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
 from pipeline_tui.store.api import DealFilter
@@ -59,14 +68,11 @@ CLOSED_COLS = [
 ]
 
 
-def confirm(deal: Deal, verb: str, fmt: Fmt) -> None:
-    if fmt == Fmt.json:
-        say(to_json(deal.to_dict()))
-    else:
-        say(
-            f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
-            f"{format_money(deal.value_minor, deal.currency)})"
-        )
+def deal_line(deal: Deal, verb: str) -> str:
+    return (
+        f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
+        f"{format_money(deal.value_minor, deal.currency)})"
+    )
 
 
 @app.command("add")
@@ -110,7 +116,7 @@ def add(
             next_due=due,
         ),
     )
-    confirm(deal, "Created", fmt)
+    confirm(deal, "Created", fmt, deal_line)
 
 
 @app.command("list")
@@ -371,7 +377,7 @@ def edit(
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
     deal = edit_deal(st, deal_id, **{k: fields.get(k, UNSET) for k in fields})
-    confirm(deal, "Updated", fmt)
+    confirm(deal, "Updated", fmt, deal_line)
 
 
 @app.command("move")
@@ -385,7 +391,7 @@ def move(
     from pipeline_tui.services.deals import move_deal
 
     when = moment(at)
-    confirm(move_deal(store(), deal_id, stage, at=when), "Moved", fmt)
+    confirm(move_deal(store(), deal_id, stage, at=when), "Moved", fmt, deal_line)
 
 
 @app.command("won")
@@ -394,7 +400,7 @@ def won(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     from pipeline_tui.services.deals import win_deal
 
     when = moment(at)
-    confirm(win_deal(store(), deal_id, at=when), "Won", fmt)
+    confirm(win_deal(store(), deal_id, at=when), "Won", fmt, deal_line)
 
 
 @app.command("lost")
@@ -410,7 +416,7 @@ def lost(
     if reason is None or not reason.strip():
         raise PipelineError("deal lost needs --reason, e.g. --reason 'Chose a competitor'")
     when = moment(at)
-    confirm(lose_deal(store(), deal_id, reason, at=when), "Lost", fmt)
+    confirm(lose_deal(store(), deal_id, reason, at=when), "Lost", fmt, deal_line)
 
 
 @app.command("reopen")
@@ -418,4 +424,4 @@ def reopen(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     """Reopen a won or lost deal."""
     from pipeline_tui.services.deals import reopen_deal
 
-    confirm(reopen_deal(store(), deal_id), "Reopened", fmt)
+    confirm(reopen_deal(store(), deal_id), "Reopened", fmt, deal_line)
