@@ -188,42 +188,6 @@ def list_(
     emit(deals, cols, fmt.value, title=title, empty="No deals match.")
 
 
-def deal_detail(deal_id: int) -> dict[str, Any]:
-    from pipeline_tui.services.attention import attention
-
-    st = store()
-    deal = st.deals.get_deal(deal_id)
-    record = deal.to_dict()
-    record.update(
-        probability_override=deal.probability_override,
-        category_override=deal.category,
-        lead_id=deal.lead_id,
-        stage_entered_at=deal.stage_entered_at,
-        custom=deal.custom,
-    )
-    found = attention(st, [deal_id]).get(deal_id) if deal.status == "open" else None
-    if found is not None:
-        record["attention"] = {
-            "score": found.score,
-            "stalled": list(found.stalled_reasons),
-            "terms": [
-                {
-                    "term": t.name,
-                    "weight": t.weight,
-                    "factor": round(t.factor, 4),
-                    "points": t.points,
-                    "detail": t.detail,
-                }
-                for t in found.terms
-            ],
-        }
-    record.update(
-        stage_history=[c.to_dict() for c in st.deals.stage_history(deal_id)],
-        activities=[a.to_dict() for a in st.activities.for_deal(deal_id)],
-    )
-    return record
-
-
 def _when(stamp: str | None) -> str:
     return stamp[:16].replace("T", " ") if stamp else ""
 
@@ -255,7 +219,9 @@ SHOW_FIELDS = [
 @app.command("show")
 def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     """Show one deal with its stage history, activity timeline and attention score."""
-    record = deal_detail(deal_id)
+    from pipeline_tui.services.deal_detail import deal_detail
+
+    record = deal_detail(store(), deal_id).to_dict()
     if fmt in (Fmt.json, Fmt.csv):
         emit_record(record, [], fmt.value)
         return
