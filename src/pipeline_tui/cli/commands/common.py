@@ -1,5 +1,4 @@
-"""What every command shares: opening the store, the --format option, input parsing and
-the line a change confirms with."""
+"""What every command shares: the store, the --format option, input parsing, confirmations."""
 
 from __future__ import annotations
 

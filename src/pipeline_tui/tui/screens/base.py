@@ -1,4 +1,4 @@
-"""What the three mode screens share: reloading, worker errors, the deal forms and the filter.
+"""What the mode screens share: reloading, worker errors, the deal forms, the text filter.
 
 The forms (new, edit, activity, move, won, lost) and the text filter are the same on the
 deals table and the board; each screen only says which deal is selected, where focus goes
