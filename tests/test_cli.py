@@ -505,3 +505,21 @@ def test_every_c1_code_is_replaced_and_a_bare_cr_stays_in_its_csv_row(cli: Cli) 
     assert "a␍b" + "\ufffd" * 32 + "z" in table
     rows = list(csv.reader(io.StringIO(cli("lead", "list", "--format", "csv").stdout)))
     assert len(rows) == 2 and rows[1][1] == name  # one row: the CR is quoted, not a row end
+
+
+def test_lead_search_takes_percent_and_underscore_literally(cli: Cli) -> None:
+    for name, option, value in [
+        ("Rita", "--company", "Up 50% Ltd"),
+        ("Sam", "--company", "500 Club"),
+        ("Tia", "--email", "a_b@x.example"),
+        ("Uma", "--email", "axb@x.example"),
+    ]:
+        assert cli("lead", "add", name, option, value).exit_code == 0
+
+    def found(search: str) -> list[str]:
+        listed = cli("lead", "list", "--search", search, "--format", "json").json()
+        return [lead["name"] for lead in listed]  # type: ignore[attr-defined]
+
+    assert found("50%") == ["Rita"]
+    assert found("a_b") == ["Tia"]
+    assert found("50") == ["Sam", "Rita"]  # newest first; plain text still finds both

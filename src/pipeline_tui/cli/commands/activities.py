@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, moment, store
-from pipeline_tui.cli.render import Col, emit, say, to_json
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, confirm, day, moment, store
+from pipeline_tui.cli.render import Col, emit
 from pipeline_tui.models import Activity, PipelineError
 
 app = typer.Typer(help="Log calls, emails, meetings and demos; plan tasks.", no_args_is_help=True)
@@ -46,16 +46,12 @@ COLS = [
 ]
 
 
-def confirm(activity: Activity, verb: str, fmt: Fmt) -> None:
-    if fmt == Fmt.json:
-        say(to_json(activity.to_dict()))
-    else:
-        where = f"deal {activity.deal_id}" if activity.deal_id else f"lead {activity.lead_id}"
-        when = f"due {activity.due_at}" if activity.state == "planned" else activity.done_at
-        say(
-            f"{verb} activity {activity.id}: {activity.kind} '{activity.subject}' on {where} "
-            f"({when})"
-        )
+def _activity_line(activity: Activity, verb: str) -> str:
+    where = f"deal {activity.deal_id}" if activity.deal_id else f"lead {activity.lead_id}"
+    when = f"due {activity.due_at}" if activity.state == "planned" else activity.done_at
+    return (
+        f"{verb} activity {activity.id}: {activity.kind} '{activity.subject}' on {where} ({when})"
+    )
 
 
 @app.command("log")
@@ -86,6 +82,7 @@ def log(
         ),
         "Logged",
         fmt,
+        _activity_line,
     )
 
 
@@ -108,6 +105,7 @@ def plan(
         plan_activity(store(), kind, subject, due_day, deal_id=deal, lead_id=lead, notes=notes),
         "Planned",
         fmt,
+        _activity_line,
     )
 
 
@@ -121,7 +119,9 @@ def done(
     """Mark a planned activity done."""
     from pipeline_tui.services.activities import complete_activity
 
-    confirm(complete_activity(store(), activity_id, outcome, notes), "Completed", fmt)
+    confirm(
+        complete_activity(store(), activity_id, outcome, notes), "Completed", fmt, _activity_line
+    )
 
 
 @app.command("list")

@@ -1,15 +1,17 @@
-"""What every command shares: opening the store, the --format option and input parsing."""
+"""What every command shares: the store, the --format option, input parsing, confirmations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
 
+from pipeline_tui.cli.render import say, to_json
 from pipeline_tui.models import PipelineError
 from pipeline_tui.store.api import Store, open_store
 
@@ -89,6 +91,22 @@ def moment(text: str | None, what: str = "--at") -> datetime | None:
     from pipeline_tui.models.dates import not_future, parse_moment
 
     return not_future(parse_moment(text), what, text)
+
+
+class Recorded(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=Recorded)
+
+
+def confirm(item: R, verb: str, fmt: Fmt, line: Callable[[R, str], str]) -> None:
+    """What a command that changed one thing prints: the thing as JSON with --format json,
+    else the one line ``line`` says of it after ``verb``."""
+    if fmt == Fmt.json:
+        say(to_json(item.to_dict()))
+    else:
+        say(line(item, verb))
 
 
 def fail(message: str) -> None:

@@ -6,8 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, day_or_none, moment, money, store
-from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
+from pipeline_tui.cli.commands.common import (
+    Fmt,
+    FormatOpt,
+    confirm,
+    day,
+    day_or_none,
+    moment,
+    money,
+    store,
+)
+from pipeline_tui.cli.render import Col, emit, emit_record
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
 from pipeline_tui.store.api import DealFilter
@@ -59,14 +68,11 @@ CLOSED_COLS = [
 ]
 
 
-def confirm(deal: Deal, verb: str, fmt: Fmt) -> None:
-    if fmt == Fmt.json:
-        say(to_json(deal.to_dict()))
-    else:
-        say(
-            f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
-            f"{format_money(deal.value_minor, deal.currency)})"
-        )
+def deal_line(deal: Deal, verb: str) -> str:
+    return (
+        f"{verb} deal {deal.id}: {deal.title} ({deal.stage}, {deal.status}, "
+        f"{format_money(deal.value_minor, deal.currency)})"
+    )
 
 
 @app.command("add")
@@ -114,7 +120,7 @@ def add(
         ),
         at=moment(created, "--created"),
     )
-    confirm(deal, "Created", fmt)
+    confirm(deal, "Created", fmt, deal_line)
 
 
 @app.command("list")
@@ -186,42 +192,6 @@ def list_(
     emit(deals, cols, fmt.value, title=title, empty="No deals match.")
 
 
-def deal_detail(deal_id: int) -> dict[str, Any]:
-    from pipeline_tui.services.attention import attention
-
-    st = store()
-    deal = st.deals.get_deal(deal_id)
-    record = deal.to_dict()
-    record.update(
-        probability_override=deal.probability_override,
-        category_override=deal.category,
-        lead_id=deal.lead_id,
-        stage_entered_at=deal.stage_entered_at,
-        custom=deal.custom,
-    )
-    found = attention(st, [deal_id]).get(deal_id) if deal.status == "open" else None
-    if found is not None:
-        record["attention"] = {
-            "score": found.score,
-            "stalled": list(found.stalled_reasons),
-            "terms": [
-                {
-                    "term": t.name,
-                    "weight": t.weight,
-                    "factor": round(t.factor, 4),
-                    "points": t.points,
-                    "detail": t.detail,
-                }
-                for t in found.terms
-            ],
-        }
-    record.update(
-        stage_history=[c.to_dict() for c in st.deals.stage_history(deal_id)],
-        activities=[a.to_dict() for a in st.activities.for_deal(deal_id)],
-    )
-    return record
-
-
 def _when(stamp: str | None) -> str:
     return stamp[:16].replace("T", " ") if stamp else ""
 
@@ -253,7 +223,9 @@ SHOW_FIELDS = [
 @app.command("show")
 def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     """Show one deal with its stage history, activity timeline and attention score."""
-    record = deal_detail(deal_id)
+    from pipeline_tui.services.deal_detail import deal_detail
+
+    record = deal_detail(store(), deal_id).to_dict()
     if fmt in (Fmt.json, Fmt.csv):
         emit_record(record, [], fmt.value)
         return
@@ -375,7 +347,7 @@ def edit(
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
     deal = edit_deal(st, deal_id, **{k: fields.get(k, UNSET) for k in fields})
-    confirm(deal, "Updated", fmt)
+    confirm(deal, "Updated", fmt, deal_line)
 
 
 @app.command("move")
@@ -389,7 +361,7 @@ def move(
     from pipeline_tui.services.deals import move_deal
 
     when = moment(at)
-    confirm(move_deal(store(), deal_id, stage, at=when), "Moved", fmt)
+    confirm(move_deal(store(), deal_id, stage, at=when), "Moved", fmt, deal_line)
 
 
 @app.command("won")
@@ -398,7 +370,7 @@ def won(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     from pipeline_tui.services.deals import win_deal
 
     when = moment(at)
-    confirm(win_deal(store(), deal_id, at=when), "Won", fmt)
+    confirm(win_deal(store(), deal_id, at=when), "Won", fmt, deal_line)
 
 
 @app.command("lost")
@@ -414,7 +386,7 @@ def lost(
     if reason is None or not reason.strip():
         raise PipelineError("deal lost needs --reason, e.g. --reason 'Chose a competitor'")
     when = moment(at)
-    confirm(lose_deal(store(), deal_id, reason, at=when), "Lost", fmt)
+    confirm(lose_deal(store(), deal_id, reason, at=when), "Lost", fmt, deal_line)
 
 
 @app.command("reopen")
@@ -422,4 +394,4 @@ def reopen(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> Non
     """Reopen a won or lost deal."""
     from pipeline_tui.services.deals import reopen_deal
 
-    confirm(reopen_deal(store(), deal_id, at=moment(at)), "Reopened", fmt)
+    confirm(reopen_deal(store(), deal_id, at=moment(at)), "Reopened", fmt, deal_line)

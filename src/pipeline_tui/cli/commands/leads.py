@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, moment, money, store
-from pipeline_tui.cli.commands.deals import confirm as confirm_deal
-from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, confirm, day, moment, money, store
+from pipeline_tui.cli.commands.deals import deal_line
+from pipeline_tui.cli.render import Col, emit, emit_record
 from pipeline_tui.models import Lead, PipelineError
 
 app = typer.Typer(help="Add, qualify and work leads.", no_args_is_help=True)
@@ -26,11 +26,8 @@ LIST_COLS = [
 ]
 
 
-def confirm(lead: Lead, verb: str, fmt: Fmt) -> None:
-    if fmt == Fmt.json:
-        say(to_json(lead.to_dict()))
-    else:
-        say(f"{verb} lead {lead.id}: {lead.name} ({lead.status})")
+def _lead_line(lead: Lead, verb: str) -> str:
+    return f"{verb} lead {lead.id}: {lead.name} ({lead.status})"
 
 
 @app.command("add")
@@ -67,6 +64,7 @@ def add(
         ),
         "Created",
         fmt,
+        _lead_line,
     )
 
 
@@ -158,7 +156,7 @@ def edit(
     st = store()
     if "owner" in fields:
         fields["owner"] = known_owner(st, fields["owner"])
-    confirm(edit_lead(st, lead_id, **fields), "Updated", fmt)
+    confirm(edit_lead(st, lead_id, **fields), "Updated", fmt, _lead_line)
 
 
 @app.command("qualify")
@@ -188,7 +186,7 @@ def qualify(
         title=title,
         pipeline=pipeline,
     )
-    confirm_deal(deal, f"Qualified lead {lead_id} into", fmt)
+    confirm(deal, f"Qualified lead {lead_id} into", fmt, deal_line)
 
 
 @app.command("disqualify")
@@ -202,4 +200,4 @@ def disqualify(
 
     if reason is None or not reason.strip():
         raise PipelineError("lead disqualify needs --reason")
-    confirm(disqualify_lead(store(), lead_id, reason), "Disqualified", fmt)
+    confirm(disqualify_lead(store(), lead_id, reason), "Disqualified", fmt, _lead_line)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline_tui.cli.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.commands.common import Fmt, FormatOpt, confirm, store
 from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models import PipelineError, Stage
 
@@ -27,11 +27,8 @@ STAGE_COLS = [
 ]
 
 
-def _confirm(stage: Stage, verb: str, fmt: Fmt) -> None:
-    if fmt == Fmt.json:
-        say(to_json(stage.to_dict()))
-    else:
-        say(f"{verb} stage {stage.name!r} (position {stage.position}, {stage.probability}%)")
+def _stage_line(stage: Stage, verb: str) -> str:
+    return f"{verb} stage {stage.name!r} (position {stage.position}, {stage.probability}%)"
 
 
 @stage_app.command("list")
@@ -66,7 +63,7 @@ def add(
     """Add a stage (at the end, or after another)."""
     from pipeline_tui.services.stages import add_stage
 
-    _confirm(
+    confirm(
         add_stage(
             store(),
             name,
@@ -79,6 +76,7 @@ def add(
         ),
         "Added",
         fmt,
+        _stage_line,
     )
 
 
@@ -106,7 +104,7 @@ def edit(
     fields = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
-    _confirm(edit_stage(store(), name, pipeline=pipeline, **fields), "Updated", fmt)
+    confirm(edit_stage(store(), name, pipeline=pipeline, **fields), "Updated", fmt, _stage_line)
 
 
 @stage_app.command("move")
@@ -119,7 +117,7 @@ def move(
     """Move a stage to another position."""
     from pipeline_tui.services.stages import move_stage
 
-    _confirm(move_stage(store(), name, position, pipeline=pipeline), "Moved", fmt)
+    confirm(move_stage(store(), name, position, pipeline=pipeline), "Moved", fmt, _stage_line)
 
 
 @stage_app.command("remove")

@@ -9,6 +9,7 @@ from typing import Any
 from pipeline_tui.models import Deal, NotFoundError, StageChange
 from pipeline_tui.store.records import LIVE, DealFilter, Source
 from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.text_search import any_like, containing
 
 _COLUMNS = (
     "id, title, company, contact, owner, pipeline, stage, status, value_minor, currency, "
@@ -48,11 +49,8 @@ def _where(f: DealFilter) -> tuple[str, list[Any]]:
         clauses.append("lower(pipeline) = lower(?)")
         params.append(f.pipeline)
     if f.search:
-        clauses.append(
-            "(title LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' OR contact LIKE ? ESCAPE '\\')"
-        )
-        pattern = "%" + f.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [pattern] * 3
+        clauses.append(any_like(("title", "company", "contact")))
+        params += [containing(f.search)] * 3
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pipeline_tui.models import Lead, NotFoundError
 from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.text_search import any_like, containing
 
 _COLUMNS = (
     "id, name, company, email, phone, source, owner, status, created_at, notes, "
@@ -32,8 +33,8 @@ def list_leads(
         clauses.append("lower(owner) = lower(?)")
         params.append(owner)
     if search:
-        clauses.append("(name LIKE ? OR company LIKE ? OR email LIKE ?)")
-        params += [f"%{search}%"] * 3
+        clauses.append(any_like(("name", "company", "email")))
+        params += [containing(search)] * 3
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = f"SELECT {_COLUMNS} FROM leads_view{where} ORDER BY created_at DESC, id DESC"
     if limit is not None:

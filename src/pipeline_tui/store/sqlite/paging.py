@@ -18,6 +18,7 @@ from pipeline_tui.store.records import (
     StageTotals,
 )
 from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.text_search import ESCAPE, any_like, containing, literal
 
 # Sort keys are never NULL, so that row-value keyset comparisons (key, id) > (?, ?) hold.
 SORT_KEYS: dict[str, str] = {
@@ -85,10 +86,6 @@ def _tuples(store: Reader, sql: str, params: dict[str, Any] | tuple[Any, ...]) -
         cur.close()
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _where(q: DealQuery, params: dict[str, Any]) -> str:
     clauses = ["1 = 1"]
     if q.status:
@@ -104,11 +101,8 @@ def _where(q: DealQuery, params: dict[str, Any]) -> str:
         clauses.append("d.pipeline_id = :pipeline_id")
         params["pipeline_id"] = q.pipeline_id
     if q.text:
-        clauses.append(
-            "(d.title LIKE :text ESCAPE '\\' OR co.name LIKE :text ESCAPE '\\' "
-            "OR o.name LIKE :text ESCAPE '\\')"
-        )
-        params["text"] = _like(q.text)
+        clauses.append(any_like(("d.title", "co.name", "o.name"), ":text"))
+        params["text"] = containing(q.text)
     return " WHERE " + " AND ".join(clauses)
 
 
@@ -277,11 +271,11 @@ def owner_names(store: Reader) -> list[str]:
 def deal_titles(store: Reader, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]:
     """(id, title, company, status) of deals whose title holds the characters of ``pattern``
     in order: the SQL side of a fuzzy search, scored afterwards by the caller."""
-    like = "%" + "%".join(_like(c)[1:-1] for c in pattern if not c.isspace()) + "%"
+    like = "%" + "%".join(literal(c) for c in pattern if not c.isspace()) + "%"
     sql = (
         "SELECT d.id, d.title, co.name, d.status FROM deals d "
         "LEFT JOIN companies co ON co.id = d.company_id "
-        "WHERE d.title LIKE ? ESCAPE '\\' ORDER BY d.status != 'open', length(d.title), d.id "
+        f"WHERE d.title LIKE ? {ESCAPE} ORDER BY d.status != 'open', length(d.title), d.id "
         "LIMIT ?"
     )
     return [tuple(r) for r in _tuples(store, sql, (like, limit))]

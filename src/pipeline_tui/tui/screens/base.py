@@ -1,7 +1,8 @@
-"""What the three mode screens share: reloading, worker errors, and the deal forms.
+"""What the mode screens share: reloading, worker errors, the deal forms, the text filter.
 
-The forms (new, edit, activity, move, won, lost) are the same on the deals table and the
-board; each screen only says which deal is selected.
+The forms (new, edit, activity, move, won, lost) and the text filter are the same on the
+deals table and the board; each screen only says which deal is selected, where focus goes
+back to and what else escape clears.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.screen import Screen
-from textual.widgets import Tabs
+from textual.widgets import Input, Tabs
 from textual.worker import Worker, WorkerState
 
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import deals as deal_service
+from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 if TYPE_CHECKING:
@@ -198,3 +200,35 @@ class PipelineScreen(Screen[None]):
 
     def _deal_stage_id(self, deal_id: int) -> int | None:
         return None
+
+
+class FilteredScreen(PipelineScreen):
+    """A mode screen with one FilterBox: '/' opens it, typing filters by it, enter parks it
+    and escape clears it."""
+
+    text = ""  # the filter text, stripped, as the screen's query takes it
+
+    def leave_filter(self) -> None:
+        """Give focus back once the filter is parked or cleared: to the screen itself."""
+        self.set_focus(None)
+
+    def filters_cleared(self) -> None:
+        """Escape emptied the filter box; a screen with other filters resets them here."""
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBox).open()
+
+    @on(Input.Changed, "FilterBox")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.text = event.value.strip()
+        self.reload()
+
+    @on(Input.Submitted, "FilterBox")
+    def _filter_done(self) -> None:
+        self.query_one(FilterBox).park()
+        self.leave_filter()
+
+    def action_clear(self) -> None:
+        self.query_one(FilterBox).close()
+        self.leave_filter()
+        self.filters_cleared()

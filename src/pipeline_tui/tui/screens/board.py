@@ -14,14 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.models import Pipeline, Stage, dates
 from pipeline_tui.services.attention import attention
 from pipeline_tui.services.deals import step_deal
 from pipeline_tui.store.api import DealQuery, DealRow, StageTotals, Store
-from pipeline_tui.tui.screens.base import PipelineScreen
+from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 from pipeline_tui.tui.widgets.stage_column import BoardKey, StageColumn, StageHeader
@@ -40,7 +40,7 @@ def _stalled(store: object, ids: list[int]) -> set[int]:
     return {i for i, a in attention(store, ids).items() if a.stalled}  # type: ignore[arg-type]
 
 
-class BoardScreen(PipelineScreen):
+class BoardScreen(FilteredScreen):
     """Stage columns with totals; keys move the selection and the deals."""
 
     mode = "board"
@@ -356,27 +356,7 @@ class BoardScreen(PipelineScreen):
     def after_change(self, deal_id: int | None) -> None:
         self.reload()
 
-    # -- filters ----------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        self.query_one("#board-filter", FilterBox).open()
-
-    @on(Input.Changed, "#board-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.text = event.value.strip()
-        self.reload()
-
-    @on(Input.Submitted, "#board-filter")
-    def _filter_done(self) -> None:
-        self.query_one("#board-filter", FilterBox).park()
-        self.set_focus(None)
-
-    def action_clear(self) -> None:
-        box = self.query_one("#board-filter", Input)
-        box.value = ""
-        box.remove_class("-shown")
-        box.can_focus = False  # hidden, it must not take keys meant for the screen
-        self.set_focus(None)
+    # -- filters (the text filter's handlers are FilteredScreen's, in screens/base.py) -------
 
     def action_owner(self) -> None:
         self.papp.cycle_owner()

@@ -5,21 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline_tui.models import NotFoundError, Pipeline, Stage
-from pipeline_tui.services.attention import attention
+from pipeline_tui.services.deal_detail import DealDetailData, deal_detail
 from pipeline_tui.store.api import Store
-from pipeline_tui.tui.widgets.deal_detail import DealDetailData
 
 
 def load_detail(store: Store, deal_id: int) -> DealDetailData | None:
     """Everything the detail pane shows; None if the deal no longer exists."""
     try:
-        deal = store.deals.get_deal(deal_id)
+        return deal_detail(store, deal_id)
     except NotFoundError:
         return None
-    attn = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
-    return DealDetailData(
-        deal, store.deals.stage_history(deal_id), store.activities.for_deal(deal_id), attn
-    )
 
 
 def pipeline_stages(store: Store) -> list[tuple[Pipeline, list[Stage]]]:

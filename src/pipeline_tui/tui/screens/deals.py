@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store.api import DEAL_SORTS, DealQuery, DealRow
-from pipeline_tui.tui.screens.base import PipelineScreen
+from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.screens.data import load_detail
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
 from pipeline_tui.tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
@@ -33,7 +33,7 @@ def attention_of(store: Any, ids: list[int]) -> dict[int, Attention]:
     return out
 
 
-class DealsScreen(PipelineScreen):
+class DealsScreen(FilteredScreen):
     """Every deal, a page at a time, with the selected one in detail."""
 
     mode = "deals"
@@ -259,26 +259,11 @@ class DealsScreen(PipelineScreen):
 
     # -- filters and sorting ----------------------------------------------------------------
 
-    def action_filter(self) -> None:
-        self.query_one("#deals-filter", FilterBox).open()
-
-    @on(Input.Changed, "#deals-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.text = event.value.strip()
-        self.reload()
-
-    @on(Input.Submitted, "#deals-filter")
-    def _filter_done(self) -> None:
-        self.query_one("#deals-filter", FilterBox).park()
+    def leave_filter(self) -> None:
         self.table.focus()
 
-    def action_clear(self) -> None:
-        box = self.query_one("#deals-filter", Input)
-        box.value = ""
-        box.remove_class("-shown")
-        box.can_focus = False  # hidden, it must not take keys meant for the screen
+    def filters_cleared(self) -> None:
         self.text, self.stage_id, self.stalled_only, self.status = "", None, False, "open"
-        self.table.focus()
         self.reload()
 
     def action_owner(self) -> None:

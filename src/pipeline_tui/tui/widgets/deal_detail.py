@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from pipeline_tui.models import Activity, Deal, StageChange, dates
+from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
-from pipeline_tui.services.attention import Attention
-
-
-@dataclass(frozen=True)
-class DealDetailData:
-    deal: Deal
-    history: list[StageChange]
-    activities: list[Activity]
-    attention: Attention | None
+from pipeline_tui.services.deal_detail import DealDetailData
 
 
 def _field(text: Text, label: str, value: str | None) -> None:

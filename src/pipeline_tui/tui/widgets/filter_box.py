@@ -17,3 +17,9 @@ class FilterBox(Input, can_focus=False):
     def park(self) -> None:
         """Keep the filter in view, but out of the focus chain until '/' again."""
         self.can_focus = False
+
+    def close(self) -> None:
+        """Empty and hide the filter: hidden, it must not take keys meant for the screen."""
+        self.value = ""
+        self.remove_class("-shown")
+        self.can_focus = False

@@ -1,0 +1,61 @@
+"""One deal in full, as `deal show` and the TUI's detail pane both show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline_tui.models import Activity, Deal, StageChange
+from pipeline_tui.services.attention import Attention, attention
+from pipeline_tui.store.api import Store
+
+
+@dataclass(frozen=True)
+class DealDetailData:
+    """The deal, its stage history, its activity timeline and, while open, its attention."""
+
+    deal: Deal
+    history: list[StageChange]
+    activities: list[Activity]
+    attention: Attention | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `deal show` (field names are part of the CLI contract)."""
+        deal = self.deal
+        record = deal.to_dict()
+        record.update(
+            probability_override=deal.probability_override,
+            category_override=deal.category,
+            lead_id=deal.lead_id,
+            stage_entered_at=deal.stage_entered_at,
+            custom=deal.custom,
+        )
+        if self.attention is not None:
+            record["attention"] = {
+                "score": self.attention.score,
+                "stalled": list(self.attention.stalled_reasons),
+                "terms": [
+                    {
+                        "term": t.name,
+                        "weight": t.weight,
+                        "factor": round(t.factor, 4),
+                        "points": t.points,
+                        "detail": t.detail,
+                    }
+                    for t in self.attention.terms
+                ],
+            }
+        record.update(
+            stage_history=[c.to_dict() for c in self.history],
+            activities=[a.to_dict() for a in self.activities],
+        )
+        return record
+
+
+def deal_detail(store: Store, deal_id: int) -> DealDetailData:
+    """Everything shown of one deal; NotFoundError if there is no such deal."""
+    deal = store.deals.get_deal(deal_id)
+    found = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
+    return DealDetailData(
+        deal, store.deals.stage_history(deal_id), store.activities.for_deal(deal_id), found
+    )
