@@ -523,3 +523,29 @@ def test_lead_search_takes_percent_and_underscore_literally(cli: Cli) -> None:
     assert found("50%") == ["Rita"]
     assert found("a_b") == ["Tia"]
     assert found("50") == ["Sam", "Rita"]  # newest first; plain text still finds both
+
+
+def test_amounts_a_thousand_apart_are_refused_until_the_decimal_mark_is_set(cli: Cli) -> None:
+    refused = cli("deal", "add", "Euro deal", "--value", "12.500")
+    assert refused.exit_code == 1
+    assert "ambiguous amount '12.500'" in refused.stderr
+    assert "pipeline config set decimal" in refused.stderr
+    assert cli("deal", "list", "--format", "json").json() == []  # nothing written
+    assert cli("config", "set", "decimal", ",").exit_code == 0
+    made = cli("deal", "add", "Euro deal", "--value", "12.500", "--format", "json").json()
+    assert made["value"] == 12500.0
+    cents = cli("deal", "add", "Cents", "--value", "€9.000,50", "--format", "json").json()
+    assert (cents["value"], cents["currency"]) == (9000.5, "EUR")
+    bad = cli("config", "set", "decimal", ";")
+    assert bad.exit_code == 1 and "use ',' or '.'" in bad.stderr
+
+
+def test_currency_codes_come_from_iso_4217(cli: Cli) -> None:
+    typo = cli("deal", "add", "Typo", "--value", "100", "--currency", "EUO")
+    assert typo.exit_code == 1
+    assert "unknown currency 'EUO'" in typo.stderr and "EUR (Euro)" in typo.stderr
+    assert cli("deal", "add", "X", "--value", "100", "--currency", "XYZ").exit_code == 1
+    assert cli("config", "set", "currency", "XYZ").exit_code == 1
+    assert cli("deal", "list", "--format", "json").json() == []
+    suffixed = cli("deal", "add", "Ok", "--value", "12500 CHF", "--format", "json").json()
+    assert (suffixed["value"], suffixed["currency"]) == (12500.0, "CHF")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,15 @@ from hypothesis import strategies as st
 from pipeline_tui.models import PipelineError
 from pipeline_tui.models.csvsafe import neutralise
 from pipeline_tui.models.dates import parse_date, parse_moment
-from pipeline_tui.models.money import format_money, parse_amount, parse_money, to_major, to_minor
+from pipeline_tui.models.money import (
+    check_currency,
+    exponent,
+    format_money,
+    parse_amount,
+    parse_money,
+    to_major,
+    to_minor,
+)
 
 BASE = date(2026, 11, 26)  # a Thursday
 
@@ -28,16 +37,64 @@ BASE = date(2026, 11, 26)  # a Thursday
         ("EUR 12k", 1_200_000, "EUR"),
         ("1.2m", 120_000_000, None),
         ("0", 0, None),
+        ("12,50", 1_250, None),  # a comma before two digits can only be a decimal mark
+        ("12500 USD", 1_250_000, "USD"),
+        ("USD 12,500", 1_250_000, "USD"),
+        ("12,500 usd", 1_250_000, "USD"),
+        ("€9.000,50", 900_050, "EUR"),  # both marks: the last one is the decimal mark
+        ("1.234.567", 123_456_700, None),
     ],
 )
 def test_parse_money(text: str, minor: int, currency: str | None) -> None:
     assert parse_money(text) == (minor, currency)
 
 
-@pytest.mark.parametrize("text", ["abc", "", "12,50", "-5", "1.2.3", "12kk", "$", "1,2345"])
+@pytest.mark.parametrize("text", ["abc", "", "-5", "1.2.3", "12kk", "$", "1,2345", "12,5,0"])
 def test_parse_money_rejects_and_names_value(text: str) -> None:
     with pytest.raises(PipelineError, match="invalid amount"):
         parse_money(text)
+
+
+@pytest.mark.parametrize("text", ["12.500", "12,500", "$12.500", "1.500k"])
+def test_an_amount_a_thousand_apart_in_two_countries_is_refused(text: str) -> None:
+    with pytest.raises(PipelineError, match="ambiguous amount .*config set decimal"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "amount"),
+    [
+        ("12.500", ",", Decimal("12500")),
+        ("12,500", ",", Decimal("12.5")),
+        ("€9.000,50", ",", Decimal("9000.50")),
+        ("12.500", ".", Decimal("12.5")),
+        ("12,500", ".", Decimal("12500")),
+        ("12,500.50", ".", Decimal("12500.50")),
+    ],
+)
+def test_the_configured_decimal_mark_decides(text: str, decimal: str, amount: Decimal) -> None:
+    assert parse_amount(text, decimal)[0] == amount
+
+
+@pytest.mark.parametrize(("text", "near"), [("XYZ", ""), ("EUO", "EUR (Euro)"), ("USS", "USD")])
+def test_unknown_currency_codes_are_refused_with_the_nearest(text: str, near: str) -> None:
+    pattern = f"unknown currency '{text}'.*did you mean.*{re.escape(near)}"
+    with pytest.raises(PipelineError, match=pattern):
+        check_currency(text)
+    with pytest.raises(PipelineError, match="unknown currency"):
+        parse_money(f"{text} 100")
+
+
+def test_every_iso_code_is_accepted_and_exponents_match_the_iso_table() -> None:
+    from iso4217 import raw_table
+
+    for code, row in raw_table.items():
+        if not code:
+            continue
+        assert check_currency(code.lower()) == code
+        units = row["CcyMnrUnts"]
+        if units.isdigit():  # N.A. for gold, funds and test codes
+            assert exponent(code) == int(units), code
 
 
 def test_currency_exponents() -> None:

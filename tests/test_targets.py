@@ -24,7 +24,8 @@ def test_set_and_list(owners, cli):
     assert cli("target", "set", "250k", "--period", "2027-q1").stdout == (
         "Target 2027-Q1 (team): 250,000.00 USD\n"
     )
-    made = cli("target", "set", "40,000", "--period", "2027-01", "--owner", "ana ruiz",
+    assert "ambiguous amount" in cli("target", "set", "40,000", "--period", "2027-01").stderr
+    made = cli("target", "set", "40000", "--period", "2027-01", "--owner", "ana ruiz",
                "--format", "json")  # fmt: skip
     assert made.json() == {
         "id": 2,

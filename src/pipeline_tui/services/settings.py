@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from pipeline_tui.models import PipelineError
-from pipeline_tui.models.money import check_currency
+from pipeline_tui.models.money import DECIMAL_MARKS, check_currency
 from pipeline_tui.services.common import clean_text
 from pipeline_tui.store.api import Store
 
 KEYS = {
     "owner": "default owner of new leads, deals and activities",
     "currency": "default currency of new deals (USD until set)",
+    "decimal": "your decimal mark, ',' or '.': then 12.500 or 12,500 is read, not refused",
     "rate.XXX": "exchange rate of currency XXX into the report currency, e.g. rate.EUR 1.08",
 }
 _RATE = re.compile(r"^rate\.([A-Za-z]{3})$")
@@ -23,6 +24,11 @@ def _normalise(key: str, value: str) -> tuple[str, str]:
         return key, (clean_text(value, "owner", required=True) or "").strip()
     if key == "currency":
         return key, check_currency(value)
+    if key == "decimal":
+        mark = {"comma": ",", "point": ".", "dot": "."}.get(value.strip().lower(), value.strip())
+        if mark not in DECIMAL_MARKS:
+            raise PipelineError(f"invalid decimal mark {value!r}: use ',' or '.'")
+        return key, mark
     m = _RATE.match(key)
     if m:
         try:
@@ -56,6 +62,8 @@ def get_value(store: Store, key: str) -> str | None:
         return default_owner(store)
     if k == "currency":
         return default_currency(store)
+    if k == "decimal":
+        return store.settings.get_setting("decimal")
     if _RATE.match(k):
         return store.settings.get_setting(f"rate.{k[5:].upper()}")
     value = store.settings.get_setting(k)

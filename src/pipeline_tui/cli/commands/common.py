@@ -62,7 +62,7 @@ def money(
     from pipeline_tui.models.money import check_currency, parse_amount, to_minor
     from pipeline_tui.services.common import default_currency
 
-    amount, found = parse_amount(text)
+    amount, found = parse_amount(text, st.settings.get_setting("decimal"))
     cur = check_currency(currency) if currency else (found or fallback or default_currency(st))
     if found and found != cur:
         raise PipelineError(f"amount {text!r} is in {found} but --currency says {cur}")

@@ -31,6 +31,7 @@ class Meta:
     owners: list[str] = field(default_factory=list)
     owner: str = ""
     currency: str = "USD"
+    decimal: str | None = None  # the configured decimal mark, if any (config set decimal)
 
     def stages_of_stage(self, stage_id: int | None) -> list[Stage]:
         """The stages of the pipeline holding ``stage_id`` (the default pipeline if None)."""
@@ -50,4 +51,4 @@ def load_meta(store: Store) -> Meta:
     from pipeline_tui.services.common import default_currency, default_owner
 
     return Meta(pipeline_stages(store), store.pages.owner_names(), default_owner(store),
-                default_currency(store))  # fmt: skip
+                default_currency(store), store.settings.get_setting("decimal"))  # fmt: skip

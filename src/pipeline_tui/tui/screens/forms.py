@@ -188,7 +188,7 @@ class DealForm(FormScreen[Values]):
         text = self.text("value").strip()
         if not text:
             return 0, currency
-        amount, found = self.check("value", parse_amount)
+        amount, found = self.check("value", lambda t: parse_amount(t, self.meta.decimal))
         if found and found != currency:
             self.error("value", f"amount {text!r} is in {found} but the currency says {currency}")
             raise Invalid("value")
