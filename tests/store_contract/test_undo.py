@@ -71,6 +71,15 @@ def test_revert_command_restores_inserts_updates_and_deletes(store: Store) -> No
     assert last is not None and last["summary"] == "insert Doomed"
 
 
+def test_undo_of_an_unstamped_update_leaves_updated_at_as_it_was(store: Store) -> None:
+    deal_id = insert_deal(store, "Pilot")
+    before = row(store, "deals", deal_id)
+    with store.tx("quiet rename") as tx:
+        tx.update("deals", deal_id, {"title": "Renamed"}, stamp=False)
+    journal.undo(store)
+    assert row(store, "deals", deal_id) == before
+
+
 def _journal_state(store: Store) -> tuple[object, ...]:
     return (
         [(e.id, e.undone) for e in events(store)],
