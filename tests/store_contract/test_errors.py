@@ -85,7 +85,7 @@ def test_a_writer_held_past_the_busy_timeout_is_busy(backend: Backend, store: St
             waited = time.monotonic() - started
         assert isinstance(raised.value, StoreError)
         _one_line(raised.value)
-        assert waited >= BUSY_MS / 1000 * 0.8  # it did wait, then gave up
+        assert BUSY_MS / 1000 * 0.8 <= waited < 5  # it waited the shortened timeout only
         assert waiting.deals.deal_count() == 1  # only the holder's deal
         with waiting.tx("now free") as other:  # and the waiter recovers once it is free
             other.insert("deals", deal_values(waiting, "Unblocked"))
