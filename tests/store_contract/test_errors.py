@@ -109,19 +109,14 @@ def test_a_newer_schema_is_refused(backend: Backend) -> None:
 
 def test_a_target_that_is_not_a_database_is_refused(backend: Backend) -> None:
     target = backend.not_a_database()
-    # Corrupt would be the precise type (its docstring covers "not a pipeline database");
-    # the SQLite store raises the StoreError base, so only the base is promised here.
-    with pytest.raises(StoreError) as raised:
+    with pytest.raises(Corrupt) as raised:
         open_store(target)
     text = _one_line(raised.value)
     assert target in text  # names the file or server the user gave
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store bug: open_store migrates pipeline tables into another program's database "
-    "instead of raising Corrupt ('not a pipeline database')",
-)
 def test_someone_elses_database_is_refused(backend: Backend) -> None:
-    with pytest.raises(StoreError):
-        open_store(backend.foreign_database()).close()
+    target = backend.foreign_database()
+    with pytest.raises(Corrupt, match="not a pipeline database") as caught:
+        open_store(target).close()
+    assert len(str(caught.value).splitlines()) == 1

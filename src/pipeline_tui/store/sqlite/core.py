@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import NotFoundError
-from pipeline_tui.store.api import SchemaTooNew, StoreError
-from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.api import Corrupt, SchemaTooNew, StoreError
+from pipeline_tui.store.sqlite.errors import translate, translated
 from pipeline_tui.store.sqlite.locking import hold_shared, release
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
@@ -74,7 +74,10 @@ class Database:
             self._pragmas()
         except sqlite3.DatabaseError as exc:
             release(self._flock)
-            raise StoreError(f"cannot open database {str(self.path)!r}: {exc}") from None
+            kind = type(translate(exc))
+            raise (Corrupt if kind is Corrupt else StoreError)(
+                f"cannot open database {str(self.path)!r}: {exc}"
+            ) from None
         self._lock = threading.RLock()
         self._tx: Tx | None = None
         try:
@@ -104,6 +107,12 @@ class Database:
                 f"database {str(self.path)!r} has schema v{version}, newer than this "
                 f"pipeline-tui (v{SCHEMA_VERSION}): upgrade pipeline-tui"
             )
+        if version == 0 and self.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ):
+            # Tables but no schema version: another program's database. Migrating would
+            # write our tables into it.
+            raise Corrupt(f"{str(self.path)!r} is not a pipeline database (it holds other tables)")
         from pipeline_tui.store.sqlite.schema import migrate
 
         with self._lock:
