@@ -26,6 +26,12 @@ class Col:
     right: bool = False
     wrap: bool = False
     flex: bool = False
+    drop: int = 0  # 0: always shown; else dropped to fit, rank 1 first (see cli/tables.py)
+
+    @property
+    def free(self) -> bool:
+        """Free text (titles, names, reasons): it may wrap; nothing else is ever cut."""
+        return self.flex or self.wrap
 
     def text(self, row: dict[str, Any]) -> str:
         if self.show is not None:
@@ -127,94 +133,18 @@ def table(
     title: str | None = None,
     empty: str = "Nothing to show.",
 ) -> None:
-    from rich.cells import cell_len
+    """A table that fits the terminal without cutting a number (see cli/tables.py)."""
     from rich.text import Text
 
-    c = console()
-    if title:
-        c.print(Text(title, style="bold"))
     if not rows:
+        c = console()
+        if title:
+            c.print(Text(title, style="bold"))
         c.print(Text(empty, style="dim"))
         return
-    cells = [[visible(col.text(row)) for row in rows] for col in cols]
-    naturals = [
-        max(cell_len(col.header), *(cell_len(x) for x in texts))
-        for col, texts in zip(cols, cells, strict=True)
-    ]
-    widths = _fit(naturals, [col.flex or col.wrap for col in cols], c.width - len(cols))
-    if any(col.wrap for col in cols):
-        _rich_table(cells, cols, widths)
-        return
-    # Lists are laid out here rather than by rich.Table: the widths are already known,
-    # and Table's measuring costs tens of milliseconds on every command.
-    out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(_line([col.header for col in cols], cols, widths), style="bold")
-    out.append("\n" + "─" * min(c.width, sum(widths) + len(cols) - 1) + "\n", style="dim")
-    out.append("\n".join(_line([t[i] for t in cells], cols, widths) for i in range(len(rows))))
-    c.print(out, soft_wrap=True)
+    from pipeline_tui.cli.tables import print_table
 
-
-def _line(texts: list[str], cols: Sequence[Col], widths: list[int]) -> str:
-    from rich.cells import cell_len, set_cell_size
-
-    parts = []
-    for text, col, width in zip(texts, cols, widths, strict=True):
-        if cell_len(text) > width:
-            text = set_cell_size(text, max(width - 1, 0)) + "…"
-        pad = " " * (width - cell_len(text))
-        parts.append(pad + text if col.right else text + pad)
-    return " ".join(parts).rstrip()
-
-
-def _rich_table(cells: list[list[str]], cols: Sequence[Col], widths: list[int]) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    t = Table(box=box.SIMPLE_HEAD, padding=0, collapse_padding=True, header_style="bold")
-    for col, width in zip(cols, widths, strict=True):
-        t.add_column(
-            col.header,
-            justify="right" if col.right else "left",
-            overflow="fold" if col.wrap else "ellipsis",
-            no_wrap=not col.wrap,
-            width=width,
-        )
-    for i in range(len(cells[0])):
-        # Text, never str: user text such as "[bold red]x[/]" must print literally.
-        t.add_row(*(Text(texts[i]) for texts in cells))
-    console().print(t)
-
-
-def _fit(naturals: list[int], flexible: list[bool], available: int) -> list[int]:
-    """Column widths that fit ``available``: free-text columns shrink first, in proportion
-    to their natural width; fixed ones (ids, money, dates) only if that is not enough."""
-    widths = list(naturals)
-    if sum(widths) <= available:
-        return widths
-    flex = [i for i, f in enumerate(flexible) if f]
-    room = available - sum(w for i, w in enumerate(naturals) if not flexible[i])
-    # Shares follow natural widths capped at 30, so one long column (a next step, a note)
-    # does not starve the others; what is left then goes to columns left to right.
-    want = {i: min(naturals[i], 30) for i in flex}
-    pending = sum(want.values())
-    for i in sorted(flex, key=lambda i: want[i]):
-        share = max(8, room * want[i] // max(pending, 1))
-        widths[i] = min(naturals[i], share)
-        room -= widths[i]
-        pending -= want[i]
-    for i in flex:
-        extra = min(max(room, 0), naturals[i] - widths[i])
-        widths[i] += extra
-        room -= extra
-    excess = sum(widths) - available
-    while excess > 0:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= 6:
-            break
-        widths[widest] -= 1
-        excess -= 1
-    return widths
+    print_table(rows, cols, title)
 
 
 def emit_record(

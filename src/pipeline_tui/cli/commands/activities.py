@@ -41,8 +41,8 @@ COLS = [
             f"{a['deal_id'] or a['lead_id']}: {a['regarding'] or ''}"
         ),
     ),
-    Col("owner", "Owner", flex=True),
-    Col("outcome", "Outcome", flex=True),
+    Col("owner", "Owner", flex=True, drop=1),
+    Col("outcome", "Outcome", flex=True, drop=2),
 ]
 
 

@@ -53,8 +53,9 @@ def _money(row: dict[str, Any], key: str = "value") -> str:
 LIST_COLS = [
     Col("id", "ID", right=True),
     Col("title", "Title", flex=True),
-    Col("company", "Company", flex=True),
-    Col("owner", "Owner", flex=True),
+    # Narrow terminals drop the owner first (a rep's own list is theirs), then the company.
+    Col("company", "Company", flex=True, drop=2),
+    Col("owner", "Owner", flex=True, drop=1),
     Col("stage", "Stage", wrap=False),
     Col("value", "Value", show=_money, right=True),
     Col("close_date", "Close", wrap=False),

@@ -173,7 +173,7 @@ REVIEW_COLS = [
             else f"lead {r.get('lead_id')}: {r['deal']}"
         ),
     ),
-    Col("owner", "Owner"),
+    Col("owner", "Owner", flex=True, drop=1),
     Col(
         "value",
         "Value",

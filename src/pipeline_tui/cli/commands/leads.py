@@ -19,8 +19,8 @@ LIST_COLS = [
     Col("name", "Name", flex=True),
     Col("company", "Company", flex=True),
     Col("email", "Email", flex=True),
-    Col("source", "Source"),
-    Col("owner", "Owner"),
+    Col("source", "Source", flex=True, drop=1),
+    Col("owner", "Owner", flex=True, drop=2),
     Col("status", "Status"),
     Col("created_at", "Created", show=lambda r: r["created_at"][:10]),
 ]

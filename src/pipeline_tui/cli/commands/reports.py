@@ -41,8 +41,8 @@ def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
-def _money_col(key: str, header: str) -> Col:
-    return Col(key, header, show=lambda r: amount(r[key], r["currency"]), right=True)
+def _money_col(key: str, header: str, drop: int = 0) -> Col:
+    return Col(key, header, show=lambda r: amount(r[key], r["currency"]), right=True, drop=drop)
 
 
 FORECAST_COLS = [
@@ -50,18 +50,21 @@ FORECAST_COLS = [
     Col("currency", "Cur"),
     _money_col("closed_won", "Won"),
     _money_col("commit", "Commit"),
-    _money_col("best_case", "Best case"),
-    _money_col("pipeline", "Pipeline"),
-    _money_col("open_total", "Open"),
+    # In a narrow terminal these go first, in this order: the deal count, the open total (the
+    # sum of the three categories), then the early categories, then coverage and attainment.
+    _money_col("best_case", "Best case", drop=4),
+    _money_col("pipeline", "Pipeline", drop=3),
+    _money_col("open_total", "Open", drop=2),
     _money_col("weighted", "Weighted"),
-    Col("deals", "Deals", right=True),
-    _money_col("target", "Target"),
-    Col("attainment", "Attain.", show=lambda r: percent(r["attainment"]), right=True),
+    Col("deals", "Deals", right=True, drop=1),
+    _money_col("target", "Target", drop=7),
+    Col("attainment", "Attain.", show=lambda r: percent(r["attainment"]), right=True, drop=6),
     Col(
         "coverage",
         "Cover.",
         show=lambda r: "-" if r["coverage"] is None else f"{r['coverage']:.2f}x",
         right=True,
+        drop=5,
     ),
 ]
 UNDATED_NOTE = (

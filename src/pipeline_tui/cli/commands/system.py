@@ -131,10 +131,10 @@ def log(
     rows = [e.to_dict() for e in recent(st, limit)]
     cols = [
         Col("id", "Event", right=True),
-        Col("command_id", "Cmd", right=True),
+        Col("command_id", "Cmd", right=True, drop=2),
         Col("at", "When"),
-        Col("owner", "By"),
-        Col("command", "Command", flex=True),
+        Col("owner", "By", flex=True, drop=1),
+        Col("command", "Command", flex=True, drop=3),
         Col("entity", "Entity", show=lambda r: f"{r['entity']} {r['entity_id']}"),
         Col("action", "Action", show=lambda r: r["action"] + (" (undone)" if r["undone"] else "")),
         Col("change", "Change", flex=True, show=lambda r: _change(r, names)),
