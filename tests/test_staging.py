@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.models.csvsafe import RowWriter
-from pipeline_tui.services import staging
+from pipeline_tui.services.imports import scratch as staging
 from pipeline_tui.store.sqlite.locking import release, try_exclusive
 
 

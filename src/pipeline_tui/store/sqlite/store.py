@@ -36,7 +36,7 @@ from pipeline_tui.store.sqlite import (
     asof,
     deals,
     exports,
-    imports,
+    import_records,
     journal,
     kpis,
     leads,
@@ -205,7 +205,7 @@ class _Review(_Family):
 
 class _Exports(_Family):
     export_rows = guarded(exports.export_rows)
-    database_key = guarded(imports.database_key)
+    database_key = guarded(import_records.database_key)
 
 
 class SqliteStore(Database):

@@ -13,18 +13,29 @@ from typing import Any
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.money import check_currency
-from pipeline_tui.services.cells import Spec
 from pipeline_tui.services.common import currency_or_default, default_owner
-from pipeline_tui.services.csvsniff import Source, open_range, open_source, records, split_ranges
-from pipeline_tui.services.formats import decide_formats
-from pipeline_tui.services.importwork import RangeResult, stage_file, worker_count
-from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
-from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
-from pipeline_tui.services.staging import staging_folder
-from pipeline_tui.store.sqlite import imports as rec
+from pipeline_tui.services.imports.cells import Spec
+from pipeline_tui.services.imports.columns import ENTITIES, Mapping, map_header
+from pipeline_tui.services.imports.formats import decide_formats
+from pipeline_tui.services.imports.scratch import staging_folder
+from pipeline_tui.services.imports.sniff import (
+    Source,
+    open_range,
+    open_source,
+    records,
+    split_ranges,
+)
+from pipeline_tui.services.imports.stage_names import (
+    SeenStage,
+    StagePlan,
+    plan_stages,
+    resolve_created,
+)
+from pipeline_tui.services.imports.workers import RangeResult, stage_file, worker_count
+from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database as Store
 from pipeline_tui.store.sqlite.core import Tx
-from pipeline_tui.store.sqlite.importapply import Applier, Plan
+from pipeline_tui.store.sqlite.import_session import Applier, Plan
 
 MATCH_KEYS = {"leads": ("id", "email"), "deals": ("id", "title"), "activities": ("id", "subject")}
 Progress = Callable[[str, int, int], None]

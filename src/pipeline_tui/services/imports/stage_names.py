@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.outcomes import OUTCOMES
-from pipeline_tui.services.mapping import norm
+from pipeline_tui.services.imports.columns import norm
 from pipeline_tui.store.sqlite import stages as q
 from pipeline_tui.store.sqlite.core import Database as Store
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.models.keys import email_key, name_key, split_contact
-from pipeline_tui.services.amounts import make_money_converter, to_minor_units
-from pipeline_tui.services.cells import (
+from pipeline_tui.services.imports.amounts import make_money_converter, to_minor_units
+from pipeline_tui.services.imports.cells import (
     CATEGORY,
     DEAL_STATUS,
     DONE,
@@ -35,8 +35,8 @@ from pipeline_tui.services.cells import (
     sql_lower,
     text_or_none,
 )
-from pipeline_tui.services.parsing import BadValue, make_date_converter
-from pipeline_tui.services.stagemap import SeenStage
+from pipeline_tui.services.imports.dates import BadValue, make_date_converter
+from pipeline_tui.services.imports.stage_names import SeenStage
 
 
 def leads(spec: Spec, seen: Seen) -> Builder:

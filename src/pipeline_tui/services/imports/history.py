@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline_tui.store.sqlite import imports as rec
+from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database as Store
 
 

@@ -10,9 +10,9 @@ from typing import Any
 from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.outcomes import DEAL_STATUSES
-from pipeline_tui.services.mapping import norm
-from pipeline_tui.services.parsing import BadValue, make_date_converter
-from pipeline_tui.services.stagemap import SeenStage
+from pipeline_tui.services.imports.columns import norm
+from pipeline_tui.services.imports.dates import BadValue, make_date_converter
+from pipeline_tui.services.imports.stage_names import SeenStage
 
 Row = tuple[Any, ...]
 Builder = Callable[[list[str], int], Row]

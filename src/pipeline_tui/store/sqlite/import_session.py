@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline_tui.store.sqlite.core import Database as Store
 from pipeline_tui.store.sqlite.core import Tx
-from pipeline_tui.store.sqlite.importsql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.store.sqlite.import_sql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
 
@@ -120,7 +120,7 @@ class Applier:
     def check(self, schema: str) -> None:
         """Everything that can reject a row of ``schema`` before it is written: its keys
         repeating an earlier part's, unknown references, two rows matching one record."""
-        from pipeline_tui.store.sqlite.imports import cross_duplicates
+        from pipeline_tui.store.sqlite.import_records import cross_duplicates
 
         for earlier in self.checked:
             self.reject(cross_duplicates(self.store, earlier, schema))

@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.services.cells import Seen, Spec, unquoted
-from pipeline_tui.services.csvsniff import (
+from pipeline_tui.services.imports.cells import Seen, Spec, unquoted
+from pipeline_tui.services.imports.dates import BadValue
+from pipeline_tui.services.imports.rows import BUILDERS
+from pipeline_tui.services.imports.scratch import exit_with_parent
+from pipeline_tui.services.imports.sniff import (
     FIELD_LIMIT,
     SENTINEL,
     Source,
@@ -25,11 +28,8 @@ from pipeline_tui.services.csvsniff import (
     open_range,
     skip_quoted_cell,
 )
-from pipeline_tui.services.parsing import BadValue
-from pipeline_tui.services.rowbuild import BUILDERS
-from pipeline_tui.services.stagemap import SeenStage
-from pipeline_tui.services.staging import exit_with_parent
-from pipeline_tui.store.sqlite.imports import STAGE_COLUMNS, Staging
+from pipeline_tui.services.imports.stage_names import SeenStage
+from pipeline_tui.store.sqlite.import_records import STAGE_COLUMNS, Staging
 
 PARALLEL_BYTES = 24 << 20  # below this, spawning workers costs more than it saves
 TICK_ROWS = 32_768
