@@ -13,8 +13,9 @@ from pipeline_tui.services.imports.amounts import (
     make_money_converter,
     to_minor_units,
 )
+from pipeline_tui.services.imports.cells import BadValue
 from pipeline_tui.services.imports.columns import map_header, norm
-from pipeline_tui.services.imports.dates import BadValue, DateEvidence, make_date_converter
+from pipeline_tui.services.imports.dates import DateEvidence, make_date_converter
 from pipeline_tui.services.imports.sniff import detect_delimiter, open_source, split_ranges
 
 

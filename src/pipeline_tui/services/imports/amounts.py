@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import MAX_MINOR, exponent
-from pipeline_tui.services.imports.dates import BadValue
+from pipeline_tui.services.imports.cells import BadValue
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD", "CHF": "CHF"}
 _CODE = re.compile(r"^([A-Z]{3})\s*(.*)$|^(.*?)\s*([A-Z]{3})$")

@@ -1,22 +1,17 @@
-"""Import records: listing them and undoing one as a whole."""
+"""Past imports: listing them, and undoing one as a whole."""
 
 from __future__ import annotations
 
-from pipeline_tui.store.sqlite import import_records as rec
-from pipeline_tui.store.sqlite.core import Database as Store
+from pipeline_tui.store.api import ImportRecord, Store
 
 
-def list_imports(store: Store) -> list[rec.ImportRecord]:
-    return rec.list_imports(store)
+def list_imports(store: Store) -> list[ImportRecord]:
+    return store.imports.list_imports()
 
 
-def undo_import(store: Store, import_id: int) -> tuple[rec.ImportRecord, int]:
+def undo_import(store: Store, import_id: int) -> tuple[ImportRecord, int]:
     """Revert import ``import_id``; its command is marked undone, so `pipeline undo` skips it."""
-    record = rec.get_import(store, import_id)
-    with store.tx(f"undo import {import_id}", kind="undo") as tx:
-        changes = rec.undo_import(tx, import_id)
-        if record.command_id is not None:
-            tx.raw(
-                "UPDATE commands SET undone_by = ? WHERE id = ?", (tx.command_id, record.command_id)
-            )
-    return rec.get_import(store, import_id), changes
+    store.imports.get_import(import_id)  # no such import: say so before anything is begun
+    with store.import_session(f"undo import {import_id}", kind="undo") as session:
+        changes = session.undo(import_id)
+    return store.imports.get_import(import_id), changes

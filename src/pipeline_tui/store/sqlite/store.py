@@ -22,6 +22,9 @@ from pipeline_tui.store.api import (
     DealReads,
     Directory,
     ExportReads,
+    ImportPlan,
+    ImportReads,
+    ImportSession,
     JournalReads,
     KpiReads,
     LeadReads,
@@ -51,6 +54,7 @@ from pipeline_tui.store.sqlite import (
 from pipeline_tui.store.sqlite import stages as stage_sql
 from pipeline_tui.store.sqlite.core import Database, Params, Tx
 from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.sqlite.import_session import open_import_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -208,6 +212,11 @@ class _Exports(_Family):
     database_key = guarded(import_records.database_key)
 
 
+class _Imports(_Family):
+    list_imports = guarded(import_records.list_imports)
+    get_import = guarded(import_records.get_import)
+
+
 class SqliteStore(Database):
     """A pipeline database in one SQLite file (see store/api.py for the promises)."""
 
@@ -230,6 +239,7 @@ class SqliteStore(Database):
         self._kpis = _Kpis(self)
         self._review = _Review(self)
         self._exports = _Exports(self)
+        self._imports = _Imports(self)
 
     def make_tx(self, summary: str, kind: str) -> Tx:
         return SqliteTx(self, summary, kind)
@@ -293,6 +303,20 @@ class SqliteStore(Database):
     @property
     def exports(self) -> ExportReads:
         return self._exports
+
+    @property
+    def imports(self) -> ImportReads:
+        return self._imports
+
+    def import_session(
+        self,
+        summary: str,
+        *,
+        plan: ImportPlan | None = None,
+        dry_run: bool = False,
+        kind: str = "change",
+    ) -> AbstractContextManager[ImportSession]:
+        return open_import_session(self, summary, plan=plan, dry_run=dry_run, kind=kind)
 
     def changes(self) -> int:
         with translated():
