@@ -1,5 +1,6 @@
-"""Money columns of imported files: the decimal separator decided per column, and amounts
-read with it (1,234.56 or 1.234,56, $, €, EUR 12k)."""
+"""Money columns: the decimal separator decided per column, and the amounts read with it."""
+
+# Amounts as files write them: 1,234.56 or 1.234,56, with $, €, or EUR before or after, 12k.
 
 from __future__ import annotations
 
