@@ -286,7 +286,6 @@ class _Import:
             raise InvalidRows(r)
         import_id = s.begin_import(r.source, _recorded(opts))
         if stage_plan is not None and stage_plan.create:
-            # Unjournalled on purpose: the import's undo deletes them with its other rows.
             resolve_created(stage_plan, s.create_stages(stage_plan.create))
             r.created_stages = [name for _, name, _ in stage_plan.create]
             s.map_stages(stage_plan.rows)
