@@ -63,8 +63,8 @@ def test_progress_bar_only_on_a_terminal_and_after_a_second(
 
 def test_import_and_export_services_never_load_a_ui_library() -> None:
     code = (
-        "import sys; import pipeline_tui.services.importer, pipeline_tui.services.exporter, "
-        "pipeline_tui.services.importwork, pipeline_tui.services.imports; "
+        "import sys; import pipeline_tui.services.imports.run, pipeline_tui.services.exporter, "
+        "pipeline_tui.services.imports.workers, pipeline_tui.services.imports.history; "
         "print(sorted(m for m in ('rich', 'typer', 'textual', 'click') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

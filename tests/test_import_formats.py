@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.models import PipelineError
-from pipeline_tui.services.amounts import MoneyEvidence, make_money_converter, to_minor_units
-from pipeline_tui.services.csvsniff import detect_delimiter, open_source, split_ranges
-from pipeline_tui.services.mapping import map_header, norm
-from pipeline_tui.services.parsing import BadValue, DateEvidence, make_date_converter
+from pipeline_tui.services.imports.amounts import (
+    MoneyEvidence,
+    make_money_converter,
+    to_minor_units,
+)
+from pipeline_tui.services.imports.cells import BadValue
+from pipeline_tui.services.imports.columns import map_header, norm
+from pipeline_tui.services.imports.dates import DateEvidence, make_date_converter
+from pipeline_tui.services.imports.sniff import detect_delimiter, open_source, split_ranges
 
 
 def _decide(values: list[str], dayfirst: bool | None = None) -> str:

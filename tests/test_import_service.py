@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.models import PipelineError
-from pipeline_tui.services import imports
-from pipeline_tui.services.importer import ImportOptions, InvalidRows, run_import
+from pipeline_tui.services.imports import history as imports
+from pipeline_tui.services.imports.run import ImportOptions, InvalidRows, run_import
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.test_import_files import snapshot, write_csv
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.models.csvsafe import RowWriter
-from pipeline_tui.services import staging
-from pipeline_tui.store.sqlite.locking import release, try_exclusive
+from pipeline_tui.services.imports import scratch as staging
+from pipeline_tui.services.imports.scratch import release, try_exclusive
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_folder_without_its_lock_yet_is_kept_until_it_is_an_hour_old(tmp_root:
 
 def test_a_live_staging_folder_survives_sweeps_and_goes_at_the_end(tmp_root: Path) -> None:
     _left_by_a_killed_import(tmp_root, "dead")
-    with staging.staging_folder() as folder:
+    with staging.scratch_folder() as folder:
         assert [p.name for p in tmp_root.iterdir()] == [Path(folder).name]  # dead one swept
         assert staging.sweep() == 0 and Path(folder).is_dir()
     assert list(tmp_root.iterdir()) == []

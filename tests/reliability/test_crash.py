@@ -8,7 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from pipeline_tui.services.importwork import PARALLEL_BYTES
+from pipeline_tui.services.imports.workers import PARALLEL_BYTES
 from pipeline_tui.services.maintenance import doctor
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.maintenance import check_file

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline_tui.services.csvsniff import ends_in_quotes
+from pipeline_tui.services.imports.sniff import ends_in_quotes
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli, CliResult
 from tests.reliability.test_hostile_cli import EXAMPLES, SETTINGS

@@ -9,7 +9,7 @@ backend states what it cannot offer the same way in ``Capabilities``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -22,16 +22,20 @@ from pipeline_tui.store.records import (
     LIVE,
     MIN_CYCLE_DAYS,
     NONE_PLANNED,
+    SPOOL_COLUMNS,
     UNDATED,
     Check,
     DealFilter,
     DealQuery,
     DealRow,
     DealSignals,
+    ImportPlan,
+    ImportRecord,
     KpiScope,
     OpenSum,
     Scope,
     Source,
+    StageMapRow,
     StageTotals,
     WonSum,
 )
@@ -45,6 +49,7 @@ __all__ = [
     "LIVE",
     "MIN_CYCLE_DAYS",
     "NONE_PLANNED",
+    "SPOOL_COLUMNS",
     "UNDATED",
     "Busy",
     "Capabilities",
@@ -55,17 +60,24 @@ __all__ = [
     "DealQuery",
     "DealRow",
     "DealSignals",
+    "ImportPlan",
+    "ImportReads",
+    "ImportRecord",
+    "ImportSession",
     "KpiScope",
     "OpenSum",
     "SchemaTooNew",
     "Scope",
     "Source",
+    "SpoolWriter",
+    "StageMapRow",
     "StageTotals",
     "Store",
     "StoreError",
     "WonSum",
     "WriteTx",
     "maintenance",
+    "open_spool",
     "open_store",
 ]
 
@@ -285,6 +297,65 @@ class ExportReads(Protocol):
     def database_key(self) -> str: ...
 
 
+# -- the import session --------------------------------------------------------------------
+
+
+class SpoolWriter(Protocol):
+    """One import worker's file of parsed rows, written once and read by the session."""
+
+    width: int  # columns per row: (line, err), SPOOL_COLUMNS[entity], then the custom ones
+
+    def write(self, rows: Iterable[tuple[Any, ...]]) -> None: ...
+    def finish(self, names: Iterable[tuple[str, str, str]]) -> None: ...
+    def counts(self) -> tuple[int, int]: ...
+    def close(self) -> None: ...
+
+
+def open_spool(path: str, entity: str, n_custom: int) -> SpoolWriter:
+    """A new spool file at ``path``; import workers open it in their own process, storeless."""
+    from pipeline_tui.store.sqlite.spool import Spool
+
+    return Spool(path, entity, n_custom)
+
+
+class ImportReads(Protocol):
+    def list_imports(self, limit: int | None = None) -> list[ImportRecord]: ...
+    def get_import(self, import_id: int) -> ImportRecord: ...
+
+
+class ImportSession(Protocol):
+    """One import (or the undo of one) as one command: the service decides, this does it.
+
+    ``Store.import_session`` opens it over the plan's spool files and leaves nothing behind:
+    it commits when the block ends (a dry run rolls back), rolls back on any error.
+    """
+
+    def check(self) -> None:
+        """Reject, in file order, rows repeating an earlier key or naming unknown records."""
+        ...
+
+    def count_rejected(self) -> int: ...  # rows rejected here; the workers count their own
+    def rejects(self) -> list[tuple[int, str]]: ...  # (line, reason), the workers' too
+    def count_new(self) -> int: ...  # rows that would be created
+    def propose(self) -> tuple[int, int]: ...  # (rows matching a record, of them changed)
+    def new_names(self) -> dict[str, int]: ...  # companies and owners the import creates
+    def preview(self, limit: int) -> list[dict[str, Any]]: ...  # rows as they would be stored
+    def begin_import(self, source: str, options: dict[str, Any]) -> int: ...  # the import id
+    def create_stages(self, stages: list[tuple[int, str, int]]) -> dict[tuple[int, str], int]:
+        """Add (pipeline id, name, probability) stages; return their ids by (pipeline, key)."""
+        ...
+
+    def map_stages(self, rows: list[StageMapRow]) -> None: ...
+    def write(self) -> tuple[int, int, int]:
+        """Write every checked row: (rows created, rows matched, matched rows changed)."""
+        ...
+
+    def finish_import(self, counts: dict[str, int], extras: dict[str, int]) -> None: ...
+    def undo(self, import_id: int) -> int:
+        """Revert a whole import and mark its command undone; return how many rows changed."""
+        ...
+
+
 # -- the store -----------------------------------------------------------------------------
 
 
@@ -322,8 +393,21 @@ class Store(Protocol):
     def review(self) -> ReviewReads: ...
     @property
     def exports(self) -> ExportReads: ...
+    @property
+    def imports(self) -> ImportReads: ...
 
     def tx(self, summary: str, *, kind: str = "change") -> AbstractContextManager[WriteTx]: ...
+    def import_session(
+        self,
+        summary: str,
+        *,
+        plan: ImportPlan | None = None,
+        dry_run: bool = False,
+        kind: str = "change",
+    ) -> AbstractContextManager[ImportSession]:
+        """The import of ``plan`` (or, without one, an import's undo) as one command."""
+        ...
+
     def changes(self) -> int:
         """A token that changes when another connection commits: live refresh polls it."""
         ...

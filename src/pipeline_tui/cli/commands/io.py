@@ -14,7 +14,7 @@ from pipeline_tui.cli.render import Col, emit, say, to_json, visible, warn
 from pipeline_tui.models import PipelineError
 
 if TYPE_CHECKING:
-    from pipeline_tui.services.importer import ImportResult
+    from pipeline_tui.services.imports.run import ImportResult
 
 import_app = typer.Typer(
     help="Import leads, deals or activities from CSV (HubSpot, Pipedrive, Salesforce, Zoho, "
@@ -34,7 +34,7 @@ FileArg = Annotated[str, typer.Argument(help="The CSV file, or - for stdin.", sh
 
 
 def _import(entity: str, file: str, fmt: Fmt, *, day: bool, month: bool, **options: Any) -> None:
-    from pipeline_tui.services.importer import ImportOptions, InvalidRows, run_import
+    from pipeline_tui.services.imports.run import ImportOptions, InvalidRows, run_import
 
     if day and month:
         raise PipelineError("give --dayfirst or --monthfirst, not both")
@@ -273,7 +273,7 @@ for _entity in ("leads", "deals", "activities"):
 @import_app.command("list")
 def list_(fmt: FormatOpt = Fmt.table) -> None:
     """Every import, newest first."""
-    from pipeline_tui.services.imports import list_imports
+    from pipeline_tui.services.imports.history import list_imports
 
     rows = [r.to_dict() for r in list_imports(store())]
     cols = [
@@ -293,7 +293,7 @@ def undo(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Revert one import as a whole: restore what it changed, delete what it created."""
-    from pipeline_tui.services.imports import undo_import
+    from pipeline_tui.services.imports.history import undo_import
 
     record, changes = undo_import(store(), import_id)
     if fmt == Fmt.json:

@@ -10,7 +10,8 @@ from pipeline_tui.store.sqlite.core import Reader
 
 def _key(table: str, kind: str) -> str:
     """A row's portable key: its external id, else '<database id>:<kind>:<id>', which a
-    re-import into this database recognises as the row itself (see rowbuild._ids)."""
+    re-import into this database recognises as the row itself (see id_reader in
+    services/imports/cells.py)."""
     return f"coalesce({table}.external_id, :db || ':{kind}:' || {table}.id)"
 
 

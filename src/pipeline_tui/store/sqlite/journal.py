@@ -80,7 +80,7 @@ def revert_command(tx: Tx, command_id: int) -> int:
     changes = 0
     for entity, entity_id, action, before_json, after_json in rows:
         if entity == "imports":  # an import journals one summary event, not one per row
-            from pipeline_tui.store.sqlite.imports import undo_import
+            from pipeline_tui.store.sqlite.import_records import undo_import
 
             changes += undo_import(tx, entity_id)
             continue

@@ -22,6 +22,9 @@ from pipeline_tui.store.api import (
     DealReads,
     Directory,
     ExportReads,
+    ImportPlan,
+    ImportReads,
+    ImportSession,
     JournalReads,
     KpiReads,
     LeadReads,
@@ -36,7 +39,7 @@ from pipeline_tui.store.sqlite import (
     asof,
     deals,
     exports,
-    imports,
+    import_records,
     journal,
     kpis,
     leads,
@@ -51,6 +54,7 @@ from pipeline_tui.store.sqlite import (
 from pipeline_tui.store.sqlite import stages as stage_sql
 from pipeline_tui.store.sqlite.core import Database, Params, Tx
 from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.sqlite.import_session import open_import_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -206,7 +210,12 @@ class _Review(_Family):
 
 class _Exports(_Family):
     export_rows = guarded(exports.export_rows)
-    database_key = guarded(imports.database_key)
+    database_key = guarded(import_records.database_key)
+
+
+class _Imports(_Family):
+    list_imports = guarded(import_records.list_imports)
+    get_import = guarded(import_records.get_import)
 
 
 class SqliteStore(Database):
@@ -231,6 +240,7 @@ class SqliteStore(Database):
         self._kpis = _Kpis(self)
         self._review = _Review(self)
         self._exports = _Exports(self)
+        self._imports = _Imports(self)
 
     def make_tx(self, summary: str, kind: str) -> Tx:
         return SqliteTx(self, summary, kind)
@@ -294,6 +304,20 @@ class SqliteStore(Database):
     @property
     def exports(self) -> ExportReads:
         return self._exports
+
+    @property
+    def imports(self) -> ImportReads:
+        return self._imports
+
+    def import_session(
+        self,
+        summary: str,
+        *,
+        plan: ImportPlan | None = None,
+        dry_run: bool = False,
+        kind: str = "change",
+    ) -> AbstractContextManager[ImportSession]:
+        return open_import_session(self, summary, plan=plan, dry_run=dry_run, kind=kind)
 
     def changes(self) -> int:
         with translated():

@@ -1,4 +1,4 @@
-"""Per-column format decisions for imported dates and money, and the fast converters they pick."""
+"""Date and time columns: the evidence that decides a column's format, and its converters."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from pipeline_tui.models.errors import PipelineError
-
-
-class BadValue(ValueError):
-    """One cell that cannot be read; the row is rejected with this reason."""
-
+from pipeline_tui.services.imports.cells import BadValue, Spec
 
 _TIME = re.compile(
     r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp][Mm])?\s*"
@@ -257,3 +253,21 @@ def make_date_converter(fmt: str, *, as_timestamp: bool, zone: str | None) -> Ca
         return day(d)
 
     return stamp if as_timestamp else only_day
+
+
+def date_reader(spec: Spec, name: str, *, timestamp: bool) -> Callable[[str], str | None] | None:
+    """The reader of date field ``name`` in the file's decided format; None if no column."""
+    if name not in spec.fields:
+        return None
+    convert = make_date_converter(spec.formats[name], as_timestamp=timestamp, zone=spec.zone)
+    column = name.replace("_", " ")
+
+    def read(value: str) -> str | None:
+        if not value.strip():
+            return None
+        try:
+            return convert(value.strip())
+        except BadValue as exc:
+            raise BadValue(f"invalid {column} {value.strip()!r}: {exc}") from None
+
+    return read

@@ -1,5 +1,6 @@
-"""Money columns of imported files: the decimal separator decided per column, and amounts
-read with it (1,234.56 or 1.234,56, $, €, EUR 12k)."""
+"""Money columns: the decimal separator decided per column, and the amounts read with it."""
+
+# Amounts as files write them: 1,234.56 or 1.234,56, with $, €, or EUR before or after, 12k.
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import MAX_MINOR, exponent
-from pipeline_tui.services.parsing import BadValue
+from pipeline_tui.services.imports.cells import BadValue
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD", "CHF": "CHF"}
 _CODE = re.compile(r"^([A-Z]{3})\s*(.*)$|^(.*?)\s*([A-Z]{3})$")

@@ -1,5 +1,7 @@
-"""Which file column feeds which field: CRM export headers (HubSpot, Pipedrive, Salesforce,
-Zoho) and plain spreadsheet headers in English, German, French and Spanish."""
+"""Which file column feeds which field, from the header of a CRM export or a spreadsheet."""
+
+# Known headers: HubSpot, Pipedrive, Salesforce and Zoho exports, and plain spreadsheet
+# headers in English, German, French and Spanish.
 
 from __future__ import annotations
 

@@ -1,14 +1,15 @@
-"""Parsing a file's byte ranges into staging files, in worker processes when it is large.
+"""Parsing a file's byte ranges into spool files, in worker processes when it is large."""
 
-Workers are spawned, never forked (DESIGN: a forked SQLite connection corrupts), and each
-writes its own staging file, so they share nothing but a progress counter.
-"""
+# Workers are spawned, never forked (a SQLite connection carried over a fork corrupts the
+# file), and each writes its own spool file, so they share nothing but a progress counter.
 
 from __future__ import annotations
 
 import csv
 import itertools
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.services.cells import Seen, Spec, unquoted
-from pipeline_tui.services.csvsniff import (
+from pipeline_tui.services.imports.cells import BadValue, Seen, Spec, unquoted
+from pipeline_tui.services.imports.rows import BUILDERS
+from pipeline_tui.services.imports.sniff import (
     FIELD_LIMIT,
     SENTINEL,
     Source,
@@ -25,11 +27,8 @@ from pipeline_tui.services.csvsniff import (
     open_range,
     skip_quoted_cell,
 )
-from pipeline_tui.services.parsing import BadValue
-from pipeline_tui.services.rowbuild import BUILDERS
-from pipeline_tui.services.stagemap import SeenStage
-from pipeline_tui.services.staging import exit_with_parent
-from pipeline_tui.store.sqlite.imports import STAGE_COLUMNS, Staging
+from pipeline_tui.services.imports.stage_names import SeenStage
+from pipeline_tui.store.api import open_spool
 
 PARALLEL_BYTES = 24 << 20  # below this, spawning workers costs more than it saves
 TICK_ROWS = 32_768
@@ -81,7 +80,7 @@ def _nul_checked(build: Callable[[list[str], int], tuple[Any, ...]]) -> Callable
     return checked
 
 
-def stage_range(
+def spool_range(
     spec: Spec,
     start: int,
     end: int,
@@ -92,7 +91,7 @@ def stage_range(
     slot: int = 0,
     tick: Callable[[int], None] | None = None,
 ) -> RangeResult:
-    """Parse one byte range of the file into a staging file; never raises for bad rows."""
+    """Parse one byte range of the file into a spool file; never raises for bad rows."""
     result = RangeResult(out_path)
     seen = Seen()
     nul, quoted = _scan_bytes(spec.path, start, end, spec.delimiter)
@@ -101,8 +100,8 @@ def stage_range(
         build = unquoted(build)
     if nul:
         build = _nul_checked(build)
-    staging = Staging(out_path, spec.entity, len(spec.custom))
-    blank = ("",) * (staging.width - 2)
+    spool = open_spool(out_path, spec.entity, len(spec.custom))
+    blank = ("",) * (spool.width - 2)
     width = spec.width
     single = width == 1  # then the sentinel has the width of a record
     src = Source(Path(spec.path), "", spec.encoding, spec.delimiter, [], start, first_line, end,
@@ -185,13 +184,13 @@ def stage_range(
             result.misaligned = True  # the sentinel was swallowed: the cut was inside quotes
 
     try:
-        staging.write(rows())
-        staging.finish((kind, key, name) for (kind, key), name in seen.names.items())
-        result.rows, result.errors = staging.counts()
+        spool.write(rows())
+        spool.finish((kind, key, name) for (kind, key), name in seen.names.items())
+        result.rows, result.errors = spool.counts()
     except UnicodeDecodeError as exc:
         result.decode_error = f"bytes that are not valid {spec.encoding} ({exc.reason})"
     finally:
-        staging.close()
+        spool.close()
         text.close()
     report(raw.done)
     result.stages = seen.stages
@@ -201,6 +200,18 @@ def stage_range(
 def _report(slot: int, done: int) -> None:
     if _progress is not None:
         _progress[slot] = done
+
+
+def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """In a worker: exit as soon as ``parent`` is no longer this process's parent, so that a
+    killed import leaves no worker parsing on with nobody to read its results."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(1)  # no cleanup to run: the scratch folder belongs to the dead parent
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _init(progress: Any, parent: int) -> None:
@@ -227,10 +238,10 @@ def run_ranges(
     paths: list[str],
     progress: Callable[[int], None] | None = None,
 ) -> list[RangeResult]:
-    """Stage every range, in this process when there is one, else one worker each."""
+    """Spool every range, in this process when there is one, else one worker each."""
     if len(ranges) == 1:
         start, end, line = ranges[0]
-        return [stage_range(spec, start, end, line, paths[0], last=True, tick=progress)]
+        return [spool_range(spec, start, end, line, paths[0], last=True, tick=progress)]
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
@@ -240,7 +251,7 @@ def run_ranges(
         len(ranges), mp_context=ctx, initializer=_init, initargs=(shared, os.getpid())
     ) as pool:
         futures = [
-            pool.submit(stage_range, spec, s, e, line, paths[i], last=i == last, slot=i)
+            pool.submit(spool_range, spec, s, e, line, paths[i], last=i == last, slot=i)
             for i, (s, e, line) in enumerate(ranges)
         ]
         try:
@@ -260,21 +271,18 @@ def run_ranges(
             raise
 
 
-def stage_file(
+def spool_file(
     spec: Spec,
     ranges: list[tuple[int, int, int]],
     paths: list[str],
     progress: Callable[[int], None] | None = None,
 ) -> list[RangeResult]:
-    """Stage the file. If a cut fell inside a quoted field (a stray quote fooled the split),
+    """Spool the file. If a cut fell inside a quoted field (a stray quote fooled the split),
     the ranges before it stand and the rest of the file is read again in one piece."""
     results = run_ranges(spec, ranges, paths, progress)
     bad = next((i for i, r in enumerate(results) if r.misaligned), None)
     if bad is not None:
         start, _, line = ranges[bad]
-        tail = stage_range(spec, start, ranges[-1][1], line, paths[bad], last=True, tick=None)
+        tail = spool_range(spec, start, ranges[-1][1], line, paths[bad], last=True, tick=None)
         results = [*results[:bad], tail]
     return results
-
-
-__all__ = ["STAGE_COLUMNS", "RangeResult", "stage_file", "worker_count"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.services.amounts import MoneyEvidence
-from pipeline_tui.services.csvsniff import Source, open_range, records
-from pipeline_tui.services.mapping import Mapping
-from pipeline_tui.services.parsing import DateEvidence
+from pipeline_tui.services.imports.amounts import MoneyEvidence
+from pipeline_tui.services.imports.columns import Mapping
+from pipeline_tui.services.imports.dates import DateEvidence
+from pipeline_tui.services.imports.sniff import Source, open_range, records
 
 DATE_FIELDS = {
     "leads": ("created_at",),

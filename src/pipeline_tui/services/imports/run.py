@@ -1,8 +1,7 @@
-"""Importing leads, deals and activities from CSV: explicit, reproducible, all or nothing."""
+"""One CSV import from options to result: read, check and write a file as one command."""
 
 from __future__ import annotations
 
-import csv
 import os
 import time
 from collections.abc import Callable
@@ -13,18 +12,21 @@ from typing import Any
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.money import check_currency
-from pipeline_tui.services.cells import Spec
 from pipeline_tui.services.common import currency_or_default, default_owner
-from pipeline_tui.services.csvsniff import Source, open_range, open_source, records, split_ranges
-from pipeline_tui.services.formats import decide_formats
-from pipeline_tui.services.importwork import RangeResult, stage_file, worker_count
-from pipeline_tui.services.mapping import ENTITIES, Mapping, map_header
-from pipeline_tui.services.stagemap import SeenStage, StagePlan, plan_stages, resolve_created
-from pipeline_tui.services.staging import staging_folder
-from pipeline_tui.store.sqlite import imports as rec
-from pipeline_tui.store.sqlite.core import Database as Store
-from pipeline_tui.store.sqlite.core import Tx
-from pipeline_tui.store.sqlite.importapply import Applier, Plan
+from pipeline_tui.services.imports.cells import Spec
+from pipeline_tui.services.imports.columns import ENTITIES, Mapping, map_header
+from pipeline_tui.services.imports.formats import decide_formats
+from pipeline_tui.services.imports.rejects import write_rejects
+from pipeline_tui.services.imports.scratch import scratch_folder
+from pipeline_tui.services.imports.sniff import Source, open_source, split_ranges
+from pipeline_tui.services.imports.stage_names import (
+    SeenStage,
+    StagePlan,
+    plan_stages,
+    resolve_created,
+)
+from pipeline_tui.services.imports.workers import RangeResult, spool_file, worker_count
+from pipeline_tui.store.api import ImportPlan, ImportSession, Store
 
 MATCH_KEYS = {"leads": ("id", "email"), "deals": ("id", "title"), "activities": ("id", "subject")}
 Progress = Callable[[str, int, int], None]
@@ -156,13 +158,13 @@ def run_import(store: Store, opts: ImportOptions, progress: Progress | None = No
             zone=opts.zone,
             currency=opts.currency,
             default_currency=currency_or_default(store, opts.currency),
-            db_key=rec.database_key(store),
+            db_key=store.exports.database_key(),
             match=match,
         )
         result = ImportResult(opts.entity, "stdin" if opts.file == "-" else opts.file)
         result.columns, result.formats = mapping.describe(), shown
         result.dry_run = opts.dry_run
-        with staging_folder() as folder:
+        with scratch_folder() as folder:
             _Import(store, src, mapping, spec, opts, result, folder, report).run()
         result.encoding, result.delimiter = src.encoding, src.delimiter
     finally:
@@ -173,13 +175,13 @@ def run_import(store: Store, opts: ImportOptions, progress: Progress | None = No
 
 def _plan(
     store: Store, mapping: Mapping, spec: Spec, opts: ImportOptions, stages: StagePlan | None
-) -> Plan:
+) -> ImportPlan:
     from pipeline_tui.models.dates import iso_ts, utcnow
 
     owner = (opts.owner or default_owner(store)).strip()
-    return Plan(
+    return ImportPlan(
         entity=opts.entity,
-        schemas=[],
+        spools=[],
         custom_names=[name for _, name in mapping.custom],
         match=spec.match,
         now=iso_ts(utcnow()),
@@ -195,11 +197,11 @@ def _plan(
 
 
 class _Import:
-    """One import: stage the file's ranges (in parallel when large), then attach them and
-    check and write them, in file order, in one BEGIN IMMEDIATE transaction.
+    """One import: spool the file's ranges (in parallel when large), then check and write
+    them, in file order, in one import session: one BEGIN IMMEDIATE transaction.
 
-    Writing could overlap the reading of later ranges only by attaching their staging
-    files before the transaction, and BEGIN IMMEDIATE locks every attached file, workers'
+    Writing could overlap the reading of later ranges only by attaching their spool files
+    before the transaction, and BEGIN IMMEDIATE locks every attached file, workers'
     included. On two cores the overlap would save little anyway: both are busy reading.
     """
 
@@ -218,53 +220,32 @@ class _Import:
         self.opts, self.result, self.progress = opts, result, progress
         self.body = src.size - src.data_start
         self.ranges = split_ranges(src, worker_count(self.body, opts.workers))
-        self.paths = [os.path.join(folder, f"stage{i}.db") for i in range(len(self.ranges))]
+        self.paths = [os.path.join(folder, f"spool{i}.db") for i in range(len(self.ranges))]
 
     def run(self) -> None:
-        results = self._stage()
+        results = self._spool()
         self.progress("write", 0, 0)
-        schemas = [f"stg{i}" for i in range(len(results))]
         stage_plan = self._stage_plan(results)
         plan = _plan(self.store, self.mapping, self.spec, self.opts, stage_plan)
-        plan.schemas = schemas
-        conn = self.store._conn
-        for name, r in zip(schemas, results, strict=True):
-            conn.execute(f"ATTACH DATABASE ? AS {name}", (r.path,))
-        conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index upkeep on big tables
-        # Every id the import writes comes from a join on the row it refers to, so foreign
-        # keys hold by construction; checking them again costs a lookup per id per row.
-        conn.execute("PRAGMA foreign_keys = OFF")
-        try:
-            ap = Applier(self.store, plan)
+        plan.spools = [r.path for r in results]
+        summary = f"import {self.opts.entity} {Path(self.result.source).name}"
+        with self.store.import_session(summary, plan=plan, dry_run=self.opts.dry_run) as s:
+            self._check(s, results)
             if self.opts.dry_run:
-                conn.execute("BEGIN")  # a read transaction: one snapshot, rolled back
-                ap.prepare()
-                self._check(ap, results)
-                self._dry_run(ap, stage_plan)
-                return
-            summary = f"import {self.opts.entity} {Path(self.result.source).name}"
-            with self.store.tx(summary) as tx:
-                ap.prepare()
-                self._check(ap, results)
-                self._write(tx, ap, stage_plan)
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA cache_size = -2000")
-            for name in schemas:
-                conn.execute(f"DETACH DATABASE {name}")
+                self._dry_run(s, stage_plan)
+            else:
+                self._write(s, stage_plan)
 
-    def _stage(self) -> list[RangeResult]:
+    def _spool(self) -> list[RangeResult]:
         def read(done: int) -> None:
             self.progress("read", done, self.body)
 
-        results = stage_file(self.spec, self.ranges, self.paths, read)
+        results = spool_file(self.spec, self.ranges, self.paths, read)
         failed = next((r.decode_error for r in results if r.decode_error), None)
         if failed and self.src.encoding_guessed and self.src.encoding == "utf-8":
             # The sample looked like UTF-8 but a later byte is not: it is Windows-1252.
             self.src.encoding = self.spec.encoding = "cp1252"
-            results = stage_file(self.spec, self.ranges, self.paths, read)
+            results = spool_file(self.spec, self.ranges, self.paths, read)
             failed = next((r.decode_error for r in results if r.decode_error), None)
         if failed:
             raise PipelineError(f"{self.src.name}: {failed}; give the right --encoding")
@@ -282,74 +263,43 @@ class _Import:
             column=self.mapping.column("stage") if self.mapping.has("stage") else "stage",
         )
 
-    def _check(self, ap: Applier, results: list[RangeResult]) -> None:
+    def _check(self, s: ImportSession, results: list[RangeResult]) -> None:
         r = self.result
-        for i in range(len(results)):
-            ap.check(f"stg{i}")
+        s.check()
         r.rows = sum(x.rows for x in results)
-        r.rejected = sum(x.errors for x in results) + ap.count_rejected()
-        r.rejects = ap.rejects()
+        r.rejected = sum(x.errors for x in results) + s.count_rejected()
+        r.rejects = s.rejects()
 
-    def _dry_run(self, ap: Applier, stage_plan: StagePlan | None) -> None:
+    def _dry_run(self, s: ImportSession, stage_plan: StagePlan | None) -> None:
         r = self.result
-        r.created = ap.count_new()
-        matched, changed = ap.propose()
+        r.created = s.count_new()
+        matched, changed = s.propose()
         r.updated, r.unchanged = changed, matched - changed
-        r.new = ap.new_names()
+        r.new = s.new_names()
         if stage_plan is not None:
             r.created_stages = [name for _, name, _ in stage_plan.create]
-        r.preview = ap.preview(self.opts.preview_rows)
+        r.preview = s.preview(self.opts.preview_rows)
 
-    def _write(self, tx: Tx, ap: Applier, stage_plan: StagePlan | None) -> None:
+    def _write(self, s: ImportSession, stage_plan: StagePlan | None) -> None:
         r, opts = self.result, self.opts
         if r.rejected and not opts.skip_invalid:
             raise InvalidRows(r)
-        before = rec.sequences(tx)
-        import_id = rec.begin_import(tx, opts.entity, r.source, _recorded(opts))
+        import_id = s.begin_import(r.source, _recorded(opts))
         if stage_plan is not None and stage_plan.create:
-            _create_stages(tx, stage_plan, r)
-        r.new = ap.new_names()
-        matched = 0
-        for schema in ap.checked:
-            created, found, changed = ap.write(tx, import_id, schema)
-            r.created, r.updated, matched = (
-                r.created + created,
-                r.updated + changed,
-                matched + found,
-            )
-        ap.finish()
+            resolve_created(stage_plan, s.create_stages(stage_plan.create))
+            r.created_stages = [name for _, name, _ in stage_plan.create]
+            s.map_stages(stage_plan.rows)
+        r.new = s.new_names()
+        r.created, matched, r.updated = s.write()
         r.import_id, r.unchanged = import_id, matched - r.updated
         if r.rejected:
-            r.rejects_file = write_rejects(self.src, r.rejects, opts)
+            r.rejects_file = write_rejects(self.src, r.rejects, opts.file, opts.rejects)
         counts = {"rows": r.rows, "created": r.created, "updated": r.updated,
                   "unchanged": r.unchanged, "rejected": r.rejected}  # fmt: skip
         extras = {k: v for k, v in r.new.items() if v}
         if r.created_stages:
             extras["stages"] = len(r.created_stages)
-        rec.finish_import(tx, import_id, counts, before, extras)
-
-
-def _create_stages(tx: Any, plan: StagePlan, result: ImportResult) -> None:
-    """Unjournalled on purpose: the import's undo deletes them with its other rows."""
-    created: dict[tuple[int, str], int] = {}
-    for pid, name, probability in plan.create:
-        position = int(
-            tx.store.scalar(
-                "SELECT coalesce(max(position), 0) + 1 FROM stages WHERE pipeline_id = ? "
-                "AND archived = 0",
-                (pid,),
-            )
-        )
-        cur = tx.raw(
-            "INSERT INTO stages (pipeline_id, name, name_key, position, probability, "
-            "forecast_category) VALUES (?, ?, ?, ?, ?, 'pipeline')",
-            (pid, name, name_key(name), position, probability),
-        )
-        created[(pid, name_key(name))] = int(cur.lastrowid or 0)
-        result.created_stages.append(name)
-    resolve_created(plan, created)
-    tx.store._conn.execute("DELETE FROM temp.imp_stage")
-    tx.store._conn.executemany("INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", plan.rows)
+        s.finish_import(counts, extras)
 
 
 def _recorded(opts: ImportOptions) -> dict[str, Any]:
@@ -357,31 +307,3 @@ def _recorded(opts: ImportOptions) -> dict[str, Any]:
             "decimal", "currency", "pipeline", "match", "zone", "owner",
             "skip_invalid")  # fmt: skip
     return {k: getattr(opts, k) for k in keep if getattr(opts, k) not in (None, [], False)}
-
-
-def rejects_path(opts: ImportOptions) -> Path:
-    if opts.rejects:
-        return Path(opts.rejects)
-    return Path("stdin.rejects.csv" if opts.file == "-" else f"{opts.file}.rejects.csv")
-
-
-def write_rejects(src: Source, rejects: list[tuple[int, str]], opts: ImportOptions) -> str:
-    """The rejected rows as they were in the file, plus a reason column, for fixing and
-    re-importing. Written as UTF-8 with a BOM, which Excel and this importer both read."""
-    reasons = dict(rejects)
-    path = rejects_path(opts)
-    text, _ = open_range(src, src.data_start, src.size)
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as out:
-            w = csv.writer(out, delimiter=src.delimiter)
-            w.writerow([*src.header, "reason"])
-            line = src.first_line
-            for n, r in records(text, src.delimiter):
-                if line in reasons:
-                    w.writerow([*(r if r is not None else ["" for _ in src.header]), reasons[line]])
-                line += n
-    except OSError as exc:
-        raise PipelineError(f"cannot write the rejects to {str(path)!r}: {exc.strerror}") from None
-    finally:
-        text.close()
-    return str(path)

@@ -1,158 +1,26 @@
-"""Import bookkeeping: staging files, import records, and undoing an import as a whole."""
+"""Import records: what each import created and changed, listing them, and undoing one."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from pipeline_tui.models.errors import ConflictError, NotFoundError
-from pipeline_tui.store.sqlite.core import Database as Store
-from pipeline_tui.store.sqlite.core import Tx
+from pipeline_tui.store.records import ImportRecord
+from pipeline_tui.store.sqlite.core import Reader, Tx
 
-# Staging columns per entity, after (line, err). Workers fill them; importapply reads them.
-STAGE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "leads": ("ident", "ext", "self_id", "name", "email", "phone", "ckey", "source", "okey",
-              "status", "notes", "created_at", "disq", "custom"),
-    "deals": ("ident", "ext", "self_id", "title", "title_auto", "tkey", "ckey", "contact",
-              "contact_email", "cekey", "okey", "pkey", "skey", "status",
-              "value_minor", "currency", "probability", "category", "close_date", "next_step",
-              "next_due", "lost_reason", "created_at", "closed_at", "lead_ext", "lead_self",
-              "custom"),
-    "activities": ("ident", "ext", "self_id", "kind", "subject", "deal_ext", "deal_self",
-                   "lead_ext", "lead_self", "lead_ekey", "okey", "done_at", "due_at",
-                   "outcome", "notes", "created_at", "custom"),
-}  # fmt: skip
 # Tables whose new rows an import may create, children first (the order undo deletes in).
 TRACKED = ("stage_changes", "activities", "deals", "leads", "contacts", "companies", "owners",
            "stages")  # fmt: skip
-# Free text: stored exactly as written, except that a blank cell is no value.
-_TEXT = {"name", "phone", "source", "notes", "disq", "next_step", "lost_reason", "subject",
-         "outcome", "contact"}  # fmt: skip
-_INTEGERS = {"self_id", "title_auto", "value_minor", "probability", "lead_self", "deal_self"}
-_REASON = {"x:": "external id", "s:": "id", "e:": "email", "t:": "title and company",
-           "n:": "activity"}  # fmt: skip
 
 
-class Staging:
-    """One worker's private SQLite file of parsed rows: no journal, no sync, no contention."""
-
-    def __init__(self, path: str, entity: str, n_custom: int) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        c = self.conn
-        c.execute("PRAGMA journal_mode = OFF")
-        c.execute("PRAGMA synchronous = OFF")
-        c.execute("PRAGMA locking_mode = EXCLUSIVE")
-        c.execute("PRAGMA cache_size = -65536")
-        cols = [*STAGE_COLUMNS[entity], *(f"x{i}" for i in range(n_custom))]
-        self.columns = ["line", "err", *cols]
-        self.width = len(self.columns)
-        typed = [f"{c} INTEGER" if c in _INTEGERS else c for c in cols]
-        # The file may be reused (a range read again): start from empty tables.
-        c.execute("DROP TABLE IF EXISTS rows")
-        c.execute("DROP TABLE IF EXISTS names")
-        c.execute(
-            "CREATE TABLE rows (line INTEGER PRIMARY KEY, err TEXT, " + ", ".join(typed) + ")"
-        )
-        # Distinct company and owner names, first spelling first: the main process creates
-        # the missing ones from here, set-based.
-        c.execute(
-            "CREATE TABLE names (kind TEXT, key TEXT, name TEXT, PRIMARY KEY (kind, key)) "
-            "WITHOUT ROWID"
-        )
-
-    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Rows carry '' for NULL: the sqlite3 module binds None three times slower. Free
-        text keeps its spaces, but a cell of only whitespace is NULL too; SQLite decides
-        that here faster than Python could per cell."""
-        marks = ", ".join(
-            "?1"
-            if n == 1
-            else f"CASE WHEN trim(?{n}, ' \t\r\n') = '' THEN NULL ELSE ?{n} END"
-            if col in _TEXT or col.startswith("x")
-            else f"nullif(?{n}, '')"
-            for n, col in enumerate(self.columns, start=1)
-        )
-        self.conn.execute("BEGIN")
-        self.conn.executemany(f"INSERT INTO rows VALUES ({marks})", rows)
-        self.conn.execute("COMMIT")
-
-    def finish(self, names: Iterable[tuple[str, str, str]]) -> None:
-        """Store the names met; index the match keys; mark rows repeating an earlier key."""
-        c = self.conn
-        c.executemany("INSERT OR IGNORE INTO names VALUES (?, ?, ?)", names)
-        c.execute("CREATE INDEX rows_ident ON rows(ident) WHERE ident IS NOT NULL")
-        c.execute(
-            "WITH d AS (SELECT ident, min(line) AS first FROM rows "
-            "WHERE ident IS NOT NULL AND err IS NULL GROUP BY ident HAVING count(*) > 1) "
-            "UPDATE rows SET err = 'same ' || " + _reason_sql("rows.ident") + " || ' as line ' "
-            "|| d.first FROM d WHERE rows.ident = d.ident AND rows.line > d.first "
-            "AND rows.err IS NULL"
-        )
-
-    def counts(self) -> tuple[int, int]:
-        """(rows, rows rejected so far)."""
-        row = self.conn.execute("SELECT count(*), count(err) FROM rows").fetchone()
-        return int(row[0]), int(row[1])
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def _reason_sql(expr: str) -> str:
-    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _REASON.items())
-    return f"(CASE substr({expr}, 1, 2) {cases} ELSE 'key' END)"
-
-
-def cross_duplicates(store: Store, earlier: str, later: str) -> list[tuple[int, str]]:
-    """Rows of staging ``later`` whose key already appeared in staging ``earlier``."""
-    rows = store.all(
-        f"SELECT b.line, 'same ' || {_reason_sql('b.ident')} || ' as line ' || min(a.line) "
-        f"FROM {later}.rows b JOIN {earlier}.rows a ON a.ident = b.ident "
-        "WHERE b.ident IS NOT NULL AND a.err IS NULL AND b.err IS NULL GROUP BY b.line"
-    )
-    return [(int(r[0]), str(r[1])) for r in rows]
-
-
-def database_key(store: Store) -> str:
+def database_key(store: Reader) -> str:
     """This database's name in export keys (see schema.M001_IMPORTS)."""
     return str(store.scalar("SELECT value FROM database_info WHERE key = 'id'") or "local")
 
 
 # -- import records ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    id: int
-    entity: str
-    source: str
-    at: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    rejected: int
-    extras: dict[str, int]
-    undone: bool
-    command_id: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "entity": self.entity,
-            "source": self.source,
-            "at": self.at,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            **{f"created_{k}": v for k, v in self.extras.items()},
-            "undone": self.undone,
-        }
 
 
 def sequences(tx: Tx) -> dict[str, int]:
@@ -211,12 +79,12 @@ def _record(row: sqlite3.Row) -> ImportRecord:
     )
 
 
-def list_imports(store: Store, limit: int | None = None) -> list[ImportRecord]:
+def list_imports(store: Reader, limit: int | None = None) -> list[ImportRecord]:
     sql = "SELECT * FROM imports ORDER BY id DESC" + (" LIMIT ?" if limit else "")
     return [_record(r) for r in store.all(sql, (limit,) if limit else ())]
 
 
-def get_import(store: Store, import_id: int) -> ImportRecord:
+def get_import(store: Reader, import_id: int) -> ImportRecord:
     row = store.one("SELECT * FROM imports WHERE id = ?", (import_id,))
     if row is None:
         raise NotFoundError(f"no import with id {import_id}")
@@ -226,7 +94,7 @@ def get_import(store: Store, import_id: int) -> ImportRecord:
 # -- undo ----------------------------------------------------------------------------------------
 
 
-def _columns(store: Store, table: str) -> list[str]:
+def _columns(store: Reader, table: str) -> list[str]:
     return [r[1] for r in store.all(f"PRAGMA table_info({table})")]
 
 

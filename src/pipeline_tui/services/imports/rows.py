@@ -1,9 +1,9 @@
-"""Turning one CSV record into one staging row, per entity: the hot loop of an import.
+"""Turning one CSV record into one spool row, per entity: the hot loop of an import."""
 
-Every format was decided once for the file (services.formats); here each cell costs a dict
-lookup or a slice. Text is kept exactly as it came; keys (emails, names) are normalised
-beside it. A bad cell raises BadValue and the row is rejected with that reason.
-"""
+# Every format was decided once for the file (formats.py); here each cell costs a dict lookup
+# or a slice. Text is kept exactly as it came; keys (emails, names) are normalised beside it.
+# A bad cell raises BadValue and the row is rejected with that reason. Each builder returns
+# (line, err, *SPOOL_COLUMNS[entity], *custom cells): see store/records.py.
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.models.keys import email_key, name_key, split_contact
-from pipeline_tui.services.amounts import make_money_converter, to_minor_units
-from pipeline_tui.services.cells import (
+from pipeline_tui.services.imports.amounts import make_money_converter, to_minor_units
+from pipeline_tui.services.imports.cells import (
     CATEGORY,
     DEAL_STATUS,
     DONE,
     KIND,
     LEAD_STATUS,
+    BadValue,
     Builder,
     Row,
     Seen,
@@ -25,7 +26,6 @@ from pipeline_tui.services.cells import (
     blank_nulls,
     cell,
     custom_json,
-    date_reader,
     id_reader,
     mapper,
     namer,
@@ -35,8 +35,8 @@ from pipeline_tui.services.cells import (
     sql_lower,
     text_or_none,
 )
-from pipeline_tui.services.parsing import BadValue, make_date_converter
-from pipeline_tui.services.stagemap import SeenStage
+from pipeline_tui.services.imports.dates import date_reader, make_date_converter
+from pipeline_tui.services.imports.stage_names import SeenStage
 
 
 def leads(spec: Spec, seen: Seen) -> Builder:
@@ -102,7 +102,7 @@ def leads(spec: Spec, seen: Seen) -> Builder:
             ident = "e:" + ekey
         else:
             ident = ""
-        # Blank text cells become NULL in the staging INSERT (Staging.write), not here.
+        # Blank text cells become NULL in the spool writer (open_spool in store/api.py).
         return (line, "", ident, ext, self_id, name, email, r[i_phone] if i_phone >= 0 else "",
                 ckey, r[i_src] if i_src >= 0 else "", okey, code,
                 r[i_notes] if i_notes >= 0 else "", when, r[i_disq] if i_disq >= 0 else "",

@@ -1,52 +1,85 @@
-"""Applying staged rows set-based: resolve names and references, match, insert, update."""
+"""The import session: attached spools, checked and written set-based in one transaction."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from pipeline_tui.store.sqlite.core import Database as Store
-from pipeline_tui.store.sqlite.core import Tx
-from pipeline_tui.store.sqlite.importsql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.models.keys import name_key
+from pipeline_tui.store.api import StoreError
+from pipeline_tui.store.records import ImportPlan, StageMapRow
+from pipeline_tui.store.sqlite import import_records as rec
+from pipeline_tui.store.sqlite.core import Database, Tx
+from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.sqlite.import_sql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.store.sqlite.spool import reason_sql
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
 
 
-@dataclass
-class Plan:
-    """Everything the SQL needs that the services decided."""
+@contextmanager
+def open_import_session(
+    store: Database, summary: str, *, plan: ImportPlan | None, dry_run: bool, kind: str
+) -> Iterator[SqliteImportSession]:
+    """Attach the plan's spools, set the pragmas a bulk write wants, begin; on the way out
+    commit (unless a dry run or an error), restore the pragmas and detach."""
+    with translated():
+        if plan is None:  # an undo: no spools, the database's usual pragmas
+            with store.tx(summary, kind=kind) as tx:
+                yield SqliteImportSession(store, tx, None, [])
+            return
+        conn = store._conn
+        attached: list[str] = []
+        try:
+            for i, path in enumerate(plan.spools):
+                conn.execute(f"ATTACH DATABASE ? AS spool{i}", (path,))
+                attached.append(f"spool{i}")
+            conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index upkeep on big tables
+            # Every id the import writes comes from a join on the row it refers to, so
+            # foreign keys hold by construction; checking them again costs a lookup per id
+            # per row.
+            conn.execute("PRAGMA foreign_keys = OFF")
+            if dry_run:
+                conn.execute("BEGIN")  # a read transaction: one snapshot, rolled back
+                session = SqliteImportSession(store, None, plan, attached)
+                session.prepare()
+                yield session
+            else:
+                with store.tx(summary, kind=kind) as tx:
+                    session = SqliteImportSession(store, tx, plan, attached)
+                    session.prepare()
+                    yield session
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -2000")
+            for name in attached:
+                conn.execute(f"DETACH DATABASE {name}")
 
-    entity: str
-    schemas: list[str]
-    custom_names: list[str]
-    match: list[str]
-    now: str
-    owner_key: str
-    owner_name: str
-    currency: str
-    pipeline_id: int
-    first_stage_id: int
-    actor_key: str | None = None
-    custom_column: bool = False
-    # (pipeline key, stage key, pipeline id, stage id or None, status or None, first stage id,
-    # stage name as shown in a preview)
-    stage_map: list[tuple[str, str, int, int | None, str | None, int, str]] = field(
-        default_factory=list
-    )
 
+class SqliteImportSession:
+    """The SQL of one import, over attached spools, on the store's connection."""
 
-class Applier:
-    """The SQL of one import, over attached staging schemas, on the store's connection."""
-
-    def __init__(self, store: Store, plan: Plan) -> None:
+    def __init__(
+        self, store: Database, tx: Tx | None, plan: ImportPlan | None, spools: list[str]
+    ) -> None:
         self.store = store
         self.conn = store._conn
+        self.tx = tx
+        self.spools = spools
+        self.checked: list[str] = []
+        self.params: dict[str, Any] = {}
+        self.before: dict[str, int] = {}  # the tracked tables' last ids before the import
+        if plan is None:
+            return
         self.plan = plan
         self.sql: EntitySql = ENTITY_SQL[plan.entity]
-        self.params: dict[str, Any] = {
+        self.params = {
             "now": plan.now,
             "owner_key": plan.owner_key,
             "owner_name": plan.owner_name,
@@ -60,6 +93,11 @@ class Applier:
             **{f"k{i}": name for i, name in enumerate(plan.custom_names)},
         }
         self.custom = custom_expr(len(plan.custom_names), plan.custom_column)
+
+    def _writing(self) -> Tx:
+        if self.tx is None:
+            raise StoreError("a dry run writes nothing")
+        return self.tx
 
     def _filters(self) -> tuple[str, str]:
         valid = "r.err IS NULL"
@@ -83,9 +121,6 @@ class Applier:
                   file=sys.stderr)  # fmt: skip
         return max(cur.rowcount, 0)
 
-    def _each(self, sql: str) -> int:
-        return sum(self._run(sql, s) for s in self.checked)
-
     # -- before the write: temp tables, rejects, references and matches -----------------------
 
     def prepare(self) -> None:
@@ -105,25 +140,24 @@ class Applier:
             "stage_id INTEGER, status TEXT, first_stage INTEGER, shown TEXT, "
             "PRIMARY KEY (pkey, skey))"
         )
-        c.executemany(
-            "INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", self.plan.stage_map
-        )
+        self.map_stages(self.plan.stage_map)
         # Rows match only what was there before this import: rows it adds from one part of
         # the file are never updated by another part.
         table = self.sql.table
         self.params["base"] = int(self.store.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
-        self.checked: list[str] = []
 
     def reject(self, rows: list[tuple[int, str]]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO temp.imp_rejected VALUES (?, ?)", rows)
 
-    def check(self, schema: str) -> None:
+    def check(self) -> None:
+        for spool in self.spools:
+            self._check(spool)
+
+    def _check(self, schema: str) -> None:
         """Everything that can reject a row of ``schema`` before it is written: its keys
         repeating an earlier part's, unknown references, two rows matching one record."""
-        from pipeline_tui.store.sqlite.imports import cross_duplicates
-
         for earlier in self.checked:
-            self.reject(cross_duplicates(self.store, earlier, schema))
+            self.reject(self._cross_duplicates(earlier, schema))
         for sql in (*self.sql.refs, *self.sql.bad_refs):
             self._run(sql, schema)
         if self.params["base"]:  # a first import into an empty table has nothing to match
@@ -149,6 +183,15 @@ class Applier:
                 "DELETE FROM temp.imp_matched WHERE line IN (SELECT line FROM temp.imp_rejected)"
             )
         self.checked.append(schema)
+
+    def _cross_duplicates(self, earlier: str, later: str) -> list[tuple[int, str]]:
+        """Rows of spool ``later`` whose key already appeared in spool ``earlier``."""
+        rows = self.store.all(
+            f"SELECT b.line, 'same ' || {reason_sql('b.ident')} || ' as line ' || min(a.line) "
+            f"FROM {later}.rows b JOIN {earlier}.rows a ON a.ident = b.ident "
+            "WHERE b.ident IS NOT NULL AND a.err IS NULL AND b.err IS NULL GROUP BY b.line"
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
 
     def rejects(self) -> list[tuple[int, str]]:
         parts = [f"SELECT line, err FROM {s}.rows WHERE err IS NOT NULL" for s in self.checked]
@@ -191,11 +234,10 @@ class Applier:
     def _differs(self) -> str:
         return " OR ".join(f"n.{c} IS NOT l.{c}" for c in self.sql.update_cols)
 
-    def new_names(self, schemas: list[str] | None = None) -> dict[str, int]:
-        """How many companies and owners the import (or these parts) would create."""
+    def new_names(self) -> dict[str, int]:
+        """How many companies and owners the import would create."""
         out = {}
-        parts = self.checked if schemas is None else schemas
-        every = " UNION ".join(f"SELECT kind, key FROM {s}.names" for s in parts)
+        every = " UNION ".join(f"SELECT kind, key FROM {s}.names" for s in self.checked)
         for kind, table in (("company", "companies"), ("owner", "owners")):
             out[table] = int(
                 self.store.scalar(
@@ -226,10 +268,49 @@ class Applier:
 
     # -- the write -----------------------------------------------------------------------------
 
-    def write(self, tx: Tx, import_id: int, schema: str) -> tuple[int, int, int]:
+    def begin_import(self, source: str, options: dict[str, Any]) -> int:
+        tx = self._writing()
+        self.before = rec.sequences(tx)
+        self.params["imp"] = rec.begin_import(tx, self.plan.entity, source, options)
+        return int(self.params["imp"])
+
+    def create_stages(self, stages: list[tuple[int, str, int]]) -> dict[tuple[int, str], int]:
+        """Unjournalled on purpose: the import's undo deletes them with its other rows."""
+        tx = self._writing()
+        created: dict[tuple[int, str], int] = {}
+        for pid, name, probability in stages:
+            position = int(
+                self.store.scalar(
+                    "SELECT coalesce(max(position), 0) + 1 FROM stages WHERE pipeline_id = ? "
+                    "AND archived = 0",
+                    (pid,),
+                )
+            )
+            cur = tx.raw(
+                "INSERT INTO stages (pipeline_id, name, name_key, position, probability, "
+                "forecast_category) VALUES (?, ?, ?, ?, ?, 'pipeline')",
+                (pid, name, name_key(name), position, probability),
+            )
+            created[(pid, name_key(name))] = int(cur.lastrowid or 0)
+        return created
+
+    def map_stages(self, rows: list[StageMapRow]) -> None:
+        self.conn.execute("DELETE FROM temp.imp_stage")
+        self.conn.executemany("INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def write(self) -> tuple[int, int, int]:
+        created = matched = changed = 0
+        for schema in self.checked:
+            c, m, ch = self._write(schema)
+            created, matched, changed = created + c, matched + m, changed + ch
+        for sql in self.sql.after_insert:  # the stage history of new deals
+            self._run(sql)
+        return created, matched, changed
+
+    def _write(self, schema: str) -> tuple[int, int, int]:
         """Write one checked part of the file: its new names, new rows and changed rows.
         Returns (created, matched, changed)."""
-        self.params["imp"] = import_id
+        self._writing()
         if "seq" not in self.params:
             self.params["seq"] = self.params["base"]
         for kind, table in (("company", "companies"), ("owner", "owners")):
@@ -268,10 +349,16 @@ class Applier:
             )
         return created, matched, changed
 
-    def finish(self) -> None:
-        """What follows every part's rows: the stage history of new deals."""
-        for sql in self.sql.after_insert:
-            self._run(sql)
+    def finish_import(self, counts: dict[str, int], extras: dict[str, int]) -> None:
+        rec.finish_import(self._writing(), self.params["imp"], counts, self.before, extras)
 
+    # -- the undo ------------------------------------------------------------------------------
 
-__all__ = ["Applier", "Plan"]
+    def undo(self, import_id: int) -> int:
+        """Revert the import; its command is marked undone, so `pipeline undo` skips it."""
+        tx = self._writing()
+        changes = rec.undo_import(tx, import_id)
+        command_id = self.store.scalar("SELECT command_id FROM imports WHERE id = ?", (import_id,))
+        if command_id is not None:
+            tx.raw("UPDATE commands SET undone_by = ? WHERE id = ?", (tx.command_id, command_id))
+        return changes

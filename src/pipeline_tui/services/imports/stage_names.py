@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.outcomes import OUTCOMES
-from pipeline_tui.services.mapping import norm
-from pipeline_tui.store.sqlite import stages as q
-from pipeline_tui.store.sqlite.core import Database as Store
+from pipeline_tui.services.imports.columns import norm
+from pipeline_tui.store.api import StageMapRow, Store
 
 # Stage names other CRMs ship with -> the default stage meaning the same thing. Only names
 # that mean the same are here: Prospecting or Discovery could sit in several of ours, so
@@ -45,7 +44,7 @@ class SeenStage:
 
 @dataclass
 class StagePlan:
-    rows: list[tuple[str, str, int, int | None, str | None, int, str]]
+    rows: list[StageMapRow]
     create: list[tuple[int, str, int]]  # pipeline id, name, probability
     pipeline_id: int
     first_stage_id: int
@@ -71,8 +70,8 @@ def plan_stages(
     column: str,
 ) -> StagePlan:
     """Resolve every distinct stage of the file; unknown ones stop the import, named."""
-    default = q.pipeline_by_name(store, pipeline)
-    pipes = {name_key(p.name): p.id for p in q.pipelines(store)}
+    default = store.stages.pipeline_by_name(pipeline)
+    pipes = {name_key(p.name): p.id for p in store.stages.pipelines()}
     stages_of: dict[int, list[tuple[int, str]]] = {}
     maps = _parse_stage_maps(stage_maps)
     out = StagePlan([], [], default.id, 0)
@@ -81,7 +80,7 @@ def plan_stages(
 
     def stage_list(pid: int) -> list[tuple[int, str]]:
         if pid not in stages_of:
-            stages_of[pid] = [(s.id, s.name) for s in q.stages(store, pid)]
+            stages_of[pid] = [(s.id, s.name) for s in store.stages.stages(pid)]
             if not stages_of[pid]:
                 raise PipelineError(f"pipeline {pid} has no stages")
         return stages_of[pid]

@@ -1,4 +1,4 @@
-"""Reading single cells of imported rows: vocabularies, ids, emails, names, dates."""
+"""Reading single cells of imported rows: vocabularies, ids, emails, names, custom fields."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from typing import Any
 from pipeline_tui.models.enums import ActivityKind
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.outcomes import DEAL_STATUSES
-from pipeline_tui.services.mapping import norm
-from pipeline_tui.services.parsing import BadValue, make_date_converter
-from pipeline_tui.services.stagemap import SeenStage
+from pipeline_tui.services.imports.columns import norm
+from pipeline_tui.services.imports.stage_names import SeenStage
+
+
+class BadValue(ValueError):
+    """One cell that cannot be read; the row is rejected with this reason."""
+
 
 Row = tuple[Any, ...]
 Builder = Callable[[list[str], int], Row]
@@ -57,7 +61,7 @@ def sql_lower(text: str) -> str:
 
 @dataclass
 class Spec:
-    """What a worker needs to read its range: decided once by the importer, picklable."""
+    """What a worker needs to read its range: decided once per file (run.py), picklable."""
 
     entity: str
     path: str
@@ -143,23 +147,6 @@ def id_reader(db_key: str, kind: str) -> Callable[[str], tuple[str | None, int |
     return split
 
 
-def date_reader(spec: Spec, name: str, *, timestamp: bool) -> Callable[[str], str | None] | None:
-    if name not in spec.fields:
-        return None
-    convert = make_date_converter(spec.formats[name], as_timestamp=timestamp, zone=spec.zone)
-    column = name.replace("_", " ")
-
-    def read(value: str) -> str | None:
-        if not value.strip():
-            return None
-        try:
-            return convert(value.strip())
-        except BadValue as exc:
-            raise BadValue(f"invalid {column} {value.strip()!r}: {exc}") from None
-
-    return read
-
-
 def read_email(value: str) -> str | None:
     email = value.strip()
     if not email:
@@ -212,8 +199,8 @@ def unquoted(build: Builder) -> Builder:
 
 
 def blank_nulls(build: Builder) -> Builder:
-    """None becomes '' (the staging INSERT turns '' back into NULL): binding None costs the
-    sqlite3 module three times what binding a string does."""
+    """None becomes '' (the spool writer turns '' back into NULL): binding None costs the
+    SQLite driver three times what binding a string does."""
 
     def wrapped(r: list[str], line: int) -> Row:
         return tuple("" if v is None else v for v in build(r, line))

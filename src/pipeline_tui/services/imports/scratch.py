@@ -1,10 +1,8 @@
-"""Import staging folders and workers that leave nothing behind when an import is killed.
+"""Scratch folders for an import's spool files: locked while it runs, swept after a kill."""
 
-A killed import cannot remove its own staging folder (it can hold hundreds of megabytes),
-and its spawned workers would keep parsing with nobody to read their results. So each
-folder holds a lock for as long as its import lives; the next import removes folders whose
-lock is free. Workers watch their parent and exit when it is gone.
-"""
+# A killed import cannot remove its own scratch folder (it can hold hundreds of megabytes).
+# So each folder holds a lock for as long as its import lives, and the next import removes
+# folders whose lock is free. The locks are flock locks on a plain file in the folder.
 
 from __future__ import annotations
 
@@ -12,22 +10,36 @@ import fcntl
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.store.sqlite.locking import release, try_exclusive
 
 PREFIX = "pipeline-import-"
 LOCK = ".in-use"
 UNLOCKED_GRACE_S = 3600.0  # a folder made but not yet locked: only its creator knows
 
 
+def try_exclusive(path: Path) -> int | None:
+    """The open file, locked for this process alone; None if another process holds it."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def release(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
 def sweep(root: Path | None = None) -> int:
-    """Remove staging folders left by imports that were killed. Returns how many."""
+    """Remove scratch folders left by imports that were killed. Returns how many."""
     removed = 0
     for folder in Path(root or tempfile.gettempdir()).glob(f"{PREFIX}*"):
         try:
@@ -66,7 +78,7 @@ def _hold(folder: Path) -> int | None:
 
 
 @contextmanager
-def staging_folder() -> Iterator[str]:
+def scratch_folder() -> Iterator[str]:
     """A temporary folder, locked while the import that owns it runs."""
     sweep()
     for _ in range(5):
@@ -84,14 +96,3 @@ def staging_folder() -> Iterator[str]:
             release(fd)
         return
     raise PipelineError("could not make a staging folder for the import")
-
-
-def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
-    """In a worker: exit as soon as ``parent`` is no longer this process's parent."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_s)
-        os._exit(1)  # no cleanup to run: the staging folder belongs to the dead parent
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -1,15 +1,13 @@
-"""The SQL text of an import, per entity: how staged rows become leads, deals and activities.
-
-{S} stands for a staging schema and {CUSTOM} for the custom-fields JSON of a staged row r;
-in update expressions l is the existing row.
-"""
+"""The SQL text of an import, per entity: how spooled rows become leads, deals, activities."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Placeholders: the applier fills them in, leaving out a NOT IN over an empty table, which
-# would still cost a lookup per row of a million-row import.
+# {S} stands for an attached spool and {CUSTOM} for the custom-fields JSON of its row r; in
+# update expressions l is the existing row. The import session fills in VALID and NEW,
+# leaving out a NOT IN over an empty table, which would still cost a lookup per row of a
+# million-row import.
 VALID = "{VALID}"
 NEW = "{NEW}"
 _PAIRS_PER_CALL = 60  # SQLite allows 127 function arguments
@@ -27,7 +25,7 @@ def custom_expr(n: int, explicit: bool) -> str:
     return expr
 
 
-# The owner of a row that names none: created by the applier when some row needs it.
+# The owner of a row that names none: created by the import session when some row needs it.
 OWNER = "coalesce(o.id, (SELECT id FROM owners WHERE name_key = :owner_key))"
 ACTOR = "(SELECT id FROM owners WHERE name_key = :actor_key)"
 MERGED = (
