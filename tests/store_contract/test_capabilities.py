@@ -27,6 +27,7 @@ FAMILIES: dict[str, type] = {
     "kpis": api.KpiReads,
     "review": api.ReviewReads,
     "exports": api.ExportReads,
+    "imports": api.ImportReads,
 }
 TX_METHODS = [
     "row",

@@ -50,6 +50,7 @@ class PipelineGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        args, kwargs = _take_wide(args, kwargs)
         try:
             code = super().main(*args, **kwargs)
             if isinstance(code, int) and code:  # a command's typer.Exit(code)
@@ -86,6 +87,27 @@ class PipelineGroup(TyperGroup):
         return None
 
 
+def _take_wide(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``--wide`` anywhere before ``--``: print tables at full width (see cli/tables.py).
+
+    A global option that every list command accepts after its name too, which Typer's
+    root options cannot do; so it is taken out of the arguments before they are parsed.
+    """
+    from pipeline_tui.cli.tables import WIDE
+
+    given = kwargs.get("args", args[0] if args else None)
+    argv = list(sys.argv[1:] if given is None else given)
+    end = argv.index("--") if "--" in argv else len(argv)
+    WIDE["on"] = "--wide" in argv[:end]
+    if WIDE["on"]:
+        argv = [a for a in argv[:end] if a != "--wide"] + argv[end:]
+        kwargs["args"] = argv
+        args = args[1:] if args else args
+    return args, kwargs
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"pipeline-tui {__version__}")
@@ -105,6 +127,12 @@ def root(
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="Print tables at full width, no column dropped (after any command too)."
+        ),
     ] = False,
 ) -> None:
     """A local-first sales pipeline manager for the terminal.

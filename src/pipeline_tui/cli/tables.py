@@ -50,8 +50,17 @@ def layout(
     if available is None:
         return shown, naturals
 
+    words = [
+        max((cell_len(w) for text in texts for w in text.split(" ")), default=0) for texts in cells
+    ]
+    tight = False  # when even dropping is not enough, free text narrows to its longest word
+
     def least(i: int) -> int:
-        return naturals[i] if not cols[i].free else min(naturals[i], MIN_TEXT)
+        if not cols[i].free:
+            return naturals[i]
+        if tight:
+            return min(naturals[i], MIN_TEXT, max(cell_len(cols[i].header), words[i]))
+        return min(naturals[i], MIN_TEXT)
 
     def need(indexes: list[int]) -> int:
         return sum(least(i) for i in indexes) + len(indexes) - 1
@@ -59,6 +68,7 @@ def layout(
     droppable = sorted((i for i, c in enumerate(cols) if c.drop), key=lambda i: cols[i].drop)
     while need(shown) > available and droppable:
         shown.remove(droppable.pop(0))
+    tight = need(shown) > available
     widths = {i: least(i) for i in shown}
     room = available - need(shown)
     free = [i for i in shown if cols[i].free and naturals[i] > widths[i]]

@@ -53,13 +53,14 @@ def _money(row: dict[str, Any], key: str = "value") -> str:
 LIST_COLS = [
     Col("id", "ID", right=True),
     Col("title", "Title", flex=True),
-    # Narrow terminals drop the owner first (a rep's own list is theirs), then the company.
+    # Narrow terminals drop the owner first (a rep's own list is theirs), then the company,
+    # the next step and the stage; id, title, value and close date always stay.
     Col("company", "Company", flex=True, drop=2),
     Col("owner", "Owner", flex=True, drop=1),
-    Col("stage", "Stage", wrap=False),
+    Col("stage", "Stage", drop=4),
     Col("value", "Value", show=_money, right=True),
     Col("close_date", "Close", wrap=False),
-    Col("next_step", "Next step", flex=True, show=_due_state),
+    Col("next_step", "Next step", flex=True, show=_due_state, drop=3),
 ]
 STATUS_COL = Col("status", "Status")
 CLOSED_COLS = [

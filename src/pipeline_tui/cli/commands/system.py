@@ -132,7 +132,7 @@ def log(
     cols = [
         Col("id", "Event", right=True),
         Col("command_id", "Cmd", right=True, drop=2),
-        Col("at", "When"),
+        Col("at", "When (UTC)", show=lambda r: r["at"][:16].replace("T", " ")),
         Col("owner", "By", flex=True, drop=1),
         Col("command", "Command", flex=True, drop=3),
         Col("entity", "Entity", show=lambda r: f"{r['entity']} {r['entity_id']}"),

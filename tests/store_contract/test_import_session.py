@@ -1,9 +1,7 @@
-"""Placeholder: an import writes all its rows as one command, or none (today's run_import)."""
+"""The import session: an import writes all its rows as one command, or none at all."""
 
-# The import session's own all-or-nothing is being built elsewhere; until it lands, these
-# tests drive today's services.importer.run_import, which still takes the SQLite store
-# (hence the ignores), and check the result only through store/api.py. Replace them with
-# tests of the new session when it arrives.
+# Driven through the import service (services/imports/run.py), which reaches the database
+# only through store.import_session; results are read back through store/api.py alone.
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ import pytest
 
 from pipeline_tui.models import PipelineError
 from pipeline_tui.services import journal
-from pipeline_tui.services.importer import ImportOptions, run_import
+from pipeline_tui.services.imports.run import ImportOptions, run_import
 from pipeline_tui.store.api import Store
 from tests.store_contract.helpers import events
 
@@ -42,7 +40,7 @@ def test_one_bad_row_leaves_nothing_written(store: Store, tmp_path: Path) -> Non
     before = _state(store)
     bad = _csv(tmp_path, GOOD + "Charlie,not a number,USD,Demo,Bo Chen\n")
     with pytest.raises(PipelineError, match="nothing was imported"):
-        run_import(store, ImportOptions("deals", bad))  # type: ignore[arg-type]
+        run_import(store, ImportOptions("deals", bad))
     assert _state(store) == before
 
 
@@ -50,13 +48,13 @@ def test_one_bad_row_creates_no_stage_either(store: Store, tmp_path: Path) -> No
     before = _state(store)
     bad = _csv(tmp_path, "Alpha,100,USD,Brand new stage,Ana Ruiz\nBravo,oops,USD,Demo,Bo\n")
     with pytest.raises(PipelineError):
-        run_import(store, ImportOptions("deals", bad, create_stages=True))  # type: ignore[arg-type]
+        run_import(store, ImportOptions("deals", bad, create_stages=True))
     assert _state(store) == before
 
 
 def test_an_import_is_one_command_that_undo_takes_back_whole(store: Store, tmp_path: Path) -> None:
     before = _state(store)
-    result = run_import(store, ImportOptions("deals", _csv(tmp_path, GOOD)))  # type: ignore[arg-type]
+    result = run_import(store, ImportOptions("deals", _csv(tmp_path, GOOD)))
     assert (result.created, result.rejected) == (2, 0)
     assert store.deals.deal_count() == 2
     assert len({e.command_id for e in events(store)}) == 1
