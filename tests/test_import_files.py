@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pipeline_tui.store.sqlite import SqliteStore as Store
 
 # Bookkeeping tables change on every command; the data is what an import must not touch.
@@ -269,6 +271,30 @@ def test_dry_run_previews_and_writes_nothing(cli, store: Store, tmp_path: Path) 
                  "json").json()  # fmt: skip
     assert (report["created"], report["import_id"]) == (3, None)
     assert report["preview"][0]["name"] == "Ana Ruiz"
+    assert snapshot(store.path) == before
+
+
+@pytest.mark.parametrize("entity", ["leads", "deals", "activities"])
+def test_a_dry_run_previews_every_entity(cli, store: Store, tmp_path: Path, entity: str) -> None:
+    """The activities preview joined a company column its rows do not have ('no such column:
+    r.ckey'), so every activities dry run failed."""
+    cli("deal", "add", "Pilot", "--value", "100", "--created", "2026-01-01")
+    ref = cli("export", "deals", "--format", "json").json()[0]["external_id"]  # this db's key
+    files = {
+        "leads": [["Name", "Email", "Company"], ["Ana Ruiz", "ana@acme.example", "Acme Corp"]],
+        "deals": [["Deal Name", "Amount", "Company"], ["Big one", "1200", "Acme Corp"]],
+        "activities": [["Deal", "Type", "Subject", "Done At", "Owner"],
+                       [ref, "call", "Kick-off call", "2026-02-01", "Ben Okafor"]],
+    }  # fmt: skip
+    path = write_csv(tmp_path / f"{entity}.csv", files[entity])
+    before = snapshot(store.path)
+    result = cli("import", entity, str(path), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "Preview (as it would be stored)" in result.stdout
+    assert files[entity][1][2] in result.stdout  # the row as it would be stored
+    assert "Dry run: nothing was written." in result.stdout
+    report = cli("import", entity, str(path), "--dry-run", "--format", "json").json()
+    assert (report["created"], report["import_id"]) == (1, None)
     assert snapshot(store.path) == before
 
 

@@ -87,10 +87,8 @@ _LEAD_JOINS = (
     "LEFT JOIN companies co ON co.name_key = r.ckey LEFT JOIN owners o ON o.name_key = r.okey"
 )
 # Names as the file spells them, for previews of rows whose company or owner is new.
-_SHOWN = (
-    "LEFT JOIN {S}.names cn ON cn.kind = 'company' AND cn.key = r.ckey "
-    "LEFT JOIN {S}.names onm ON onm.kind = 'owner' AND onm.key = r.okey"
-)
+_SHOWN_OWNER = "LEFT JOIN {S}.names onm ON onm.kind = 'owner' AND onm.key = r.okey"
+_SHOWN = "LEFT JOIN {S}.names cn ON cn.kind = 'company' AND cn.key = r.ckey " + _SHOWN_OWNER
 LEADS = EntitySql(
     table="leads",
     joins=_LEAD_JOINS,
@@ -325,7 +323,8 @@ ACTIVITIES = EntitySql(
         "WHERE id = rf.deal_id), (SELECT name FROM leads WHERE id = rf.lead_id)) AS regarding, "
         "coalesce(o.name, onm.name) AS owner, r.done_at, r.due_at, r.ext AS external_id "
         "FROM {S}.rows r LEFT JOIN temp.imp_matched m ON m.line = r.line "
-        f"{_ACT_JOINS} {_SHOWN} WHERE {VALID} ORDER BY r.line"
+        # Activity rows have no company column: only the owner's spelling is shown.
+        f"{_ACT_JOINS} {_SHOWN_OWNER} WHERE {VALID} ORDER BY r.line"
     ),
 )
 
