@@ -6,9 +6,25 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from pipeline_tui.models import Activity, Deal
+from pipeline_tui.models import Activity, Deal, PipelineError
 from pipeline_tui.models.dates import today
+from pipeline_tui.models.keys import name_key
+from pipeline_tui.services.attention import attention
 from pipeline_tui.store.api import Store
+
+# A screenful per section: the agenda is read in a terminal, and on a big database a
+# section can hold most of the open deals. The rest is counted and named.
+SECTION_LIMIT = 20
+# Deals of a section are ranked by attention among this many times the limit, taken by
+# due or close date: exact on any database whose sections are that small.
+_CANDIDATES = 10
+MORE = {
+    "overdue_activities": "pipeline activity list --overdue",
+    "activities_due_today": "pipeline activity list --state planned --due-before tomorrow",
+    "next_step_overdue": "pipeline deal list --sort attention",
+    "next_step_due_today": "pipeline deal list --sort attention",
+    "no_next_step": "pipeline deal list --no-next-step",
+}
 
 
 @dataclass
@@ -19,6 +35,7 @@ class Agenda:
     next_step_overdue: list[Deal] = field(default_factory=list)
     next_step_today: list[Deal] = field(default_factory=list)
     no_next_step: list[Deal] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
 
     def sections(self) -> list[tuple[str, str, list[Any]]]:
         """(key, title, items) in reading order."""
@@ -30,27 +47,45 @@ class Agenda:
             ("no_next_step", "Open deals with no next step", self.no_next_step),
         ]
 
-
-def _owned(items: list[Any], owner: str | None) -> list[Any]:
-    if owner is None:
-        return items
-    return [i for i in items if (i.owner or "").casefold() == owner.casefold()]
+    def more(self, key: str, shown: int) -> int:
+        """How many items of section ``key`` were left out."""
+        return max(self.totals.get(key, shown) - shown, 0)
 
 
-def agenda(store: Store, owner: str | None = None, day: date | None = None) -> Agenda:
+def _by_attention(store: Store, found: tuple[list[Deal], int], limit: int, day: date) -> list[Deal]:
+    deals, _total = found
+    if not deals:
+        return []
+    scores = attention(store, [d.id for d in deals], day)
+    deals.sort(key=lambda d: (-scores[d.id].score if d.id in scores else 0.0, d.id))
+    return deals[:limit]
+
+
+def agenda(
+    store: Store, owner: str | None = None, day: date | None = None, limit: int = SECTION_LIMIT
+) -> Agenda:
+    """Overdue and due-today plans, and deals whose next step is overdue, due or missing:
+    each section at most ``limit`` long (deals ranked by attention), with its full count."""
+    if limit < 1:
+        raise PipelineError(f"invalid limit {limit}: use 1 or more")
     day = day or today()
-    tomorrow = (day + timedelta(days=1)).isoformat()
-    planned = store.activities.list_activities(planned_before=tomorrow)
+    key = name_key(owner) if owner else None
+    iso, tomorrow = day.isoformat(), (day + timedelta(days=1)).isoformat()
     result = Agenda(day)
-    result.overdue = _owned([a for a in planned if (a.due_at or "") < day.isoformat()], owner)
-    result.due_today = _owned([a for a in planned if (a.due_at or "") >= day.isoformat()], owner)
-    for deal in _owned(store.deals.deals_missing_or_due_next_step(day.isoformat()), owner):
-        if not deal.next_step:
-            result.no_next_step.append(deal)
-        elif deal.next_due and deal.next_due < day.isoformat():
-            result.next_step_overdue.append(deal)
-        elif deal.next_due:
-            result.next_step_today.append(deal)
+    result.overdue, result.totals["overdue_activities"] = store.activities.planned_section(
+        None, iso, key, limit
+    )
+    result.due_today, result.totals["activities_due_today"] = store.activities.planned_section(
+        iso, tomorrow, key, limit
+    )
+    for section, kind, attr in (
+        ("next_step_overdue", "overdue", "next_step_overdue"),
+        ("next_step_due_today", "today", "next_step_today"),
+        ("no_next_step", "none", "no_next_step"),
+    ):
+        found = store.deals.next_step_section(kind, iso, key, limit * _CANDIDATES)
+        result.totals[section] = found[1]
+        setattr(result, attr, _by_attention(store, found, limit, day))
     return result
 
 

@@ -58,6 +58,7 @@ class StageTotals:
 @dataclass
 class DealFilter:
     status: str | None = "open"  # None means all
+    no_next_step: bool = False
     stage: str | None = None
     owner: str | None = None
     pipeline: str | None = None

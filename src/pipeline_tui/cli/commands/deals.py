@@ -135,6 +135,9 @@ def list_(
         str | None, typer.Option("--search", "-s", help="Text in title, company or contact.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most N deals.")] = None,
+    no_next_step: Annotated[
+        bool, typer.Option("--no-next-step", help="Only deals with no next step.")
+    ] = False,
     sort: Annotated[
         str, typer.Option(help="close (soonest first) or attention (most urgent first).")
     ] = "close",
@@ -160,6 +163,7 @@ def list_(
         pipeline=pipeline,
         search=search,
         limit=limit,
+        no_next_step=no_next_step,
     )
     cols = list(
         {"all": [*LIST_COLS, STATUS_COL], "won": CLOSED_COLS[:-1], "lost": CLOSED_COLS}.get(

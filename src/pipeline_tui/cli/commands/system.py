@@ -41,20 +41,24 @@ def init(
 
 def today(
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    limit: Annotated[
+        int, typer.Option(help="At most N items per section (the most urgent first).")
+    ] = 20,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The agenda: overdue and due-today activities, deals whose next step is due or missing."""
-    from pipeline_tui.services.agenda import agenda
+    from pipeline_tui.services.agenda import MORE, agenda
     from pipeline_tui.services.owners import known_owner
 
     st = store()
-    a = agenda(st, known_owner(st, owner))
+    a = agenda(st, known_owner(st, owner), limit=limit)
     if fmt == Fmt.json:
         say(
             to_json(
                 {
                     "date": a.day.isoformat(),
                     **{key: [i.to_dict() for i in items] for key, _, items in a.sections()},
+                    "more": {key: a.more(key, len(items)) for key, _, items in a.sections()},
                 }
             )
         )
@@ -70,13 +74,12 @@ def today(
         say(f"# Agenda for {a.day.isoformat()}\n")
     for key, title, items in a.sections():
         cols = ACTIVITY_COLS if "activities" in key else DEAL_COLS
-        emit(
-            [i.to_dict() for i in items],
-            cols,
-            fmt.value,
-            title=f"{title} ({len(items)})",
-            empty="None.",
-        )
+        more = a.more(key, len(items))
+        count = f"{len(items)} of {len(items) + more}" if more else str(len(items))
+        emit([i.to_dict() for i in items], cols, fmt.value, title=f"{title} ({count})",
+             empty="None.")  # fmt: skip
+        if more:
+            say(f"... and {more:,} more: {MORE[key]}")
 
 
 def undo(fmt: FormatOpt = Fmt.table) -> None:

@@ -70,3 +70,22 @@ def list_activities(
         sql += " LIMIT ?"
         params.append(limit)
     return [Activity(**dict(r)) for r in store.all(sql, tuple(params))]
+
+
+def planned_section(
+    store: Reader, start: str | None, end: str, owner_key: str | None, limit: int
+) -> tuple[list[Activity], int]:
+    """Open plans due in [start, end) (from any time when start is None), soonest first:
+    at most ``limit`` of them, and how many there are in all."""
+    clauses = ["a.done_at IS NULL", "a.due_at < :end"]
+    if start is not None:
+        clauses.append("a.due_at >= :start")
+    if owner_key is not None:
+        clauses.append("a.owner_id = (SELECT id FROM owners WHERE name_key = :owner)")
+    where = " AND ".join(clauses)
+    params = {"start": start, "end": end, "owner": owner_key, "limit": limit}
+    total = int(store.scalar(f"SELECT count(*) FROM activities a WHERE {where}", params))
+    ids = [r[0] for r in store.all(
+        f"SELECT a.id FROM activities a WHERE {where} ORDER BY a.due_at, a.id LIMIT :limit", params
+    )]  # fmt: skip
+    return [get_activity(store, i) for i in ids], total

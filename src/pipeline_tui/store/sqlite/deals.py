@@ -48,6 +48,8 @@ def _where(f: DealFilter) -> tuple[str, list[Any]]:
     if f.pipeline:
         clauses.append("lower(pipeline) = lower(?)")
         params.append(f.pipeline)
+    if f.no_next_step:
+        clauses.append("(next_step IS NULL OR next_step = '')")
     if f.search:
         clauses.append(any_like(("title", "company", "contact")))
         params += [containing(f.search)] * 3
@@ -94,3 +96,28 @@ def deals_missing_or_due_next_step(store: Reader, day: str) -> list[Deal]:
 
 def deal_count(store: Reader) -> int:
     return int(store.scalar("SELECT count(*) FROM deals"))
+
+
+# The three next-step sections of the agenda, as conditions on an open deal d.
+_NEXT_STEP = {
+    "overdue": "d.next_step IS NOT NULL AND d.next_step <> '' AND d.next_due < :day",
+    "today": "d.next_step IS NOT NULL AND d.next_step <> '' AND d.next_due = :day",
+    "none": "(d.next_step IS NULL OR d.next_step = '')",
+}
+
+
+def next_step_section(
+    store: Reader, kind: str, day: str, owner_key: str | None, limit: int
+) -> tuple[list[Deal], int]:
+    """Open deals whose next step is overdue, due ``day`` or missing: the ``limit`` with the
+    soonest due date (for missing ones, the soonest close date), and how many in all."""
+    where = f"d.status = 'open' AND {_NEXT_STEP[kind]}"
+    if owner_key is not None:
+        where += " AND d.owner_id = (SELECT id FROM owners WHERE name_key = :owner)"
+    order = "d.close_date IS NULL, d.close_date, d.id" if kind == "none" else "d.next_due, d.id"
+    params = {"day": day, "owner": owner_key, "limit": limit}
+    total = int(store.scalar(f"SELECT count(*) FROM deals d WHERE {where}", params))
+    ids = [r[0] for r in store.all(
+        f"SELECT d.id FROM deals d WHERE {where} ORDER BY {order} LIMIT :limit", params
+    )]  # fmt: skip
+    return [get_deal(store, i) for i in ids], total

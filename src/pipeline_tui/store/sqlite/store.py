@@ -108,6 +108,7 @@ class _Deals(_Family):
     deal_count = guarded(deals.deal_count)
     stage_history = guarded(deals.stage_history)
     deals_missing_or_due_next_step = guarded(deals.deals_missing_or_due_next_step)
+    next_step_section = guarded(deals.next_step_section)
     open_deal_signals = guarded(signals.open_deal_signals)
 
 
@@ -121,6 +122,7 @@ class _Activities(_Family):
     for_deal = guarded(activities.for_deal)
     for_lead = guarded(activities.for_lead)
     list_activities = guarded(activities.list_activities)
+    planned_section = guarded(activities.planned_section)
 
 
 class _Stages(_Family):
