@@ -82,25 +82,26 @@ def test_current_code_opens_it_and_reads_the_data(v1_db: Path, cli: Cli) -> None
 def test_a_later_migration_backs_up_the_v1_file_first(
     v1_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stand-in v2 that alters a table: the v1 file is copied aside before it runs."""
+    """A stand-in later migration that alters a table: the v1 file is copied aside first."""
     real = schema._migrations
 
-    def with_v2() -> object:
+    def with_later() -> object:
         migrations: Any = real()
 
-        @migrations(name="m002_test_column")
+        @migrations(name="m999_test_column")
         def m002(db: Any) -> None:
             db.execute("ALTER TABLE deals ADD COLUMN test_probe TEXT")
 
         return migrations
 
-    monkeypatch.setattr(schema, "_migrations", with_v2)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(core, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "_migrations", with_later)
+    later = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", later)
+    monkeypatch.setattr(core, "SCHEMA_VERSION", later)
 
     store = Store(v1_db)
     try:
-        assert store.schema_version() == 2
+        assert store.schema_version() == later
         columns = {r[1] for r in store.all("PRAGMA table_info(deals)")}
         assert "test_probe" in columns
         assert store.scalar("SELECT count(*) FROM deals") == 60

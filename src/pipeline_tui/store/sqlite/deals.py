@@ -8,7 +8,7 @@ from typing import Any
 
 from pipeline_tui.models import Deal, NotFoundError, StageChange
 from pipeline_tui.store.records import LIVE, DealFilter, Source
-from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 from pipeline_tui.store.sqlite.text_search import any_like, containing
 
 _COLUMNS = (
@@ -56,8 +56,54 @@ def _where(f: DealFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _table_where(f: DealFilter) -> tuple[str, list[Any]] | None:
+    """``f`` as conditions on the deals table itself, or None when it needs the view's joins
+    (a text search). Filtering the table lets SQLite walk an index and count without
+    joining five tables per deal: 1.5 s down to milliseconds on a million deals."""
+    if f.search:
+        return None
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.status:
+        clauses.append("d.status = ?")
+        params.append(f.status)
+    for column, table, value in (
+        ("stage_id", "stages", f.stage),
+        ("owner_id", "owners", f.owner),
+        ("pipeline_id", "pipelines", f.pipeline),
+    ):
+        if value:
+            clauses.append(f"d.{column} IN (SELECT id FROM {table} WHERE lower(name) = lower(?))")
+            params.append(value)
+    if f.no_next_step:
+        clauses.append("(d.next_step IS NULL OR d.next_step = '')")
+    return " AND ".join(clauses) or "1", params
+
+
+def _ids_in_order(store: Reader, where: str, params: list[Any], f: DealFilter) -> list[int]:
+    limit = "" if f.limit is None else f" LIMIT {int(f.limit)}"
+    if f.status in ("won", "lost"):
+        sql = f"SELECT d.id FROM deals d WHERE {where} ORDER BY d.closed_at DESC, d.id DESC{limit}"
+        return [r[0] for r in store.all(sql, tuple(params))]
+    # Dated deals first, by close date, then undated ones: two index walks rather than one
+    # sort of every matching deal.
+    dated = f"SELECT d.id FROM deals d WHERE {where} AND d.close_date IS NOT NULL"
+    undated = f"SELECT d.id FROM deals d WHERE {where} AND d.close_date IS NULL"
+    sql = (
+        f"SELECT id FROM (SELECT * FROM ({dated} ORDER BY d.close_date, d.id{limit})) "
+        f"UNION ALL SELECT id FROM (SELECT * FROM ({undated} ORDER BY d.id{limit})){limit}"
+    )
+    return [r[0] for r in store.all(sql, (*params, *params))]
+
+
 def list_deals(store: Reader, f: DealFilter, src: Source = LIVE) -> list[Deal]:
     """Deals matching ``f``, live or replayed at ``src``'s cut-off (see store/sqlite/asof.py)."""
+    fast = None if src.replayed else _table_where(f)
+    if fast is not None:
+        ids = _ids_in_order(store, fast[0], fast[1], f)
+        rows = store.all(f"SELECT {_COLUMNS} FROM deals_view WHERE id IN {IDS}", (id_list(ids),))
+        by_id = {r["id"]: r for r in rows}
+        return [_deal(by_id[i]) for i in ids]
     where, params = _where(f)
     order = " ORDER BY close_date IS NULL, close_date, id"
     if f.status in ("won", "lost"):
@@ -71,6 +117,9 @@ def list_deals(store: Reader, f: DealFilter, src: Source = LIVE) -> list[Deal]:
 
 
 def count_deals(store: Reader, f: DealFilter, src: Source = LIVE) -> int:
+    fast = None if src.replayed else _table_where(f)
+    if fast is not None:
+        return int(store.scalar(f"SELECT count(*) FROM deals d WHERE {fast[0]}", tuple(fast[1])))
     where, params = _where(f)
     return int(store.scalar(f"SELECT count(*) FROM {src.deals_view}{where}", tuple(params)))
 
@@ -106,18 +155,34 @@ _NEXT_STEP = {
 }
 
 
+_SECTION_INDEX = {
+    "overdue": "idx_deals_next_due",
+    "today": "idx_deals_next_due",
+    "none": "idx_deals_no_next_step",
+}
+
+
 def next_step_section(
     store: Reader, kind: str, day: str, owner_key: str | None, limit: int
 ) -> tuple[list[Deal], int]:
     """Open deals whose next step is overdue, due ``day`` or missing: the ``limit`` with the
     soonest due date (for missing ones, the soonest close date), and how many in all."""
     where = f"d.status = 'open' AND {_NEXT_STEP[kind]}"
+    # The section's own partial index (schema.M002_AGENDA); unguided, the planner walks every
+    # open deal through the status index instead.
+    deals = f"deals d INDEXED BY {_SECTION_INDEX[kind]}"
     if owner_key is not None:
         where += " AND d.owner_id = (SELECT id FROM owners WHERE name_key = :owner)"
-    order = "d.close_date IS NULL, d.close_date, d.id" if kind == "none" else "d.next_due, d.id"
     params = {"day": day, "owner": owner_key, "limit": limit}
-    total = int(store.scalar(f"SELECT count(*) FROM deals d WHERE {where}", params))
-    ids = [r[0] for r in store.all(
-        f"SELECT d.id FROM deals d WHERE {where} ORDER BY {order} LIMIT :limit", params
-    )]  # fmt: skip
+    total = int(store.scalar(f"SELECT count(*) FROM {deals} WHERE {where}", params))
+    if kind == "none":  # dated first, by close date, then undated: two index walks
+        sql = (
+            f"SELECT id FROM (SELECT * FROM (SELECT d.id FROM {deals} WHERE {where} AND "
+            "d.close_date IS NOT NULL ORDER BY d.close_date, d.id LIMIT :limit)) UNION ALL "
+            f"SELECT id FROM (SELECT * FROM (SELECT d.id FROM {deals} WHERE {where} AND "
+            "d.close_date IS NULL ORDER BY d.id LIMIT :limit)) LIMIT :limit"
+        )
+    else:
+        sql = f"SELECT d.id FROM {deals} WHERE {where} ORDER BY d.next_due, d.id LIMIT :limit"
+    ids = [r[0] for r in store.all(sql, params)]
     return [get_deal(store, i) for i in ids], total

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -307,6 +307,16 @@ CREATE INDEX idx_deals_title_key ON deals(lower(title), company_id);
 """
 
 
+# v2: the agenda's sections as partial indexes, so 'pipeline today' reads a screenful and
+# counts a section without visiting every open deal (services/agenda.py).
+M002_AGENDA = """
+CREATE INDEX idx_deals_next_due ON deals(next_due, owner_id)
+  WHERE status = 'open' AND next_step IS NOT NULL AND next_step <> '';
+CREATE INDEX idx_deals_no_next_step ON deals(close_date, owner_id)
+  WHERE status = 'open' AND (next_step IS NULL OR next_step = '');
+"""
+
+
 def _migrations() -> object:
     from sqlite_utils import Migrations
 
@@ -318,6 +328,12 @@ def _migrations() -> object:
             for statement in script.split(";"):
                 if statement.strip():
                     db.execute(statement)
+
+    @migrations(name="m002_agenda_indexes")
+    def m002_agenda_indexes(db: Database) -> None:
+        for statement in M002_AGENDA.split(";"):
+            if statement.strip():
+                db.execute(statement)
 
     return migrations
 
