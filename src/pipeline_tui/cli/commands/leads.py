@@ -154,9 +154,11 @@ def edit(
     from pipeline_tui.services.owners import known_owner
 
     st = store()
-    if "owner" in fields:
-        fields["owner"] = known_owner(st, fields["owner"])
-    confirm(edit_lead(st, lead_id, **fields), "Updated", fmt, _lead_line)
+    with st.tx(f"edit lead {lead_id}"):  # the owner is looked up where it is written
+        if "owner" in fields:
+            fields["owner"] = known_owner(st, fields["owner"])
+        lead = edit_lead(st, lead_id, **fields)
+    confirm(lead, "Updated", fmt, _lead_line)
 
 
 @app.command("qualify")
