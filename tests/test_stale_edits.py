@@ -97,9 +97,7 @@ def test_undo_reverts_a_checked_edit_exactly(store: Store) -> None:
     assert row(store, "deals", deal.id) == added
 
 
-def test_stale_lead_edit_is_refused_and_other_fields_both_stand(
-    store: Store, other: Store
-) -> None:
+def test_stale_lead_edit_is_refused_and_other_fields_both_stand(store: Store, other: Store) -> None:
     lead = leads.add_lead(store, "Jo", email="jo@acme.com", phone="1")
     opened = leads.editable_fields(lead)
     leads.edit_lead(other, lead.id, name="Joanna")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Deal, ForecastCategory, NotFoundError, PipelineError

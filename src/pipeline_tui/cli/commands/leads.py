@@ -148,7 +148,7 @@ def edit(
         "notes": note,
         "status": status,
     }
-    fields: dict[str, str | None] = {k: v for k, v in given.items() if v is not None}
+    fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
     from pipeline_tui.services.owners import known_owner
