@@ -11,3 +11,11 @@ class NotFoundError(PipelineError):
 
 class ConflictError(PipelineError):
     """An operation that the current state forbids (a move of a won deal, say)."""
+
+
+class StaleError(ConflictError):
+    """An edit based on values someone else has changed since; ``fields`` names them."""
+
+    def __init__(self, message: str, fields: list[str]) -> None:
+        super().__init__(message)
+        self.fields = fields

@@ -128,10 +128,10 @@ def plan_activity(
 def complete_activity(
     store: Store, activity_id: int, outcome: str | None = None, notes: str | None = None
 ) -> Activity:
-    activity = store.activities.get_activity(activity_id)
-    if activity.done_at:
-        raise ConflictError(f"activity {activity_id} is already done")
     with store.tx(f"complete activity {activity_id}") as tx:
+        # Checked inside the write transaction, so two completions cannot both pass it.
+        if store.activities.get_activity(activity_id).done_at:
+            raise ConflictError(f"activity {activity_id} is already done")
         changes = {"done_at": tx.now, "outcome": clean_text(outcome, "outcome")}
         if notes is not None:
             changes["notes"] = clean_text(notes, "notes")

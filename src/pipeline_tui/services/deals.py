@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from pipeline_tui.models import ConflictError, Deal, ForecastCategory, NotFoundError, PipelineError
 from pipeline_tui.models.dates import iso_ts, not_future, utcnow
-from pipeline_tui.models.money import check_currency
+from pipeline_tui.models.money import check_currency, format_money
 from pipeline_tui.models.outcomes import outcome_of
 from pipeline_tui.services.activities import check_not_before
 from pipeline_tui.services.common import (
@@ -18,6 +19,7 @@ from pipeline_tui.services.common import (
     currency_or_default,
     default_owner,
 )
+from pipeline_tui.services.stale import check_stale, shown
 from pipeline_tui.store.api import Store, WriteTx
 
 UNSET: Any = object()
@@ -129,15 +131,33 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
     return store.deals.get_deal(deal_id)
 
 
-def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
-    """Change any of: title, value_minor, currency, company, contact, owner, probability,
-    category, close_date, next_step, next_due. A value of None clears the field."""
-    deal = store.deals.get_deal(deal_id)
+def editable_fields(deal: Deal) -> dict[str, Any]:
+    """A deal's editable fields, named and valued as edit_deal takes them."""
+    return {
+        "title": deal.title,
+        "value_minor": deal.value_minor,
+        "currency": deal.currency,
+        "company": deal.company,
+        "contact": deal.contact,
+        "owner": deal.owner,
+        "probability": deal.probability_override,
+        "category": deal.category,
+        "close_date": deal.close_date,
+        "next_step": deal.next_step,
+        "next_due": deal.next_due,
+    }
+
+
+def edit_deal(
+    store: Store, deal_id: int, *, expected: dict[str, Any] | None = None, **fields: Any
+) -> Deal:
+    """Change the fields given (None clears one), refusing if ``expected`` is stale."""
+    fields = {k: v for k, v in fields.items() if v is not UNSET}
     changes: dict[str, Any] = {}
     with store.tx(f"edit deal {deal_id}") as tx:
+        # Read inside the write transaction: no other writer can slip in before the write.
+        deal = store.deals.get_deal(deal_id)
         for key, value in fields.items():
-            if value is UNSET:
-                continue
             if key == "title":
                 changes["title"] = clean_text(value, "title", required=True)
             elif key == "value_minor":
@@ -171,9 +191,19 @@ def edit_deal(store: Store, deal_id: int, **fields: Any) -> Deal:
                 raise PipelineError(f"unknown deal field {key!r}")
         if changes.get("next_due") and not changes.get("next_step", deal.next_step):
             raise PipelineError("--next-due needs a next step")
+        if expected:
+            show = partial(_show, deal.currency, changes.get("currency"))
+            check_stale(f"deal {deal_id}", editable_fields(deal), expected, fields, show)
         if changes:
             tx.update("deals", deal_id, changes)
     return store.deals.get_deal(deal_id)
+
+
+def _show(now_currency: str, my_currency: str | None, key: str, value: Any, mine: bool) -> str:
+    """Amounts in a conflict message in their currency; the rest as stale.shown does."""
+    if key == "value_minor" and isinstance(value, int):
+        return format_money(value, (my_currency if mine else None) or now_currency)
+    return shown(value)
 
 
 def _require_open(deal: Deal) -> None:

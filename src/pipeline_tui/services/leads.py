@@ -9,6 +9,7 @@ from pipeline_tui.models import ConflictError, Deal, Lead, PipelineError
 from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.services.deals import UNSET, DealInput, add_deal
+from pipeline_tui.services.stale import check_stale
 from pipeline_tui.store.api import Store
 
 _STATUSES = ("new", "working", "qualified", "disqualified")
@@ -58,14 +59,30 @@ def add_lead(
     return store.leads.get_lead(lead_id)
 
 
-def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
-    """Change any of: name, company, email, phone, source, owner, notes, status."""
-    store.leads.get_lead(lead_id)
+def editable_fields(lead: Lead) -> dict[str, Any]:
+    """A lead's editable fields, named and valued as edit_lead takes them."""
+    return {
+        "name": lead.name,
+        "company": lead.company,
+        "email": lead.email,
+        "phone": lead.phone,
+        "source": lead.source,
+        "owner": lead.owner,
+        "notes": lead.notes,
+        "status": lead.status,
+    }
+
+
+def edit_lead(
+    store: Store, lead_id: int, *, expected: dict[str, Any] | None = None, **fields: Any
+) -> Lead:
+    """Change the fields given (None clears one), refusing if ``expected`` is stale."""
+    fields = {k: v for k, v in fields.items() if v is not UNSET}
     changes: dict[str, Any] = {}
     with store.tx(f"edit lead {lead_id}") as tx:
+        # Read inside the write transaction: no other writer can slip in before the write.
+        lead = store.leads.get_lead(lead_id)
         for key, value in fields.items():
-            if value is UNSET:
-                continue
             if key == "name":
                 changes["name"] = clean_text(value, "name", required=True)
             elif key == "company":
@@ -89,6 +106,8 @@ def edit_lead(store: Store, lead_id: int, **fields: Any) -> Lead:
                 changes["status"] = value
             else:
                 raise PipelineError(f"unknown lead field {key!r}")
+        if expected:
+            check_stale(f"lead {lead_id}", editable_fields(lead), expected, fields)
         if changes:
             tx.update("leads", lead_id, changes)
     return store.leads.get_lead(lead_id)

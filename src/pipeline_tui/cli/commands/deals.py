@@ -309,7 +309,7 @@ def edit(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Change fields of a deal."""
-    from pipeline_tui.services.deals import UNSET, edit_deal
+    from pipeline_tui.services.deals import edit_deal
 
     fields: dict[str, Any] = {}
     if close is not None:
@@ -330,29 +330,30 @@ def edit(
                 ) from None
     if category is not None:
         fields["category"] = None if category.strip().lower() == "auto" else category
-    st = store()
-    if value is not None or currency is not None:
-        deal = st.deals.get_deal(deal_id)
-        minor, cur = money(
-            st, value if value is not None else str(deal.value), currency, fallback=deal.currency
-        )
-        fields.update(value_minor=minor, currency=cur)
-    if owner is not None:
-        from pipeline_tui.services.owners import known_owner
-
-        owner = known_owner(st, owner)
     for key, val in (
         ("title", title),
         ("company", company),
         ("contact", contact),
-        ("owner", owner),
         ("next_step", next_step),
     ):
         if val is not None:
             fields[key] = val
-    if not fields:
+    if not fields and value is None and currency is None and owner is None:
         raise PipelineError("nothing to change: give at least one option (see --help)")
-    deal = edit_deal(st, deal_id, **{k: fields.get(k, UNSET) for k in fields})
+    st = store()
+    # The amount is read in the deal's currency (or the currency in the deal's amount):
+    # read and write in one transaction, so no other writer changes either in between.
+    with st.tx(f"edit deal {deal_id}"):
+        if value is not None or currency is not None:
+            deal = st.deals.get_deal(deal_id)
+            text = value if value is not None else str(deal.value)
+            minor, cur = money(st, text, currency, fallback=deal.currency)
+            fields.update(value_minor=minor, currency=cur)
+        if owner is not None:
+            from pipeline_tui.services.owners import known_owner
+
+            fields["owner"] = known_owner(st, owner)
+        deal = edit_deal(st, deal_id, **fields)
     confirm(deal, "Updated", fmt, deal_line)
 
 

@@ -148,15 +148,17 @@ def edit(
         "notes": note,
         "status": status,
     }
-    fields: dict[str, str | None] = {k: v for k, v in given.items() if v is not None}
+    fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise PipelineError("nothing to change: give at least one option (see --help)")
     from pipeline_tui.services.owners import known_owner
 
     st = store()
-    if "owner" in fields:
-        fields["owner"] = known_owner(st, fields["owner"])
-    confirm(edit_lead(st, lead_id, **fields), "Updated", fmt, _lead_line)
+    with st.tx(f"edit lead {lead_id}"):  # the owner is looked up where it is written
+        if "owner" in fields:
+            fields["owner"] = known_owner(st, fields["owner"])
+        lead = edit_lead(st, lead_id, **fields)
+    confirm(lead, "Updated", fmt, _lead_line)
 
 
 @app.command("qualify")

@@ -14,12 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Input, Tabs
 from textual.worker import Worker, WorkerState
 
+from pipeline_tui.models.errors import StaleError
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import deals as deal_service
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 if TYPE_CHECKING:
+    from pipeline_tui.models import Deal
+    from pipeline_tui.store.api import Store
     from pipeline_tui.tui.app import PipelineApp
 
 
@@ -99,14 +102,33 @@ class PipelineScreen(Screen[None]):
         deal = self.papp.reader.deals.get_deal(deal_id)
         self.app.call_from_thread(self._push_edit, deal)
 
-    def _push_edit(self, deal: Any) -> None:
+    def _push_edit(
+        self, deal: Deal, typed: dict[str, str] | None = None, stale: StaleError | None = None
+    ) -> None:
         from pipeline_tui.tui.screens.forms import DealForm
 
         def done(values: dict[str, Any] | None) -> None:
-            if values:
-                self.papp.change(deal_service.edit_deal, deal.id, then=self._after_deal, **values)
+            if values is None:
+                return
+            if not values["fields"]:
+                self.notify("Nothing changed.", markup=False)
+            else:
+                self.papp.change(self._save_edit, deal.id, values, then=self._after_deal)
 
-        self.app.push_screen(DealForm(self.papp.meta, deal), done)
+        self.app.push_screen(DealForm(self.papp.meta, deal, typed=typed, stale=stale), done)
+
+    def _save_edit(self, store: Store, deal_id: int, values: dict[str, Any]) -> Deal:
+        """Save an edit form's changes (in the write worker), or reopen it if they are stale."""
+        try:
+            return deal_service.edit_deal(
+                store, deal_id, expected=values["expected"], **values["fields"]
+            )
+        except StaleError as exc:
+            # Open the form again on the deal as it is now, keeping what the user typed, so
+            # a second save keeps their value knowingly; the error still becomes a toast.
+            fresh = store.deals.get_deal(deal_id)
+            self.app.call_from_thread(self._push_edit, fresh, values["typed"], exc)
+            raise
 
     def _after_deal(self, deal: Any) -> None:
         self.after_change(deal.id)

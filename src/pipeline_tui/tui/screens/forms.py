@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from pipeline_tui.models import ActivityKind, Deal, PipelineError, Stage
 from pipeline_tui.models.dates import not_future, parse_date, parse_moment
+from pipeline_tui.models.errors import StaleError
 from pipeline_tui.models.money import check_currency, parse_amount, to_major, to_minor
 from pipeline_tui.services.common import clean_text
 from pipeline_tui.tui.screens.data import Meta
@@ -149,15 +150,35 @@ def _closed_at(text: str) -> datetime | None:
     return not_future(parse_moment(text), "closing date", text)
 
 
+# The edit form's input for each field edit_deal takes (category has none).
+_INPUTS = {"title": "title", "value_minor": "value", "currency": "currency", "company": "company",
+           "contact": "contact", "owner": "owner", "probability": "probability",
+           "close_date": "close", "next_step": "next_step", "next_due": "next_due"}  # fmt: skip
+
+
 class DealForm(FormScreen[Values]):
     """New deal (deal None) or edit of an existing one."""
 
-    def __init__(self, meta: Meta, deal: Deal | None, pipeline_id: int | None = None) -> None:
+    # An edit sends only the fields whose input changed, with their opened values as
+    # ``expected``: the service refuses a stale edit rather than revert another's change.
+
+    def __init__(
+        self,
+        meta: Meta,
+        deal: Deal | None,
+        pipeline_id: int | None = None,
+        *,
+        typed: dict[str, str] | None = None,
+        stale: StaleError | None = None,
+    ) -> None:
         super().__init__(deal.title if deal else "")
         self.heading = "Edit deal" if deal else "New deal"
         self.meta = meta
         self.deal = deal
         self.stages: list[Stage] = meta.stages_of(pipeline_id)
+        self.typed = typed or {}
+        self.stale = stale
+        self.opened: dict[str, str] = {}  # each input's text as the form opened
 
     def fields(self) -> Iterator[Any]:
         d = self.deal
@@ -182,6 +203,16 @@ class DealForm(FormScreen[Values]):
                               "2026-12-01, +30d, next friday")  # fmt: skip
         yield from self.field("next_step", "Next step", (d.next_step or "") if d else "")
         yield from self.field("next_due", "Next step due", (d.next_due or "") if d else "")
+
+    def field(self, name: str, label: str, value: str = "", placeholder: str = "") -> ComposeResult:
+        self.opened[name] = value
+        yield from super().field(name, label, self.typed.get(name, value), placeholder)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.stale is not None:
+            at = next((_INPUTS[k] for k in self.stale.fields if k in _INPUTS), "title")
+            self.error(at, str(self.stale))
 
     def _money(self) -> tuple[int, str]:
         currency = self.check("currency", lambda t: check_currency(t or self.meta.currency))
@@ -223,7 +254,25 @@ class DealForm(FormScreen[Values]):
             stage = self.query_one("#stage", Select).value
             values["stage"] = None if stage is Select.NULL else str(stage)
             return {"input": DealInput(**values)}
-        return values
+        return self._changes(values)
+
+    def _changes(self, values: Values) -> Values:
+        """The edit: the fields whose input changed, what they were, and the typed text."""
+        from pipeline_tui.services.deals import editable_fields
+
+        was = editable_fields(self.deal) if self.deal else {}
+        touched = {name for name, text in self.opened.items() if self.text(name) != text}
+        if touched & {"value", "currency"}:  # an amount is read in its currency
+            touched |= {"value", "currency"}
+        plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+        fields = {
+            k: values[k] for k, name in _INPUTS.items() if name in touched and plain[k] != was[k]
+        }
+        return {
+            "fields": fields,
+            "expected": {key: was[key] for key in fields},
+            "typed": {name: self.text(name) for name in touched},
+        }
 
 
 class ActivityForm(FormScreen[Values]):
