@@ -78,7 +78,8 @@ def changes(lines: list[dict]) -> list[tuple[str, str]]:
 
 def test_every_section(week, cli):
     r = review(cli)
-    assert list(r) == ["from", "to", "as_of", "owner", *KEYS]
+    assert list(r) == ["from", "to", "as_of", "owner", *KEYS, "more"]
+    assert r["more"] == {"stalled": 0}  # everything fits: nothing left out
     assert (r["from"], r["to"]) == ("2027-03-09", "2027-03-15")
     fresh = ("[bold red]Fresh[/]", "new in Qualified, closes 2027-05-01")
     assert changes(r["new_deals"]) == [fresh]
@@ -210,3 +211,20 @@ def test_review_queries_bind_one_parameter_for_any_number_of_deals(store: Store)
     assert store.review.pushes(src, ids) == {}
     assert [s.id for s in store.review.signals(src, ids)] == [first]
     assert [s.id for s in store.deals.open_deal_signals(ids)] == [first]
+
+
+def test_a_big_stalled_section_shows_the_most_urgent_and_counts_the_rest(
+    store: Store, monkeypatch, cli
+):
+    from pipeline_tui.services import review as review_service
+
+    monkeypatch.setattr(review_service, "STALLED_SHOWN", 3)
+    clock = Clock(monkeypatch, "2026-01-01T09:00")
+    ids = [deal(store, f"Idle {i}", 1_000 * (i + 1), stage="Demo") for i in range(8)]
+    clock.set("2026-11-30T09:00")  # months in the stage, no next step: all eight stalled
+    r = review(cli, "--since", "7d")
+    assert [line["deal_id"] for line in r["stalled"]] == ids[::-1][:3]  # the largest first
+    assert r["more"]["stalled"] == 5
+    table = cli("review", "--since", "7d").stdout
+    assert "Stalled deals (3 most urgent of 8)" in table
+    assert "... and 5 more: pipeline deal list --sort attention" in table

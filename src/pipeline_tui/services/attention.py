@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline_tui.models.dates import parse_ts, today
+from pipeline_tui.models.dates import today
 from pipeline_tui.models.money import to_major
 from pipeline_tui.store.api import DealSignals, Store
 
@@ -60,9 +60,14 @@ def weights(store: Store) -> dict[str, float]:
     return result
 
 
+def _day_of(stamp: str) -> date:
+    """The UTC day of a stored timestamp; slicing beats strptime, which dominated scoring."""
+    return date.fromisoformat(stamp[:10])
+
+
 def days_in_stage(sig: DealSignals, day: date) -> int:
     entered = sig.stage_entered_at or sig.created_at
-    return (day - parse_ts(entered).date()).days
+    return (day - _day_of(entered)).days
 
 
 def stalled_reasons(sig: DealSignals, day: date) -> tuple[str, ...]:
@@ -113,7 +118,7 @@ def assess(sig: DealSignals, w: dict[str, float], day: date) -> Attention:
             Term("value", min(1.0, math.log10(major) / 6), w["value"], f"value {major:,.0f}")
         )
     last = sig.last_activity_at or sig.created_at
-    idle = (day - parse_ts(last).date()).days
+    idle = (day - _day_of(last)).days
     if idle > 0:
         terms.append(
             Term("inactive", min(1.0, idle / 30), w["inactive"], f"{idle} days since activity")

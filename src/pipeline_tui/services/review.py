@@ -31,6 +31,7 @@ class Review:
     day: date
     owner: str | None
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    more: dict[str, int] = field(default_factory=dict)  # lines left out, by section
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,7 +40,12 @@ class Review:
             "as_of": self.day.isoformat(),
             "owner": self.owner,
             **{key: self.sections.get(key, []) for key, _ in SECTIONS},
+            "more": dict(self.more),
         }
+
+
+# Stalled deals shown in a review, the most urgent first; a meeting reads a page, not 90,000.
+STALLED_SHOWN = 25
 
 
 def _line(deal: dict[str, Any], change: str, **extra: Any) -> dict[str, Any]:
@@ -102,19 +108,24 @@ def review(
                 _line(d, f"lost on {when}: {reason}", at=d["closed_at"], reason=d["lost_reason"])
             )
 
-    open_deals = store.review.open_deals(src, owner_id)
-    scores = attention_at(store, src, day, list(open_deals))
+    # The stalled deals are chosen in SQL; the largest few are scored and the most urgent
+    # shown, the rest counted (out.more): a big pipeline has tens of thousands.
+    candidates, out.more["stalled"] = store.review.stalled_deals(
+        src, day.isoformat(), owner_id, STALLED_SHOWN * 10
+    )
+    scores = attention_at(store, src, day, list(candidates))
     stalled = [a for a in scores.values() if a.stalled]
     stalled.sort(key=lambda a: (-a.score, a.deal_id))
     s["stalled"] = [
         _line(
-            open_deals[a.deal_id],
+            candidates[a.deal_id],
             "; ".join(a.stalled_reasons),
             reasons=list(a.stalled_reasons),
             attention=a.score,
         )
-        for a in stalled
+        for a in stalled[:STALLED_SHOWN]
     ]
+    out.more["stalled"] -= len(s["stalled"])
 
     s["overdue_activities"] = []
     for a in store.review.overdue_activities(src, day.isoformat(), owner_id):

@@ -220,4 +220,9 @@ def review(
         say(heading)
     for key, title in SECTIONS:
         lines = data[key]
-        emit(lines, REVIEW_COLS, fmt.value, title=f"{title} ({len(lines)})", empty="None.")
+        more = data["more"].get(key, 0)
+        count = f"{len(lines)} most urgent of {len(lines) + more}" if more else str(len(lines))
+        emit(lines, REVIEW_COLS, fmt.value, title=f"{title} ({count})", empty="None.")
+        if more:
+            note = f"... and {more:,} more: pipeline deal list --sort attention"
+            say(f"_{note}_\n" if fmt == Fmt.md else note)

@@ -96,6 +96,27 @@ ORDER BY d.closed_at, d.id"""
     return [dict(r) for r in store.all(sql, _params(src, start, end, owner_id))]
 
 
+def stalled_deals(
+    store: Reader, src: Source, day: str, owner_id: int | None, limit: int
+) -> tuple[dict[int, dict[str, Any]], int]:
+    """Open deals that are stalled (README.md, Concepts): no next step, one overdue, or
+    longer in the stage than its threshold. The ``limit`` largest, and how many in all: a
+    review of a big pipeline must not score every open deal in Python."""
+    stalled = (
+        f"FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id "
+        f"WHERE d.status = 'open'{_owner(owner_id)} AND (d.next_step IS NULL "
+        "OR d.next_step = '' OR d.next_due < :day OR coalesce((SELECT max(sc.changed_at) "
+        f"FROM {src.stage_changes} sc WHERE sc.deal_id = d.id), d.created_at) "
+        "< date(:day, '-' || s.stalled_after_days || ' days'))"
+    )
+    params = {"day": day, "owner_id": owner_id, "limit": limit}
+    total = int(store.scalar(f"SELECT count(*) {stalled}", params))
+    ids = [r[0] for r in store.all(
+        f"SELECT d.id {stalled} ORDER BY d.value_minor DESC, d.id LIMIT :limit", params
+    )]  # fmt: skip
+    return deals_by_id(store, src, ids), total
+
+
 def open_deals(store: Reader, src: Source, owner_id: int | None) -> dict[int, dict[str, Any]]:
     sql = f"SELECT {_DEAL} FROM {src.deals_view} d WHERE d.status = 'open'{_owner(owner_id)}"
     return {r["id"]: dict(r) for r in store.all(sql, {"owner_id": owner_id})}

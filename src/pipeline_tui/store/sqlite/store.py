@@ -206,6 +206,7 @@ class _Review(_Family):
     deals_by_id = guarded(review.deals_by_id)
     closed_deals = guarded(review.closed_deals)
     open_deals = guarded(review.open_deals)
+    stalled_deals = guarded(review.stalled_deals)
     overdue_activities = guarded(review.overdue_activities)
     signals = guarded(review.signals)
 
