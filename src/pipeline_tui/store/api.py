@@ -17,32 +17,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline_tui.models.errors import PipelineError
-from pipeline_tui.store.records import (
-    DEAL_SORTS,
-    LIVE,
-    MIN_CYCLE_DAYS,
-    NONE_PLANNED,
-    SPOOL_COLUMNS,
-    UNDATED,
-    Check,
-    DealFilter,
-    DealQuery,
-    DealRow,
-    DealSignals,
-    ImportPlan,
-    ImportRecord,
-    KpiScope,
-    OpenSum,
-    Scope,
-    Source,
-    StageMapRow,
-    StageTotals,
-    WonSum,
-)
 
 if TYPE_CHECKING:  # the models load on first use (see models/__init__.py)
     from pipeline_tui.models import Activity, Deal, Event, Lead, Pipeline, Stage, StageChange
     from pipeline_tui.models.target import Target
+    from pipeline_tui.store.import_plan import SPOOL_COLUMNS, ImportPlan, ImportRecord, StageMapRow
+    from pipeline_tui.store.page_records import DealQuery, DealRow, StageTotals
+    from pipeline_tui.store.records import (
+        DEAL_SORTS,
+        LIVE,
+        MIN_CYCLE_DAYS,
+        NONE_PLANNED,
+        UNDATED,
+        DealFilter,
+        DealSignals,
+        Source,
+    )
+    from pipeline_tui.store.report_records import Check, KpiScope, OpenSum, Scope, WonSum
 
 __all__ = [
     "DEAL_SORTS",
@@ -80,6 +71,41 @@ __all__ = [
     "open_spool",
     "open_store",
 ]
+
+
+# The records (store/records.py, page_records.py, report_records.py, import_plan.py) load on
+# first use: defining their dataclasses costs about 10 ms, which a command that never names
+# one should not pay.
+_RECORDS = {
+    "DEAL_SORTS": "records",
+    "LIVE": "records",
+    "MIN_CYCLE_DAYS": "records",
+    "NONE_PLANNED": "records",
+    "SPOOL_COLUMNS": "import_plan",
+    "UNDATED": "records",
+    "Check": "report_records",
+    "DealFilter": "records",
+    "DealQuery": "page_records",
+    "DealRow": "page_records",
+    "DealSignals": "records",
+    "ImportPlan": "import_plan",
+    "ImportRecord": "import_plan",
+    "KpiScope": "report_records",
+    "OpenSum": "report_records",
+    "Scope": "report_records",
+    "Source": "records",
+    "StageMapRow": "import_plan",
+    "StageTotals": "page_records",
+    "WonSum": "report_records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RECORDS:
+        from importlib import import_module
+
+        return getattr(import_module(f"pipeline_tui.store.{_RECORDS[name]}"), name)
+    raise AttributeError(name)
 
 
 # -- errors --------------------------------------------------------------------------------
@@ -149,8 +175,8 @@ class WriteTx(Protocol):
 
 class DealReads(Protocol):
     def get_deal(self, deal_id: int) -> Deal: ...
-    def list_deals(self, f: DealFilter, src: Source = LIVE) -> list[Deal]: ...
-    def count_deals(self, f: DealFilter, src: Source = LIVE) -> int: ...
+    def list_deals(self, f: DealFilter, src: Source = ...) -> list[Deal]: ...
+    def count_deals(self, f: DealFilter, src: Source = ...) -> int: ...
     def deal_count(self) -> int: ...
     def stage_history(self, deal_id: int) -> list[StageChange]: ...
     def deals_missing_or_due_next_step(self, day: str) -> list[Deal]: ...

@@ -8,7 +8,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline_tui.store.records import Check
+from pipeline_tui.store.report_records import Check
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 # name -> (SQL counting bad rows, what a bad row means)

@@ -7,7 +7,7 @@ import sqlite3
 from typing import Any
 
 from pipeline_tui.models.errors import ConflictError, NotFoundError
-from pipeline_tui.store.records import ImportRecord
+from pipeline_tui.store.import_plan import ImportRecord
 from pipeline_tui.store.sqlite.core import Reader, Tx
 
 # Tables whose new rows an import may create, children first (the order undo deletes in).

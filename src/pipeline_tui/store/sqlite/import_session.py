@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.store.api import StoreError
-from pipeline_tui.store.records import ImportPlan, StageMapRow
+from pipeline_tui.store.import_plan import ImportPlan, StageMapRow
 from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pipeline_tui.store.records import MIN_CYCLE_DAYS, KpiScope, Source
+from pipeline_tui.store.records import MIN_CYCLE_DAYS, Source
+from pipeline_tui.store.report_records import KpiScope
 from pipeline_tui.store.sqlite.core import Reader
 
 

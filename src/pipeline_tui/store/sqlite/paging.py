@@ -9,14 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models.keys import name_key
-from pipeline_tui.store.records import (
-    DEAL_SORTS,
-    NONE_PLANNED,
-    UNDATED,
-    DealQuery,
-    DealRow,
-    StageTotals,
-)
+from pipeline_tui.store.page_records import DealQuery, DealRow, StageTotals
+from pipeline_tui.store.records import DEAL_SORTS, NONE_PLANNED, UNDATED
 from pipeline_tui.store.sqlite.core import Reader
 from pipeline_tui.store.sqlite.text_search import ESCAPE, any_like, containing, literal
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pipeline_tui.store.records import OpenSum, Scope, Source, WonSum
+from pipeline_tui.store.records import Source
+from pipeline_tui.store.report_records import OpenSum, Scope, WonSum
 from pipeline_tui.store.sqlite.core import Reader
 
 CATEGORY = "coalesce(d.category, s.forecast_category)"

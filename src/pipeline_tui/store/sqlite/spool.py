@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline_tui.store.records import SPOOL_COLUMNS
+from pipeline_tui.store.import_plan import SPOOL_COLUMNS
 from pipeline_tui.store.sqlite.errors import translated
 
 # Free text: stored exactly as written, except that a blank cell is no value.

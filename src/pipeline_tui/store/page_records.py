@@ -1,0 +1,49 @@
+"""Keyset-paged deal rows and per-stage totals for the TUI's table and board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DealQuery:
+    """What the deals table or a board column shows; None means 'any'."""
+
+    status: str | None = "open"
+    owner: str | None = None
+    stage_id: int | None = None
+    pipeline_id: int | None = None
+    text: str | None = None
+    sort: str = "close"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One line of the deals table, or one card of the board."""
+
+    id: int
+    title: str
+    company: str | None
+    owner: str | None
+    stage: str
+    stage_id: int
+    status: str
+    value_minor: int
+    currency: str
+    probability: int
+    close_date: str | None
+    next_step: str | None
+    next_due: str | None
+    next_activity: str
+    sort_key: Any = None
+
+
+@dataclass(frozen=True)
+class StageTotals:
+    """Open deals of one stage: count, value and weighted value per currency."""
+
+    count: int
+    totals: dict[str, int]
+    weighted: dict[str, int]
