@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline_tui.filelock import release, try_exclusive
 from pipeline_tui.models.csvsafe import RowWriter
 from pipeline_tui.services.imports import scratch as staging
-from pipeline_tui.services.imports.scratch import release, try_exclusive
 
 
 @pytest.fixture

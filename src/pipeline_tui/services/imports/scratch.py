@@ -15,27 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline_tui.filelock import release, try_exclusive
 from pipeline_tui.models.errors import PipelineError
 
 PREFIX = "pipeline-import-"
 LOCK = ".in-use"
 UNLOCKED_GRACE_S = 3600.0  # a folder made but not yet locked: only its creator knows
-
-
-def try_exclusive(path: Path) -> int | None:
-    """The open file, locked for this process alone; None if another process holds it."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def release(fd: int | None) -> None:
-    if fd is not None:
-        os.close(fd)
 
 
 def sweep(root: Path | None = None) -> int:

@@ -11,11 +11,12 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline_tui.filelock import release
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import NotFoundError
 from pipeline_tui.store.api import Corrupt, SchemaTooNew, StoreError
 from pipeline_tui.store.sqlite.errors import translate, translated
-from pipeline_tui.store.sqlite.locking import hold_shared, release
+from pipeline_tui.store.sqlite.locking import hold_shared
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000

@@ -12,6 +12,7 @@ import os
 import time
 from pathlib import Path
 
+from pipeline_tui.filelock import try_exclusive
 from pipeline_tui.models.errors import ConflictError
 
 
@@ -32,17 +33,6 @@ def hold_shared(path: Path, wait_s: float = 10.0) -> int:
             time.sleep(0.05)
 
 
-def try_exclusive(path: Path) -> int | None:
-    """The open file, locked for this process alone; None if another process holds it."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
-
-
 def hold_exclusive(path: Path) -> int:
     """Take the file for this process alone, or raise if another process has it open."""
     fd = try_exclusive(path)
@@ -52,8 +42,3 @@ def hold_exclusive(path: Path) -> int:
             "script); close it and try again"
         )
     return fd
-
-
-def release(fd: int | None) -> None:
-    if fd is not None:
-        os.close(fd)

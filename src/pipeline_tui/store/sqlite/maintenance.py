@@ -6,11 +6,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+from pipeline_tui.filelock import release
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.store.report_records import Check
 from pipeline_tui.store.sqlite.errors import translated
-from pipeline_tui.store.sqlite.locking import hold_exclusive, release
+from pipeline_tui.store.sqlite.locking import hold_exclusive
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 _REQUIRED = ("deals", "leads", "stages", "pipelines", "activities", "events", "commands")
