@@ -12,7 +12,7 @@ from pipeline_tui.store.sqlite import (
     signals,
 )
 from pipeline_tui.store.sqlite import stages as stage_sql
-from pipeline_tui.store.sqlite.family import Family, guarded
+from pipeline_tui.store.sqlite.binding import Family, guarded
 
 
 class Deals(Family):

@@ -12,7 +12,7 @@ from pipeline_tui.store.sqlite import (
     review,
     targets,
 )
-from pipeline_tui.store.sqlite.family import Family, guarded
+from pipeline_tui.store.sqlite.binding import Family, guarded
 
 
 class Targets(Family):

@@ -35,7 +35,7 @@ from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
 
 if TYPE_CHECKING:
-    from pipeline_tui.store.sqlite.family import Family
+    from pipeline_tui.store.sqlite.binding import Family
 
 F = TypeVar("F", bound="Family")
 

@@ -1,4 +1,4 @@
-"""A query family: module functions bound to one store, SQLite errors turned into ours."""
+"""Binding query functions to a store: the Family base and the error-translating wrapper."""
 
 from __future__ import annotations
 
