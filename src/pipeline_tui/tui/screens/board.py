@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.models import Pipeline, Stage, dates
@@ -23,6 +23,7 @@ from pipeline_tui.services.deals import step_deal
 from pipeline_tui.store.api import DealQuery, DealRow, StageTotals, Store
 from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
+from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 from pipeline_tui.tui.widgets.stage_column import BoardKey, StageColumn, StageHeader
 
@@ -148,7 +149,7 @@ class BoardScreen(FilteredScreen):
             yield Static(id="board-title")
             yield FilterBox(placeholder="Filter cards: title, company or owner", id="board-filter")
         yield Horizontal(id="board-columns")
-        yield Footer(compact=True)
+        yield FittedFooter()
 
     def pipeline_id(self) -> int | None:
         return self.pipeline.id if self.pipeline else None

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.tui.screens import kpi_data
 from pipeline_tui.tui.screens.base import PipelineScreen
+from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
@@ -75,7 +76,7 @@ class KpiScreen(PipelineScreen):
             yield ForecastChart(id="kpi-forecast")
             yield FunnelChart(id="kpi-funnel")
         yield DataTable(id="kpi-owners", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#kpi-owners", DataTable)
