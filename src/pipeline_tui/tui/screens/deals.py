@@ -226,6 +226,7 @@ class DealsScreen(FilteredScreen):
         self._status = " · ".join(parts)
         self.query_one("#deals-status", Static).update(Text(self._status))
         self.query_one(DealHeader).sort = (self.sort, self.descending)
+        self.table.sort_key = self.sort
 
     def _stage_name(self) -> str | None:
         for _p, stages in self.papp.meta.pipelines:
