@@ -1,0 +1,57 @@
+"""Fitting figures into narrow cells without ever cutting one: lines break between words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+ELLIPSIS = "…"
+
+
+def first_fit(options: Sequence[str], width: int) -> str | None:
+    """The first option no wider than ``width`` (None when none is)."""
+    for option in options:
+        if len(option) <= width:
+            return option
+    return None
+
+
+def wrap_items(items: Sequence[str], width: int, sep: str = " · ") -> list[str]:
+    """``items`` joined by ``sep``, broken into lines only between items."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(sep) + len(item) <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def wrap_words(text: str, width: int, max_lines: int) -> tuple[list[str], bool]:
+    """``text`` in at most ``max_lines`` lines broken at spaces; True when it all fits.
+
+    A word is never split. A text that does not fit ends with an ellipsis standing alone,
+    after whole words, so that a cut '197,330.00' can never read as '197,3'.
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if len(word) <= width:
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+                continue
+            if len(lines) < max_lines:
+                lines.append(word)
+                continue
+        return _cut(lines, width), False
+    return lines, True
+
+
+def _cut(lines: list[str], width: int) -> list[str]:
+    """Mark the end of lines that lost words, dropping whole words to make room."""
+    if not lines:
+        return [ELLIPSIS]
+    last = lines[-1]
+    while len(last) + 2 > width and " " in last:
+        last = last.rpartition(" ")[0]
+    if len(last) + 2 <= width:
+        last += " " + ELLIPSIS
+    return [*lines[:-1], last]
