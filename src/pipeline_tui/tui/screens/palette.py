@@ -35,6 +35,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Filter", "Filter the current screen by text (/)", "screen:filter"),
     ("Switch pipeline", "On the board (p)", "screen:pipeline"),
     ("Toggle month/quarter", "On the KPI screen (p)", "screen:period"),
+    ("Exact KPI figures", "Every tile's figure in full, on the KPI screen (e)", "screen:exact"),
     ("Show stalled deals only", "On the deals screen (x)", "screen:stalled"),
     ("Help: keys", "Every key binding (?)", "app:help"),
 ]
