@@ -12,7 +12,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
 _NAMES = {
     "question_mark": "?",
     "greater_than_sign": ">",

@@ -78,8 +78,7 @@ def _columns_for(width: int, sort: str) -> list[Column]:
 
 
 def layout(width: int, sort: str = "") -> list[tuple[Column, int, int]]:
-    """(column, x, width) for the columns that fit, with one space between columns; the
-    column sorted by is always among them."""
+    """(column, x, width) of the columns that fit, one space apart; the sorted one always."""
     columns = _columns_for(width, sort)
     fixed = sum(c.width for c in columns) + len(columns) - 1
     flex_total = sum(c.flex for c in columns)

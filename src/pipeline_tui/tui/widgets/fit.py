@@ -27,11 +27,9 @@ def wrap_items(items: Sequence[str], width: int, sep: str = " · ") -> list[str]
 
 
 def wrap_words(text: str, width: int, max_lines: int) -> tuple[list[str], bool]:
-    """``text`` in at most ``max_lines`` lines broken at spaces; True when it all fits.
-
-    A word is never split. A text that does not fit ends with an ellipsis standing alone,
-    after whole words, so that a cut '197,330.00' can never read as '197,3'.
-    """
+    """``text`` in at most ``max_lines`` lines broken at spaces, and whether it all fit."""
+    # A word is never split, and a cut text ends in a lone ellipsis after whole words:
+    # a figure cut as '197,3…' or broken as '197,33' / '0.00' reads as another figure.
     lines: list[str] = []
     for word in text.split():
         if len(word) <= width:

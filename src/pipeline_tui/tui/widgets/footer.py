@@ -14,11 +14,10 @@ def _width(key: FooterKey) -> int:
 
 
 class FittedFooter(Footer):
-    """A compact Footer that hides the bindings that would not fit.
+    """A compact Footer that hides the bindings that would not fit whole."""
 
-    Textual's Footer scrolls its overflow under the docked command-palette key, which
-    showed a binding cut in half and one stray letter in the last cell at 80 columns.
-    """
+    # Textual's Footer scrolls its overflow under the docked command-palette key, which
+    # showed a binding cut in half and one stray letter in the last cell at 80 columns.
 
     def __init__(self) -> None:
         super().__init__(compact=True)

@@ -24,8 +24,7 @@ CATEGORY_ANSI = {"green": 2, "cyan": 6, "blue": 4, "gray": 8}  # plotext's codes
 
 
 class KpiTile(Widget):
-    """One figure with its label and context, fitted to the tile: a figure that would not
-    fit whole is abbreviated (197.3k USD), and lines break only between words."""
+    """One figure with its label and context; a figure that would not fit is abbreviated."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -71,8 +70,8 @@ class KpiTile(Widget):
 
 
 def _fitted(texts: tuple[str, str], width: int, lines: int, at_most: int = 0) -> list[str]:
-    """The first text that fits ``lines`` lines whole; else the last, cut after a word
-    (in ``at_most`` lines when more may be used for it)."""
+    """The first text that fits ``lines`` lines whole, else the last cut after a word."""
+    # at_most: the value may take the detail's line too when even its short form needs it.
     for text in texts:
         fitted, whole = wrap_words(text, width, lines)
         if whole:

@@ -39,10 +39,8 @@ BoardKey = tuple[int, str, int]  # (next-activity rank, close date, deal id)
 
 
 def header_lines(name: str, totals: StageTotals | None, width: int) -> list[Text]:
-    """Stage name and count, the total per currency, then the weighted value per currency.
-
-    Lines break between currencies only, so a figure is never cut and none is left out.
-    """
+    """Stage name and count, the totals per currency, then the weighted values per currency."""
+    # Lines break between currencies only, so no figure is cut and none is left out.
     count = str(totals.count if totals else 0)
     first = Text(no_wrap=True, overflow="ellipsis")
     first.append(one_line(name), style="bold")
@@ -257,14 +255,11 @@ class StageColumn(ScrollView):
 
 
 class BoardColumns(HorizontalScroll, can_focus=False):
-    """The stage columns side by side, scrolled sideways by whole columns when they need
-    more than the screen's width; the board screen's arrow keys do the moving."""
+    """The stage columns side by side, scrolled sideways by whole columns when narrow."""
 
     def fit(self, width: int, headers: list[StageHeader]) -> None:
-        """Columns of one width, MIN_COLUMN at least, and headers of the tallest's height.
-
-        Every header then keeps its count and every total, and the cards start on one line.
-        """
+        """Columns of one width, MIN_COLUMN at least, and headers of the tallest's height."""
+        # Every header then keeps its count and every total, and the cards start level.
         stages = list(self.query_children(".stage"))
         if not stages:
             return
