@@ -103,9 +103,12 @@ def _scaled(values: list[float]) -> tuple[list[float], str]:
 class ForecastChart(PlotextPlot):
     """Forecast value per month or quarter, stacked by forecast category."""
 
+    _drawn: tuple[str, list[str], dict[str, list[float]], str] | None = None
+
     def draw(
         self, kind: str, periods: list[str], series: dict[str, list[float]], note: str
     ) -> None:
+        self._drawn = (kind, periods, series, note)
         plt = self.plt
         plt.clear_figure()
         keys = [k for k in CATEGORY_LABELS if any(series.get(k, []))]
@@ -116,10 +119,28 @@ class ForecastChart(PlotextPlot):
         flat, suffix = _scaled([v for k in keys for v in series[k]])
         n = len(periods)
         scaled = [flat[i * n : (i + 1) * n] for i in range(len(keys))]
+        x = [float(i) for i in range(1, n + 1)]
         # No labels: plotext would draw its legend over the bars (see legend() instead).
-        plt.stacked_bar(periods, scaled, color=[CATEGORY_COLORS[k] for k in keys])  # type: ignore[arg-type]
+        plt.stacked_bar(x, scaled, color=[CATEGORY_COLORS[k] for k in keys])  # type: ignore[arg-type]
+        # Only labels with room: plotext drops overlapping ones in an order that changes
+        # from run to run (a set, in plotext's _utility.brush), and snapshots with it.
+        step = _label_step(self.size.width, n, max(map(len, periods), default=1))
+        plt.xticks(x[::step], periods[::step])
         plt.title(f"Forecast by {kind} ({note}){f', in {suffix}' if suffix else ''}")
         self.refresh()
+
+    def on_resize(self) -> None:
+        if self._drawn is not None:
+            self.draw(*self._drawn)
+
+
+def _label_step(width: int, bars: int, label: int) -> int:
+    """Draw every step-th period label, so that labels keep a cell free on each side."""
+    canvas = max(1, width - 8)  # less the y axis, its labels and the frame
+    step = 1
+    while step < bars and canvas * step / bars < label + 3:
+        step += 1
+    return step
 
 
 class FunnelChart(PlotextPlot):
