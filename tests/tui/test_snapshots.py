@@ -1,4 +1,4 @@
-"""Snapshots of each screen on the demo data: fixed size, fixed clock, no cursor blink."""
+"""Snapshots of each screen on the demo data at 80x24, 120x40 and 140x40: fixed clock, theme."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from .conftest import settle
 
-SIZE = (140, 40)
+SIZES = [(80, 24), (120, 40), (140, 40)]
+sizes = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 
 
 @pytest.fixture
@@ -32,17 +33,31 @@ def _keys(*keys: str) -> Any:
     return run_before
 
 
-def test_deals_screen(snap_compare: Any, snap_app: Any, demo_db: Path) -> None:
-    assert snap_compare(snap_app("deals"), terminal_size=SIZE, run_before=_keys("down", "down"))
+Size = tuple[int, int]
 
 
-def test_board_screen(snap_compare: Any, snap_app: Any, demo_db: Path) -> None:
-    assert snap_compare(snap_app("board"), terminal_size=SIZE, run_before=_keys("right", "down"))
+@sizes
+def test_deals_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("deals"), terminal_size=size, run_before=_keys("down", "down"))
 
 
-def test_kpi_screen(snap_compare: Any, snap_app: Any, demo_db: Path) -> None:
-    assert snap_compare(snap_app("kpi"), terminal_size=SIZE, run_before=_keys())
+@sizes
+def test_board_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("board"), terminal_size=size, run_before=_keys("right", "down"))
 
 
-def test_help_screen(snap_compare: Any, snap_app: Any, demo_db: Path) -> None:
-    assert snap_compare(snap_app("deals"), terminal_size=SIZE, run_before=_keys("question_mark"))
+@sizes
+def test_kpi_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("kpi"), terminal_size=size, run_before=_keys())
+
+
+@sizes
+def test_kpi_quarter_and_exact_figures(
+    snap_compare: Any, snap_app: Any, demo_db: Path, size: Size
+) -> None:
+    assert snap_compare(snap_app("kpi"), terminal_size=size, run_before=_keys("p", "e"))
+
+
+@sizes
+def test_help_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("deals"), terminal_size=size, run_before=_keys("question_mark"))

@@ -263,13 +263,13 @@ def owner_names(store: Reader) -> list[str]:
 
 
 def deal_titles(store: Reader, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]:
-    """(id, title, company, status) of deals whose title holds the characters of ``pattern``
-    in order: the SQL side of a fuzzy search, scored afterwards by the caller."""
+    """(id, title, company, status) of deals whose title or company has ``pattern`` in order."""
+    # The characters in order, anything between: the palette scores the hits afterwards.
     like = "%" + "%".join(literal(c) for c in pattern if not c.isspace()) + "%"
     sql = (
         "SELECT d.id, d.title, co.name, d.status FROM deals d "
         "LEFT JOIN companies co ON co.id = d.company_id "
-        f"WHERE d.title LIKE ? {ESCAPE} ORDER BY d.status != 'open', length(d.title), d.id "
-        "LIMIT ?"
+        f"WHERE d.title LIKE ? {ESCAPE} OR co.name LIKE ? {ESCAPE} "
+        "ORDER BY d.status != 'open', length(d.title), d.id LIMIT ?"
     )
-    return [tuple(r) for r in _tuples(store, sql, (like, limit))]
+    return [tuple(r) for r in _tuples(store, sql, (like, like, limit))]

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.models import Pipeline, Stage, dates
@@ -23,8 +23,9 @@ from pipeline_tui.services.deals import step_deal
 from pipeline_tui.store.api import DealQuery, DealRow, StageTotals, Store
 from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
+from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
-from pipeline_tui.tui.widgets.stage_column import BoardKey, StageColumn, StageHeader
+from pipeline_tui.tui.widgets.stage_column import BoardColumns, BoardKey, StageColumn, StageHeader
 
 FIRST_CARDS = 15  # cards per column fetched with the board, so the first paint is whole
 
@@ -147,8 +148,8 @@ class BoardScreen(FilteredScreen):
         with Horizontal(id="board-bar"):
             yield Static(id="board-title")
             yield FilterBox(placeholder="Filter cards: title, company or owner", id="board-filter")
-        yield Horizontal(id="board-columns")
-        yield Footer(compact=True)
+        yield BoardColumns(id="board-columns")
+        yield FittedFooter()
 
     def pipeline_id(self) -> int | None:
         return self.pipeline.id if self.pipeline else None
@@ -203,6 +204,7 @@ class BoardScreen(FilteredScreen):
             column.forget_cards()
             column.add_cards([c for c in event.cards if c.stage_id == column.stage_id], set())
             header.show(self.stage_names[column.stage_id], event.totals.get(column.stage_id))
+        self._fit_columns()
         self._restore(keep)
         self._show_title()
         self.call_after_refresh(self._painted, event.started)
@@ -211,7 +213,7 @@ class BoardScreen(FilteredScreen):
         self.last_paint_s = time.perf_counter() - started
 
     def _build_columns(self, stage_list: list[Stage]) -> None:
-        holder = self.query_one("#board-columns", Horizontal)
+        holder = self.query_one(BoardColumns)
         holder.remove_children()
         self.columns = [StageColumn(s.id) for s in stage_list]
         self.headers = [StageHeader(classes="stage-header") for _ in stage_list]
@@ -220,6 +222,12 @@ class BoardScreen(FilteredScreen):
             for header, column in zip(self.headers, self.columns, strict=True)
         )
         self.column = min(self.column, max(0, len(self.columns) - 1))
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        self.query_one(BoardColumns).fit(self.size.width, self.headers)
 
     def _restore(self, deal_id: int | None) -> None:
         """Select the deal that was selected, wherever it is now; else stay in place."""
@@ -265,6 +273,9 @@ class BoardScreen(FilteredScreen):
         self.column = column_index
         if self.columns:
             self.columns[column_index].select(card)
+            self.call_after_refresh(
+                self.query_one(BoardColumns).show, column_index
+            )  # once laid out
             for i, holder in enumerate(self.query(".stage")):
                 holder.set_class(i == column_index, "-active")
 
@@ -346,6 +357,7 @@ class BoardScreen(FilteredScreen):
         for stage_id in (event.source, event.target):
             i, _c = by_stage[stage_id]
             self.headers[i].show(self.stage_names.get(stage_id, ""), event.totals.get(stage_id))
+        self._fit_columns()
         if self.selected_deal_id() in (None, event.deal_id) or old is not None:
             self._select(target_index, target.index_of(event.deal_id))
         self.call_after_refresh(self._move_painted, event.started)

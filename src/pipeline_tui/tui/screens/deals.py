@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.services.attention import Attention, attention
@@ -19,6 +19,7 @@ from pipeline_tui.tui.screens.data import load_detail
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
 from pipeline_tui.tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
 from pipeline_tui.tui.widgets.filter_box import FilterBox
+from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 STATUSES: list[str | None] = ["open", "won", "lost", None]
@@ -108,7 +109,7 @@ class DealsScreen(FilteredScreen):
                 yield DealTable(id="deals-table")
                 yield Static(id="deals-status")
             yield DealDetail(id="deals-detail")
-        yield Footer(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one(DealTable).focus()
@@ -225,6 +226,7 @@ class DealsScreen(FilteredScreen):
         self._status = " · ".join(parts)
         self.query_one("#deals-status", Static).update(Text(self._status))
         self.query_one(DealHeader).sort = (self.sort, self.descending)
+        self.table.sort_key = self.sort
 
     def _stage_name(self) -> str | None:
         for _p, stages in self.papp.meta.pipelines:

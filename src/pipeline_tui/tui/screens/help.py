@@ -12,11 +12,19 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+_NAMES = {
+    "question_mark": "?",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
 
 def _key(binding: Binding) -> str:
-    keys = binding.key.replace("question_mark", "?").replace("greater_than_sign", ">")
-    keys = keys.replace("less_than_sign", "<").replace("slash", "/")
-    return ", ".join(keys.split(","))
+    """The keys as typed: '[' rather than Textual's name 'left_square_bracket'."""
+    return ", ".join(_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -33,14 +41,16 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
+        keys = [_key(b) for _t, bs in self.sections for b in bs if isinstance(b, Binding)]
+        width = max(map(len, keys), default=8)  # one key column for all: the sections line up
         with VerticalScroll(id="help"):
             yield Static(Text("Keys  (escape closes; ctrl+p finds any command by name)",
                               style="bold"))  # fmt: skip
             for title, bindings in self.sections:
                 table = Table(title=title, title_justify="left", show_header=False, box=None,
                               expand=True, title_style="bold")  # fmt: skip
-                table.add_column("Key", width=22, style="bold")
-                table.add_column("Does")
+                table.add_column("Key", width=width, style="bold", no_wrap=True)
+                table.add_column("Does", ratio=1)
                 seen: set[str] = set()
                 for binding in bindings:
                     if not isinstance(binding, Binding) or binding.key in seen:

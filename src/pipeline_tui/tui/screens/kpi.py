@@ -1,4 +1,4 @@
-"""The KPI screen: tiles, the forecast by month, the conversion funnel and a table per owner."""
+"""The KPI screen: tiles, the forecast by month or quarter, the funnel and a table per owner."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal
+from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from pipeline_tui.tui.screens import kpi_data
 from pipeline_tui.tui.screens.base import PipelineScreen
-from pipeline_tui.tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile
+from pipeline_tui.tui.widgets.footer import FittedFooter
+from pipeline_tui.tui.widgets.kpi import ForecastChart, FunnelChart, KpiTile, legend
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 TILE_KEYS = ("won", "coverage", "weighted", "win_rate", "cycle", "velocity", "stalled")
@@ -29,6 +30,11 @@ class KpiScreen(PipelineScreen):
 
     mode = "kpi"
     AUTO_FOCUS = None
+    # Below 106 cells seven tiles a row are too narrow for their labels: four a row (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (106, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "p",
@@ -53,6 +59,13 @@ class KpiScreen(PipelineScreen):
             tooltip="The next period",
             id="kpi.later",
         ),  # fmt: skip
+        Binding(
+            "e",
+            "exact",
+            "Exact figures",
+            tooltip="Every tile's figure in full, not abbreviated",
+            id="kpi.exact",
+        ),  # fmt: skip
         Binding("o", "owner", "Owner", tooltip="Cycle the owner filter", id="kpi.owner"),
     ]
 
@@ -64,6 +77,7 @@ class KpiScreen(PipelineScreen):
         super().__init__()
         self.period_kind = "month"
         self.period_offset = 0
+        self.report: kpi_data.KpiReport | None = None
 
     def compose(self) -> ComposeResult:
         yield ModeTabs("kpi")
@@ -72,10 +86,12 @@ class KpiScreen(PipelineScreen):
             for key in TILE_KEYS:
                 yield KpiTile(id=f"tile-{key}", classes="tile")
         with Horizontal(id="kpi-charts"):
-            yield ForecastChart(id="kpi-forecast")
+            with Vertical(id="kpi-forecast-box"):
+                yield ForecastChart(id="kpi-forecast")
+                yield Static(id="kpi-legend")
             yield FunnelChart(id="kpi-funnel")
         yield DataTable(id="kpi-owners", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#kpi-owners", DataTable)
@@ -94,7 +110,7 @@ class KpiScreen(PipelineScreen):
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
-        r = event.report
+        r = self.report = event.report
         title = Text(r.title, style="bold")
         title.append(f"  ·  {r.period.kind}  ·  owner: ")
         title.append(r.owner or "everyone")
@@ -106,10 +122,9 @@ class KpiScreen(PipelineScreen):
         )
         self.query_one("#kpi-title", Static).update(title)
         for tile in r.tiles:
-            self.query_one(f"#tile-{tile.key}", KpiTile).show(
-                tile.label, tile.value, tile.detail, tile.tone
-            )
-        self.query_one(ForecastChart).draw(r.months, r.forecast, r.chart_note)
+            self.query_one(f"#tile-{tile.key}", KpiTile).show(tile)
+        self.query_one(ForecastChart).draw(r.period.kind, r.chart_periods, r.forecast, r.chart_note)
+        self.query_one("#kpi-legend", Static).update(legend(r.forecast))
         self.query_one(FunnelChart).draw(r.funnel)
         table = self.query_one("#kpi-owners", DataTable)
         rows = [[Text(cell) for cell in row] for row in r.owners]
@@ -133,3 +148,9 @@ class KpiScreen(PipelineScreen):
 
     def action_owner(self) -> None:
         self.papp.cycle_owner()
+
+    def action_exact(self) -> None:
+        from pipeline_tui.tui.screens.figures import FiguresScreen
+
+        if self.report is not None:
+            self.app.push_screen(FiguresScreen(self.report))

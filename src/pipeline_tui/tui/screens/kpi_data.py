@@ -9,20 +9,24 @@ formats the results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from pipeline_tui.models import dates
-from pipeline_tui.models.money import format_money, to_major
+from pipeline_tui.models.money import format_money, to_major, to_minor
 from pipeline_tui.models.period import Period, period_containing
 from pipeline_tui.services import kpis as kpi_service
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.forecast import UNDATED, Forecast, ForecastQuery, ForecastRow, forecast
 from pipeline_tui.store.api import Store
+from pipeline_tui.tui.widgets.common import short_money
 
 CATEGORIES = ("closed_won", "commit", "best_case", "pipeline")
-CHART_MONTHS = 6
+CHART_PERIODS = {"month": 6, "quarter": 4}  # the chart's bars: by month, or by quarter
+SHORT_LABELS = {"cycle": "Cycle"}  # for tiles too narrow for the whole label
+Money = Callable[[int, str], str]
 
 
 def period(kind: str, offset: int = 0, day: date | None = None) -> Period:
@@ -46,6 +50,12 @@ class Tile:
     value: str
     detail: str
     tone: str = "neutral"  # good, bad or neutral
+    value_short: str = ""  # amounts abbreviated (197.3k USD), for a narrow tile
+    detail_short: str = ""
+
+    @property
+    def short_label(self) -> str:
+        return SHORT_LABELS.get(self.key, self.label)
 
 
 @dataclass
@@ -54,8 +64,8 @@ class KpiReport:
     owner: str | None
     currency: str | None  # None: amounts are shown per currency (a rate is missing)
     tiles: list[Tile]
-    months: list[str]
-    forecast: dict[str, list[float]]  # category -> value per month, in major units
+    chart_periods: list[str]  # the chart's bars: months, or quarters in quarter mode
+    forecast: dict[str, list[float]]  # category -> value per chart period, in major units
     chart_note: str
     funnel: list[tuple[str, int, int]]
     owners: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
@@ -65,10 +75,10 @@ class KpiReport:
         return title(self.period)
 
 
-def _money(parts: list[tuple[int, str]]) -> str:
+def _money(parts: list[tuple[int, str]], fmt: Money = format_money) -> str:
     """``12,000.00 EUR + 500.00 USD``; zero in the first currency when empty."""
-    shown = [format_money(minor, cur) for minor, cur in parts if minor]
-    return " + ".join(shown) or (format_money(0, parts[0][1]) if parts else "0")
+    shown = [fmt(minor, cur) for minor, cur in parts if minor]
+    return " + ".join(shown) or (fmt(0, parts[0][1]) if parts else "0")
 
 
 def _calls(
@@ -76,16 +86,16 @@ def _calls(
 ) -> tuple[Forecast, Forecast, kpi_service.KpiReport]:
     base = ForecastQuery(period=p.kind, start=p.start, periods=1, owner=owner, currency=into)
     now = forecast(store, base)
-    months = forecast(
+    chart = forecast(
         store,
-        ForecastQuery(period="month", start=p.start, periods=CHART_MONTHS, owner=owner,
+        ForecastQuery(period=p.kind, start=p.start, periods=CHART_PERIODS[p.kind], owner=owner,
                       currency=into),
     )  # fmt: skip
     k = kpi_service.kpis(
         store, first=p.start, last=p.end - timedelta(days=1), owner=owner, by_owner=True,
         currency=into,
     )  # fmt: skip
-    return now, months, k
+    return now, chart, k
 
 
 def _report_currency(store: Store) -> str | None:
@@ -106,14 +116,14 @@ def report(store: Store, kind: str, offset: int, owner: str | None) -> KpiReport
     """
     p = period(kind, offset)
     into = _report_currency(store)
-    now, months, k = _calls(store, p, owner, into)
+    now, chart, k = _calls(store, p, owner, into)
     rows = [r for r in now.rows if r.period == p.label]
-    series, labels, note = _chart(months, into or default_currency(store))
+    series, labels, note = _chart(chart, into or default_currency(store))
     return KpiReport(
         p,
         owner,
         into,
-        _tiles(p, rows, k),
+        _both_tiles(rows, k),
         labels,
         series,
         note,
@@ -133,12 +143,21 @@ def _funnel(store: Store, conversion: list[dict[str, Any]]) -> list[tuple[str, i
     ]
 
 
-def _tiles(p: Period, rows: list[ForecastRow], k: kpi_service.KpiReport) -> list[Tile]:
+def _both_tiles(rows: list[ForecastRow], k: kpi_service.KpiReport) -> list[Tile]:
+    """The tiles with exact amounts, and the same abbreviated for narrow tiles."""
+    short = _tiles(rows, k, short_money)
+    return [
+        Tile(t.key, t.label, t.value, t.detail, t.tone, s.value, s.detail)
+        for t, s in zip(_tiles(rows, k, format_money), short, strict=True)
+    ]
+
+
+def _tiles(rows: list[ForecastRow], k: kpi_service.KpiReport, fmt: Money) -> list[Tile]:
     team = k.team
     won = [(r.closed_won, r.currency) for r in rows]
     targeted = [r for r in rows if r.target]
     attainment = "; ".join(
-        f"{r.attainment:.0%} of target {format_money(r.target or 0, r.currency)}"
+        f"{r.attainment:.0%} of target {fmt(r.target or 0, r.currency)}"
         for r in targeted
         if r.attainment is not None
     )
@@ -149,32 +168,34 @@ def _tiles(p: Period, rows: list[ForecastRow], k: kpi_service.KpiReport) -> list
     per_day = [(m.velocity(team.exact_win_rate, team.cycle), m.currency) for m in money]
     velocity = [(v, c) for v, c in per_day if v is not None]
     open_n = sum(m.open_deals for m in money)
+    exact = fmt is format_money  # velocity is a float a day, shown as the CLI shows it
+    per_day_text = " + ".join(
+        f"{v:,.2f} {c}" if exact else fmt(to_minor(v, c), c) for v, c in velocity
+    )
     return [
-        Tile("won", "Won", _money(won), attainment or "no target set",
+        Tile("won", "Won", _money(won, fmt), attainment or "no target set",
              "good" if met else "neutral"),
         Tile("coverage", "Coverage", " · ".join(coverage) or "—",
-             f"open closing in period {_money([(r.open_total, r.currency) for r in rows])}"),
-        Tile("weighted", "Weighted", _money([(r.weighted, r.currency) for r in rows]),
-             "in period; all open "
-             + _money([(m.weighted, m.currency) for m in money])),
+             f"open closing in period {_money([(r.open_total, r.currency) for r in rows], fmt)}"),
+        Tile("weighted", "Weighted", _money([(r.weighted, r.currency) for r in rows], fmt),
+             "in period; all open " + _money([(m.weighted, m.currency) for m in money], fmt)),
         Tile("win_rate", "Win rate", "—" if rate is None else f"{rate:.0%}",
              f"{team.won} won · {team.lost} lost in period"),
         Tile("cycle", "Sales cycle", "—" if cycle is None else f"{cycle:.0f} days",
              "created to won, for deals won in period"),
-        Tile("velocity", "Velocity",
-             " + ".join(f"{v:,.2f} {c}" for v, c in velocity) or "—",
+        Tile("velocity", "Velocity", per_day_text or "—",
              f"a day: {open_n} open × win rate × size / cycle"),
         Tile("stalled", "Stalled", str(team.stalled_deals), f"of {open_n} open deals",
              "bad" if team.stalled_deals else "good"),
     ]  # fmt: skip
 
 
-def _chart(months: Forecast, currency: str) -> tuple[dict[str, list[float]], list[str], str]:
-    """Value per month and category in ``currency``; other currencies are left out."""
-    labels = [m.label for m in months.periods]
+def _chart(chart: Forecast, currency: str) -> tuple[dict[str, list[float]], list[str], str]:
+    """Value per chart period and category in ``currency``; other currencies are left out."""
+    labels = [m.label for m in chart.periods]
     series = {c: [0.0] * len(labels) for c in CATEGORIES}
     skipped: set[str] = set()
-    for row in months.rows:
+    for row in chart.rows:
         if row.period == UNDATED or row.period not in labels:
             continue
         if row.currency != currency:

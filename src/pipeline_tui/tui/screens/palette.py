@@ -1,4 +1,4 @@
-"""Command palette: every action by name, and any deal by a fuzzy title.
+"""Command palette: every action by name, and any deal by a fuzzy title or company name.
 
 Deal titles are user text, so hits are built as Content from plain strings and highlighted
 by offsets; Textual's Matcher.highlight would parse them as markup.
@@ -35,6 +35,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Filter", "Filter the current screen by text (/)", "screen:filter"),
     ("Switch pipeline", "On the board (p)", "screen:pipeline"),
     ("Toggle month/quarter", "On the KPI screen (p)", "screen:period"),
+    ("Exact KPI figures", "Every tile's figure in full, on the KPI screen (e)", "screen:exact"),
     ("Show stalled deals only", "On the deals screen (x)", "screen:stalled"),
     ("Help: keys", "Every key binding (?)", "app:help"),
 ]
@@ -49,7 +50,7 @@ def _plain_highlight(text: str, offsets: Sequence[int], style: Style | None) -> 
 
 
 class PipelineCommands(Provider):
-    """Actions of pipeline-tui, owner filters, and deals by title."""
+    """Actions of pipeline-tui, owner filters, and deals by title or company."""
 
     def _run(self, how: str) -> None:
         app: Any = self.app
@@ -99,21 +100,27 @@ class PipelineCommands(Provider):
         deals = await asyncio.to_thread(app.reader.pages.deal_titles, query, DEAL_HITS * 5)
         scored = []
         for deal_id, title, company, status in deals:
-            score = matcher.match(title)
+            score = max(matcher.match(title), matcher.match(company) if company else 0)
             if score > 0:
                 scored.append((score, deal_id, title, company, status))
         scored.sort(key=lambda hit: -hit[0])
         for score, deal_id, title, company, status in scored[:DEAL_HITS]:
-            _score, offsets = matcher.fuzzy_search.match(query, title)
-            display = Content("Deal: ") + _plain_highlight(title, offsets, self.match_style)
-            detail = Content(f"#{deal_id} · {status}" + (f" · {company}" if company else ""))
+            display = Content("Deal: ") + self._highlight(query, title)
+            if company:
+                display += Content(" · ") + self._highlight(query, company)
             yield Hit(
                 score * 0.9,  # actions first when a name matches as well as a title
                 display,
                 partial(self._jump, deal_id),
-                text=f"Deal: {title}",
-                help=cast(str, detail),  # Content passes through the palette unparsed
+                text=f"Deal: {title}" + (f" · {company}" if company else ""),
+                help=cast(str, Content(f"#{deal_id} · {status}")),  # Content: never parsed
             )
+
+    def _highlight(self, query: str, text: str) -> Content:
+        """``text`` with the characters that match ``query`` highlighted, if it matches."""
+        matcher = self.matcher(query)
+        offsets = matcher.fuzzy_search.match(query, text)[1] if matcher.match(text) else []
+        return _plain_highlight(text, offsets, self.match_style)
 
     def _jump(self, deal_id: int) -> None:
         app: Any = self.app

@@ -53,25 +53,33 @@ COLUMNS = [
 SORTABLE = [c.key for c in COLUMNS if c.key != "stalled"]
 
 
-# Dropped in this order when the table is narrow, so the title always stays readable.
+# Dropped in this order when the table is narrow, so the title always stays readable; the
+# last two only when the title would otherwise be unreadable. The sorted column never is.
 _DROP_ORDER = ["next", "company", "close", "owner"]
+_LAST_RESORT = ["attention", "stage"]
 _MIN_TITLE = 18
+_MIN_TITLE_AT_ALL = 10
 
 
-def _columns_for(width: int) -> list[Column]:
+def _title_share(columns: list[Column], width: int) -> int:
+    fixed = sum(c.width for c in columns) + len(columns) - 1
+    return (width - fixed) * 4 // max(sum(c.flex for c in columns), 1)
+
+
+def _columns_for(width: int, sort: str) -> list[Column]:
     columns = list(COLUMNS)
-    for key in _DROP_ORDER:
-        fixed = sum(c.width for c in columns) + len(columns) - 1
-        title_share = (width - fixed) * 4 // max(sum(c.flex for c in columns), 1)
-        if title_share >= _MIN_TITLE:
-            break
-        columns = [c for c in columns if c.key != key]
+    for drops, least in ((_DROP_ORDER, _MIN_TITLE), (_LAST_RESORT, _MIN_TITLE_AT_ALL)):
+        for key in drops:
+            if _title_share(columns, width) >= least:
+                break
+            if key != sort:
+                columns = [c for c in columns if c.key != key]
     return columns
 
 
-def layout(width: int) -> list[tuple[Column, int, int]]:
-    """(column, x, width) for the columns that fit, with one space between columns."""
-    columns = _columns_for(width)
+def layout(width: int, sort: str = "") -> list[tuple[Column, int, int]]:
+    """(column, x, width) of the columns that fit, one space apart; the sorted one always."""
+    columns = _columns_for(width, sort)
     fixed = sum(c.width for c in columns) + len(columns) - 1
     flex_total = sum(c.flex for c in columns)
     spare = max(0, width - fixed)
@@ -90,6 +98,15 @@ def layout(width: int) -> list[tuple[Column, int, int]]:
         out.append((column, x, w))
         x += w + 1
     return out
+
+
+def sort_label(label: str, width: int, descending: bool) -> str:
+    """A column title with the sort arrow, which stays when the title is cut to fit."""
+    arrow = "▼" if descending else "▲"
+    for full in (f"{label} {arrow}", f"{label}{arrow}"):
+        if len(full) <= width:
+            return full
+    return label[: max(0, width - 2)] + "…" + arrow
 
 
 def _cell(text: str | Text, width: int, right: bool = False) -> Text:
@@ -119,16 +136,16 @@ class DealHeader(Widget):
 
     def render(self) -> Text:
         line = Text(no_wrap=True)
-        for column, _x, w in layout(self.size.width):
+        for column, _x, w in layout(self.size.width, self.sort[0]):
             label = column.label
-            if column.key == self.sort[0] or (column.key == "next" and self.sort[0] == "next"):
-                label += " ▼" if self.sort[1] else " ▲"
+            if column.key == self.sort[0]:
+                label = sort_label(label, w, self.sort[1])
             line.append_text(_cell(label, w, column.right))
             line.append(" ")
         return line
 
     def on_click(self, event: events.Click) -> None:
-        for column, x, w in layout(self.size.width):
+        for column, x, w in layout(self.size.width, self.sort[0]):
             if x <= event.x < x + w and column.key in SORTABLE:
                 self.post_message(self.SortClicked(column.key))
 
@@ -157,6 +174,8 @@ class DealTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index of the highlighted row."""
+    sort_key: reactive[str] = reactive("close")
+    """The column sorted by: the narrow layout keeps it (see layout)."""
 
     @dataclass
     class PageWanted(Message):
@@ -217,7 +236,7 @@ class DealTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
-        width = self.size.width
+        width = self.scrollable_content_region.width  # not size: a cell under the scrollbar is lost
         if index >= self.total:
             return Strip.blank(width, self.rich_style)
         row = self.rows.get(index)
@@ -243,7 +262,7 @@ class DealTable(ScrollView, can_focus=True):
         attn = self.attention.get(row.id)
         style = self.get_component_rich_style
         line = Text(no_wrap=True, style=self.rich_style)
-        for column, _x, w in layout(width):
+        for column, _x, w in layout(width, self.sort_key):
             cell: str | Text
             if column.key == "stalled":
                 cell = (

@@ -13,6 +13,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.containers import HorizontalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -21,7 +22,7 @@ from textual.widgets import Static
 
 from pipeline_tui.models import dates
 from pipeline_tui.models.money import format_money
-from pipeline_tui.store.api import DealRow, StageTotals
+from pipeline_tui.store.api import UNDATED, DealRow, StageTotals
 from pipeline_tui.tui.widgets.common import (
     activity_label,
     activity_state,
@@ -29,37 +30,61 @@ from pipeline_tui.tui.widgets.common import (
     one_line,
     short_money,
 )
+from pipeline_tui.tui.widgets.fit import first_fit, wrap_items
 from pipeline_tui.tui.widgets.strips import text_strip
 
+MIN_COLUMN = 24  # cells: narrower, a card cuts its dates, so the board scrolls sideways
 CARD_HEIGHT = 5  # four lines of card and one of space
 BoardKey = tuple[int, str, int]  # (next-activity rank, close date, deal id)
 
 
-def header_text(name: str, totals: StageTotals | None, width: int) -> Text:
-    """Stage name and count, then total and weighted value per currency."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(one_line(name), style="bold")
-    text.append(f"  {totals.count if totals else 0}\n")
+def header_lines(name: str, totals: StageTotals | None, width: int) -> list[Text]:
+    """Stage name and count, the totals per currency, then the weighted values per currency."""
+    # Lines break between currencies only, so no figure is cut and none is left out.
+    count = str(totals.count if totals else 0)
+    first = Text(no_wrap=True, overflow="ellipsis")
+    first.append(one_line(name), style="bold")
+    first.truncate(max(1, width - len(count) - 2), overflow="ellipsis")
+    first.append(f"  {count}")
     if not totals or not totals.count:
-        text.append("—\n—", style="dim")
-        return text
-    text.append(" · ".join(short_money(v, c) for c, v in totals.totals.items()) + "\n")
-    text.append("≈ " + " · ".join(short_money(v, c) for c, v in totals.weighted.items()))
-    text.append(" weighted", style="dim")
-    return text
+        return [first, Text("—", style="dim"), Text("—", style="dim")]
+    lines = [first]
+    total = wrap_items([short_money(v, c) for c, v in totals.totals.items()], width)
+    weighted = wrap_items([short_money(v, c) for c, v in totals.weighted.items()], width - 2)
+    lines += [Text(line) for line in total]
+    lines += [Text("≈ " + line) for line in weighted]
+    if len(lines[-1]) + len(" weighted") <= width:
+        lines[-1].append(" weighted", style="dim")
+    else:
+        lines.append(Text("  weighted", style="dim"))
+    return lines
 
 
 class StageHeader(Static):
     """The header of one column; it shows exact figures in its tooltip."""
 
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.stage_name = ""
+        self.totals: StageTotals | None = None
+
     def show(self, name: str, totals: StageTotals | None) -> None:
-        self.update(header_text(name, totals, self.size.width))
+        self.stage_name, self.totals = name, totals
+        self.refresh()
+        self.tooltip = None
         if totals and totals.count:
             exact = "\n".join(
                 f"{format_money(v, c)} (weighted {format_money(totals.weighted[c], c)})"
                 for c, v in totals.totals.items()
             )
             self.tooltip = Text(exact)
+
+    def lines_needed(self, width: int) -> int:
+        """How many lines the header takes in ``width`` cells (the board evens them out)."""
+        return len(header_lines(self.stage_name, self.totals, width))
+
+    def render(self) -> Text:
+        return Text("\n").join(header_lines(self.stage_name, self.totals, self.size.width))
 
 
 class StageColumn(ScrollView):
@@ -147,7 +172,7 @@ class StageColumn(ScrollView):
 
     def render_line(self, y: int) -> Strip:
         line = round(self.scroll_offset.y) + y
-        width = self.size.width
+        width = self.scrollable_content_region.width  # not size: a cell under the scrollbar is lost
         index, row = divmod(line, CARD_HEIGHT)
         if index >= len(self.keys) or row == CARD_HEIGHT - 1:
             return Strip.blank(width, self.rich_style)
@@ -159,7 +184,7 @@ class StageColumn(ScrollView):
                 " …" if row == 0 else "", self.get_component_rich_style("stage-column--dim")
             )
         else:
-            text = self._card_line(card, row)
+            text = self._card_line(card, row, width - 1)
             text.plain = one_line(text.plain)  # before truncating: a line break is a space
         # A base style, so the padding to the column's width is part of the card too.
         base = self.get_component_rich_style("stage-column--card")
@@ -184,7 +209,9 @@ class StageColumn(ScrollView):
             self._requested.update(ids)
             self.post_message(self.CardsWanted(self, ids))
 
-    def _card_line(self, card: DealRow, row: int) -> Text:
+    def _card_line(self, card: DealRow, row: int, width: int) -> Text:
+        """One line of a card, in ``width`` cells after its margin; dates stay whole."""
+
         def style(name: str) -> Style:  # partial: the card's background shows through
             return self.get_component_rich_style(name, partial=True)
 
@@ -196,15 +223,23 @@ class StageColumn(ScrollView):
         elif row == 1:
             text.append(card.company or "—", style("stage-column--dim"))
         elif row == 2:
-            text.append(short_money(card.value_minor, card.currency))
-            text.append(f"  {initials(card.owner)}", style("stage-column--dim"))
-            text.append(f"  {card.close_date or 'no close'}", style("stage-column--dim"))
+            money = short_money(card.value_minor, card.currency)
+            who, close = initials(card.owner), card.close_date or "no close"
+            rest = first_fit([f"  {who}  {close}", f"  {close}", f" {close}", f"  {who}"],
+                             width - len(money))  # fmt: skip
+            text.append(money)
+            text.append(rest or "", style("stage-column--dim"))
         else:
             state = activity_state(card.next_activity, dates.today().isoformat())
             mark = {"overdue": "● ", "today": "● ", "none": "○ ", "future": "· "}[state]
-            text.append(
-                mark + activity_label(state, card.next_activity), style(f"stage-column--{state}")
-            )
+            label = activity_label(state, card.next_activity)
+            day = card.next_activity or ""
+            dated = state == "overdue" or (state == "future" and day != UNDATED)
+            shorter = [f"overdue {day}", day] if state == "overdue" else [day] if dated else []
+            # Text without a date may lose its end to an ellipsis; a date goes whole or not at all.
+            last = mark if dated else mark + label
+            shown = first_fit([mark + o for o in (label, *shorter)], width) or last
+            text.append(shown, style(f"stage-column--{state}"))
         return text
 
     def on_click(self, event: events.Click) -> None:
@@ -217,3 +252,36 @@ class StageColumn(ScrollView):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.keys) * CARD_HEIGHT)
+
+
+class BoardColumns(HorizontalScroll, can_focus=False):
+    """The stage columns side by side, scrolled sideways by whole columns when narrow."""
+
+    def fit(self, width: int, headers: list[StageHeader]) -> None:
+        """Columns of one width, MIN_COLUMN at least, and headers of the tallest's height."""
+        # Every header then keeps its count and every total, and the cards start level.
+        stages = list(self.query_children(".stage"))
+        if not stages:
+            return
+        shown = max(1, min(len(stages), width // MIN_COLUMN))
+        base, extra = divmod(width, shown)
+        for i, stage in enumerate(stages):
+            stage.styles.width = base + (1 if shown == len(stages) and i < extra else 0)
+        inner = base - 4  # the column's round border and the header's padding
+        height = max(header.lines_needed(inner) for header in headers)
+        for header in headers:
+            header.styles.height = height
+
+    def show(self, index: int) -> None:
+        """Scroll sideways, by whole columns, until column ``index`` is in view."""
+        stages = list(self.query_children(".stage"))
+        width = stages[0].outer_size.width if stages else 0
+        view = self.scrollable_content_region.width
+        if not width or index >= len(stages):
+            return
+        x = self.scroll_x
+        if index * width < x:
+            x = index * width
+        elif (index + 1) * width > x + view:
+            x = (index + 1 - max(1, view // width)) * width
+        self.scroll_to(x=x, animate=False, immediate=True)
