@@ -183,5 +183,15 @@ def say(message: str) -> None:
     sys.stdout.write(printable(message) + "\n")
 
 
+def say_note(message: str) -> None:
+    """A note under a table: plain text, wrapped at spaces to the width the table used."""
+    from pipeline_tui.cli.tables import available_width, wrap
+
+    width = available_width()
+    text = printable(message)
+    lines = wrap(text, width) if width else [text]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def warn(message: str) -> None:
     sys.stderr.write(printable(message) + "\n")

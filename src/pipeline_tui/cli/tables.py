@@ -145,7 +145,7 @@ def dropped_note(cols: Sequence[Col], shown: list[int], available: int | None) -
     if not hidden:
         return None
     return (
-        f"Not shown at {available} columns: {', '.join(hidden)}. See every column with "
+        f"Not shown at {available} columns: {', '.join(hidden)}; see every column with "
         "--wide, or --format md, csv or json."
     )
 
@@ -168,5 +168,5 @@ def print_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], title: str 
     out.append("\n".join(lines[2:]))
     note = dropped_note(cols, shown, available)
     if note:
-        out.append("\n" + note, style="dim")
+        out.append("\n" + "\n".join(wrap(note, available) if available else [note]), style="dim")
     console().print(out, soft_wrap=True, crop=False)

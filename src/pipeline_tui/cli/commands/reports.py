@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline_tui.cli.commands.common import Fmt, FormatOpt, day, money, store
-from pipeline_tui.cli.render import Col, emit, say, to_json
+from pipeline_tui.cli.render import Col, emit, say, say_note, to_json
 from pipeline_tui.models import PipelineError
 
 forecast_app = typer.Typer(
@@ -133,7 +133,10 @@ def forecast(
         title += " for " + ", ".join(x for x in (owner, pipeline) if x)
     emit(rows, cols, fmt.value, title=title)
     if any(r["period"] == UNDATED and r["deals"] for r in rows):
-        say(f"_{UNDATED_NOTE}_" if fmt == Fmt.md else UNDATED_NOTE)
+        if fmt == Fmt.md:
+            say(f"_{UNDATED_NOTE}_")
+        else:
+            say_note(UNDATED_NOTE)
 
 
 _DEFAULTS: dict[str, Any] = {
