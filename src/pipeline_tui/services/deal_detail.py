@@ -12,7 +12,8 @@ from pipeline_tui.store.api import Store
 
 @dataclass(frozen=True)
 class DealDetailData:
-    """The deal, its stage history, its activity timeline and, while open, its attention."""
+    """The deal, its stage history, its activity timeline (with the activities of the lead
+    it was qualified from, see ``from_lead``) and, while open, its attention."""
 
     deal: Deal
     history: list[StageChange]
@@ -47,15 +48,27 @@ class DealDetailData:
             }
         record.update(
             stage_history=[c.to_dict() for c in self.history],
-            activities=[a.to_dict() for a in self.activities],
+            activities=[{**a.to_dict(), "from_lead": self.from_lead(a)} for a in self.activities],
         )
         return record
+
+    def from_lead(self, activity: Activity) -> bool:
+        """Whether an activity of the timeline is the lead's rather than the deal's."""
+        return activity.deal_id != self.deal.id
+
+
+def _timeline(store: Store, deal: Deal) -> list[Activity]:
+    """The deal's activities and its lead's, in time order (an activity on both, once)."""
+    own = store.activities.for_deal(deal.id)
+    if deal.lead_id is None:
+        return own
+    seen = {a.id for a in own}
+    lead = [a for a in store.activities.for_lead(deal.lead_id) if a.id not in seen]
+    return sorted(own + lead, key=lambda a: (a.done_at or a.due_at or "", a.id))
 
 
 def deal_detail(store: Store, deal_id: int) -> DealDetailData:
     """Everything shown of one deal; NotFoundError if there is no such deal."""
     deal = store.deals.get_deal(deal_id)
     found = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
-    return DealDetailData(
-        deal, store.deals.stage_history(deal_id), store.activities.for_deal(deal_id), found
-    )
+    return DealDetailData(deal, store.deals.stage_history(deal_id), _timeline(store, deal), found)

@@ -14,6 +14,7 @@ from pipeline_tui.models.money import check_currency, format_money
 from pipeline_tui.models.outcomes import outcome_of
 from pipeline_tui.services.activities import check_not_before
 from pipeline_tui.services.common import (
+    acting_owner_id,
     check_probability,
     clean_text,
     currency_or_default,
@@ -229,7 +230,7 @@ def move_deal(store: Store, deal_id: int, stage: str, *, at: datetime | None = N
                 "from_stage_id": deal.stage_id,
                 "to_stage_id": stage_id,
                 "changed_at": when,
-                "owner_id": tx.ensure_owner(store.actor or default_owner(store)),
+                "owner_id": acting_owner_id(store, tx),
             },
         )
         tx.update("deals", deal_id, {"stage_id": stage_id})

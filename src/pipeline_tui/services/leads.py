@@ -13,6 +13,8 @@ from pipeline_tui.services.stale import check_stale
 from pipeline_tui.store.api import Store
 
 _STATUSES = ("new", "working", "qualified", "disqualified")
+# What `lead list` shows unless told otherwise: the leads still being worked.
+OPEN_STATUSES = ("new", "working")
 
 
 def _email(value: str | None) -> str | None:
@@ -20,6 +22,19 @@ def _email(value: str | None) -> str | None:
     if email is not None and ("@" not in email or " " in email.strip()):
         raise PipelineError(f"invalid email {email!r}")
     return email.strip() if email else None
+
+
+def _unique_email(store: Store, email: str | None, lead_id: int | None = None) -> None:
+    """Refuse an email another lead already has (trimmed, in any case)."""
+    if not email:
+        return
+    other = store.leads.lead_with_email(email, lead_id)
+    if other is not None:
+        verb = "add" if lead_id is None else "use it"
+        raise ConflictError(
+            f"lead {other.id} ({other.name}) already has {other.email}; "
+            f"use --allow-duplicate to {verb} anyway"
+        )
 
 
 def add_lead(
@@ -33,13 +48,17 @@ def add_lead(
     owner: str | None = None,
     notes: str | None = None,
     at: datetime | None = None,
+    allow_duplicate: bool = False,
 ) -> Lead:
+    """Add a lead; an email another lead has is refused unless ``allow_duplicate``."""
     name = clean_text(name, "name", required=True) or ""
     email = _email(email)
     company_name = clean_text(company, "company")
     if at is not None:
         not_future(at, "--created", iso_ts(at))
     with store.tx(f"add lead {name!r}") as tx:
+        if not allow_duplicate:
+            _unique_email(store, email)
         created = iso_ts(at) if at else tx.now
         lead_id = tx.insert(
             "leads",
@@ -74,9 +93,15 @@ def editable_fields(lead: Lead) -> dict[str, Any]:
 
 
 def edit_lead(
-    store: Store, lead_id: int, *, expected: dict[str, Any] | None = None, **fields: Any
+    store: Store,
+    lead_id: int,
+    *,
+    expected: dict[str, Any] | None = None,
+    allow_duplicate: bool = False,
+    **fields: Any,
 ) -> Lead:
-    """Change the fields given (None clears one), refusing if ``expected`` is stale."""
+    """Change the fields given (None clears one), refusing if ``expected`` is stale, and
+    an email another lead has unless ``allow_duplicate``."""
     fields = {k: v for k, v in fields.items() if v is not UNSET}
     changes: dict[str, Any] = {}
     with store.tx(f"edit lead {lead_id}") as tx:
@@ -91,6 +116,11 @@ def edit_lead(
                 )
             elif key == "email":
                 changes["email"] = _email(value)
+                if (
+                    not allow_duplicate
+                    and (changes["email"] or "").lower() != (lead.email or "").strip().lower()
+                ):
+                    _unique_email(store, changes["email"], lead_id)
             elif key in ("phone", "source", "notes"):
                 changes[key] = clean_text(value, key)
             elif key == "owner":
@@ -98,6 +128,7 @@ def edit_lead(
                     clean_text(value, "owner", required=True) or ""
                 )
             elif key == "status":
+                value = value.strip().lower() if isinstance(value, str) else value
                 if value not in ("new", "working"):
                     raise PipelineError(
                         f"invalid lead status {value!r}: use new or working "
@@ -159,7 +190,14 @@ def disqualify_lead(store: Store, lead_id: int, reason: str | None) -> Lead:
     return store.leads.get_lead(lead_id)
 
 
-def check_status(status: str | None) -> str | None:
-    if status is not None and status not in (*_STATUSES, "all"):
-        raise PipelineError(f"invalid status {status!r}: use {', '.join(_STATUSES)} or all")
-    return None if status == "all" else status
+def check_status(status: str | None) -> tuple[str, ...] | None:
+    """The statuses a lead list shows: open ones (new, working) by default, every one for
+    'all'; any case."""
+    if status is None:
+        return OPEN_STATUSES
+    word = status.strip().lower()
+    if word not in (*_STATUSES, "all", "open"):
+        raise PipelineError(f"invalid status {status!r}: use open, {', '.join(_STATUSES)} or all")
+    if word == "all":
+        return None
+    return OPEN_STATUSES if word == "open" else (word,)

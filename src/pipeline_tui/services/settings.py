@@ -55,11 +55,11 @@ def set_value(store: Store, key: str, value: str) -> tuple[str, str]:
 
 
 def get_value(store: Store, key: str) -> str | None:
-    from pipeline_tui.services.common import default_currency, default_owner
+    from pipeline_tui.services.common import actor_name, default_currency
 
     k = key.strip().lower()
     if k == "owner":
-        return default_owner(store)
+        return actor_name(store)
     if k == "currency":
         return default_currency(store)
     if k == "decimal":
@@ -73,8 +73,8 @@ def get_value(store: Store, key: str) -> str | None:
 
 
 def all_values(store: Store) -> dict[str, str]:
-    from pipeline_tui.services.common import default_currency, default_owner
+    from pipeline_tui.services.common import actor_name, default_currency
 
-    values = {"owner": default_owner(store), "currency": default_currency(store)}
+    values = {"owner": actor_name(store), "currency": default_currency(store)}
     values.update(store.settings.all_settings())
     return values

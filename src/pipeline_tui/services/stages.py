@@ -8,7 +8,7 @@ from pipeline_tui.models import ConflictError, Pipeline, PipelineError, Stage
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.outcomes import outcome_of
 from pipeline_tui.models.stage import DEFAULT_STAGES
-from pipeline_tui.services.common import check_probability, clean_text
+from pipeline_tui.services.common import acting_owner_id, check_probability, clean_text
 from pipeline_tui.services.deals import UNSET, check_category, resolve_stage
 from pipeline_tui.store.api import Store, WriteTx
 
@@ -137,7 +137,7 @@ def remove_stage(
                     "from_stage_id": stage_id,
                     "to_stage_id": target_id,
                     "changed_at": tx.now,
-                    "owner_id": tx.ensure_owner(store.actor) if store.actor else None,
+                    "owner_id": acting_owner_id(store, tx),
                 },
             )
             tx.update("deals", deal_id, {"stage_id": target_id})

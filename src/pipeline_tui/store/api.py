@@ -184,13 +184,28 @@ class DealReads(Protocol):
         self, kind: str, day: str, owner_key: str | None, limit: int
     ) -> tuple[list[Deal], int]: ...
     def open_deal_signals(self, deal_ids: list[int] | None = None) -> list[DealSignals]: ...
+    def deal_links(self, deal_id: int) -> dict[str, list[int]]:
+        """Ids of the rows deleted with the deal: activities, stage_changes, and of those the
+        moves (every stage change but the entry into the first stage)."""
+        ...
 
 
 class LeadReads(Protocol):
     def get_lead(self, lead_id: int) -> Lead: ...
     def list_leads(
-        self, status: str | None, owner: str | None, search: str | None, limit: int | None
+        self,
+        status: str | tuple[str, ...] | None,
+        owner: str | None,
+        search: str | None,
+        limit: int | None,
     ) -> list[Lead]: ...
+    def lead_links(self, lead_id: int) -> dict[str, list[int]]:
+        """Ids of the lead's activities and of the deals qualified from it, by table."""
+        ...
+
+    def lead_with_email(self, email: str, other_than: int | None = None) -> Lead | None:
+        """The oldest lead with this email, compared trimmed and in any case."""
+        ...
 
 
 class ActivityReads(Protocol):
@@ -229,6 +244,9 @@ class Directory(Protocol):
     def owners(self) -> list[dict[str, object]]: ...
     def canonical_owner(self, name: str) -> str | None: ...
     def owner_names_by_id(self) -> dict[int, str]: ...
+    def owner_holdings(self, owner: int) -> dict[str, tuple[str, list[int]]]:
+        """Every row naming the owner, by kind ("open deals"...): kind -> (table, ids)."""
+        ...
 
 
 class SettingReads(Protocol):

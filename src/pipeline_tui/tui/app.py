@@ -123,11 +123,11 @@ class PipelineApp(App[None]):
 
     def __init__(self, db: Path | str, mode: str = "deals", *, poll_interval: float = 0.5) -> None:
         super().__init__()
-        from pipeline_tui.services.common import default_owner
+        from pipeline_tui.services.common import actor_name
 
         self.db_path = Path(db)
         self.store = open_store(self.db_path)  # the only connection that writes
-        self.store.actor = default_owner(self.store)
+        self.store.actor = actor_name(self.store)
         self.reader = open_store(self.db_path)
         self.aux = open_store(self.db_path)  # a second reader, for queries that run side by side
         self.start_mode = mode if mode in MODE_NAMES else "deals"
@@ -297,7 +297,7 @@ class PipelineApp(App[None]):
             if values is not None:
                 self.change(add_lead, values.pop("name"), **values)
 
-        self.push_screen(LeadForm(self.meta.owner), done)
+        self.push_screen(LeadForm(self.meta.owner, self.meta.owners), done)
 
     def screen_action(self, name: str) -> None:
         """Run a deal action of the current mode screen (from the command palette)."""

@@ -33,6 +33,9 @@ class State:
     db: Path | None = None
     argv: list[str] = field(default_factory=list)
     stores: list[Store] = field(default_factory=list)
+    # The login name, when the database has no owner yet: a new record would create it as
+    # the first owner, which close_stores() then says once (services/common.py).
+    first_owner: str | None = None
 
 
 STATE = State()
@@ -41,17 +44,44 @@ STATE = State()
 def store() -> Store:
     """Open the configured database (created on first use) for this command."""
     from pipeline_tui.config import db_path
-    from pipeline_tui.services.common import default_owner
+    from pipeline_tui.services.common import actor_name, first_owner_pending
 
     s = open_store(db_path(STATE.db), argv=STATE.argv)
-    s.actor = default_owner(s)
+    s.actor = actor_name(s)
+    if not STATE.stores:
+        STATE.first_owner = first_owner_pending(s)
     STATE.stores.append(s)
     return s
 
 
 def close_stores() -> None:
+    first, STATE.first_owner = STATE.first_owner, None
+    if first and STATE.stores:
+        _note_first_owner(STATE.stores[0], first)
     while STATE.stores:
         STATE.stores.pop().close()
+
+
+def _note_first_owner(st: Store, login: str) -> None:
+    """Say, once, that the command made the login name the database's first owner."""
+    import shlex
+    import sys
+
+    from pipeline_tui.cli.render import printable
+    from pipeline_tui.store.api import StoreError
+
+    try:
+        created = st.directory.canonical_owner(login)
+    except StoreError:
+        return
+    if created is not None:
+        sys.stderr.write(
+            printable(
+                f"Created owner {created!r} (your login); change it with "
+                f"'pipeline owner rename {shlex.quote(created)} NEW'"
+            )
+            + "\n"
+        )
 
 
 def money(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline_tui.cli.commands import fixes
 from pipeline_tui.cli.commands.common import (
     Fmt,
     FormatOpt,
@@ -148,6 +149,7 @@ def list_(
 ) -> None:
     """List deals (open ones by default), soonest close date first."""
 
+    status = status.strip().lower()
     if status not in ("open", "won", "lost", "all"):
         raise PipelineError(f"invalid status {status!r}: use open, won, lost or all")
     if limit is not None and limit < 1:
@@ -257,7 +259,7 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
     ]
     activity_cols = [
         Col("when", "When", show=lambda a: _when(a["done_at"]) or f"due {a['due_at']}"),
-        Col("kind", "Kind"),
+        Col("kind", "Kind", show=lambda a: a["kind"] + (" (lead)" if a["from_lead"] else "")),
         Col("subject", "Subject", flex=True),
         Col("outcome", "Outcome", flex=True),
         Col("notes", "Notes", wrap=True),
@@ -402,3 +404,6 @@ def reopen(deal_id: DealId, at: AtOpt = None, fmt: FormatOpt = Fmt.table) -> Non
     from pipeline_tui.services.deals import reopen_deal
 
     confirm(reopen_deal(store(), deal_id, at=moment(at)), "Reopened", fmt, deal_line)
+
+
+app.command("delete")(fixes.deal_delete)

@@ -1,4 +1,4 @@
-"""`pipeline lead ...`: add, list, show, edit, qualify, disqualify."""
+"""`pipeline lead ...`: add, list, show, edit, qualify, disqualify (delete, merge: fixes.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline_tui.cli.commands import fixes
 from pipeline_tui.cli.commands.common import Fmt, FormatOpt, confirm, day, moment, money, store
 from pipeline_tui.cli.commands.deals import deal_line
 from pipeline_tui.cli.render import Col, emit, emit_record
 from pipeline_tui.models import Lead, PipelineError
 
 app = typer.Typer(help="Add, qualify and work leads.", no_args_is_help=True)
+AllowDuplicate = Annotated[
+    bool, typer.Option("--allow-duplicate", help="Allow an email another lead already has.")
+]
 LeadId = Annotated[int, typer.Argument(help="Lead id.", show_default=False, metavar="ID")]
 
 LIST_COLS = [
@@ -42,9 +46,10 @@ def add(
     created: Annotated[
         str | None, typer.Option("--created", help="When the lead came in (backdating).")
     ] = None,
+    allow_duplicate: AllowDuplicate = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Add a lead."""
+    """Add a lead (an email another lead has is refused without --allow-duplicate)."""
     from pipeline_tui.services.leads import add_lead
     from pipeline_tui.services.owners import known_owner
 
@@ -61,6 +66,7 @@ def add(
             owner=owner,
             notes=note,
             at=moment(created, "--created"),
+            allow_duplicate=allow_duplicate,
         ),
         "Created",
         fmt,
@@ -72,14 +78,17 @@ def add(
 def list_(
     status: Annotated[
         str | None,
-        typer.Option(help="new, working, qualified, disqualified or all (default: all)."),
+        typer.Option(
+            help="open (new and working, the default), new, working, qualified, "
+            "disqualified or all; any case."
+        ),
     ] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text to find.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N leads.")] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """List leads, newest first."""
+    """List leads (open ones: new and working, by default), newest first."""
     from pipeline_tui.services.leads import check_status
     from pipeline_tui.services.owners import known_owner
 
@@ -133,6 +142,7 @@ def edit(
     owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
     note: Annotated[str | None, typer.Option(help="Notes ('' clears).")] = None,
     status: Annotated[str | None, typer.Option(help="new or working.")] = None,
+    allow_duplicate: AllowDuplicate = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Change fields of a lead."""
@@ -157,7 +167,7 @@ def edit(
     with st.tx(f"edit lead {lead_id}"):  # the owner is looked up where it is written
         if "owner" in fields:
             fields["owner"] = known_owner(st, fields["owner"])
-        lead = edit_lead(st, lead_id, **fields)
+        lead = edit_lead(st, lead_id, allow_duplicate=allow_duplicate, **fields)
     confirm(lead, "Updated", fmt, _lead_line)
 
 
@@ -203,3 +213,7 @@ def disqualify(
     if reason is None or not reason.strip():
         raise PipelineError("lead disqualify needs --reason")
     confirm(disqualify_lead(store(), lead_id, reason), "Disqualified", fmt, _lead_line)
+
+
+app.command("delete")(fixes.lead_delete)
+app.command("merge")(fixes.lead_merge)

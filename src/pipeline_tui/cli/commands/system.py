@@ -12,7 +12,9 @@ from pipeline_tui.cli.commands.deals import LIST_COLS as DEAL_COLS
 from pipeline_tui.cli.render import Col, emit, say, to_json
 from pipeline_tui.models.money import format_money
 
-owner_app = typer.Typer(help="List and add owners (salespeople).", no_args_is_help=True)
+owner_app = typer.Typer(
+    help="List, add, rename and remove owners (salespeople).", no_args_is_help=True
+)
 config_app = typer.Typer(
     help="Read and change settings (owner, currency, rates).", no_args_is_help=True
 )
@@ -241,3 +243,33 @@ def owner_add(
 
     owner = add_owner(store(), name, email)
     say(to_json(owner) if fmt == Fmt.json else f"Created owner {owner['id']}: {owner['name']}")
+
+
+@owner_app.command("rename")
+def owner_rename(
+    old: Annotated[str, typer.Argument(help="The owner's name now.")],
+    new: Annotated[str, typer.Argument(help="The new name.")],
+) -> None:
+    """Rename an owner; their deals, leads and activities follow."""
+    from pipeline_tui.services.owners import rename_owner
+
+    before, after = rename_owner(store(), old, new)
+    say(f"Renamed owner {before!r} to {after!r}")
+
+
+@owner_app.command("remove")
+def owner_remove(
+    name: Annotated[str, typer.Argument(help="The owner to remove.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="The owner who takes over everything theirs.")
+    ] = None,
+) -> None:
+    """Remove an owner, handing their deals, activities, leads and targets to --to."""
+    from pipeline_tui.services.owners import remove_owner
+
+    done = remove_owner(store(), name, to)
+    if done.to is None:
+        say(f"Removed owner {done.removed!r}")
+        return
+    handed = ", ".join(f"{n} {kind}" for kind, n in done.counts.items()) or "nothing"
+    say(f"Removed owner {done.removed!r}; handed to {done.to!r}: {handed}")

@@ -186,3 +186,18 @@ def next_step_section(
         sql = f"SELECT d.id FROM {deals} WHERE {where} ORDER BY d.next_due, d.id LIMIT :limit"
     ids = [r[0] for r in store.all(sql, params)]
     return [get_deal(store, i) for i in ids], total
+
+
+def deal_links(store: Reader, deal_id: int) -> dict[str, list[int]]:
+    """The ids of the rows that belong to a deal and go with it when it is deleted; "moves"
+    are the stage changes other than the deal's entry into its first stage."""
+    changes = store.all(
+        "SELECT id, from_stage_id IS NOT NULL FROM stage_changes WHERE deal_id = ? ORDER BY id",
+        (deal_id,),
+    )
+    activities = store.all("SELECT id FROM activities WHERE deal_id = ? ORDER BY id", (deal_id,))
+    return {
+        "activities": [int(r[0]) for r in activities],
+        "stage_changes": [int(r[0]) for r in changes],
+        "moves": [int(r[0]) for r in changes if r[1]],
+    }

@@ -24,11 +24,14 @@ class Deals(Family):
     deals_missing_or_due_next_step = guarded(deals.deals_missing_or_due_next_step)
     next_step_section = guarded(deals.next_step_section)
     open_deal_signals = guarded(signals.open_deal_signals)
+    deal_links = guarded(deals.deal_links)
 
 
 class Leads(Family):
     get_lead = guarded(leads.get_lead)
     list_leads = guarded(leads.list_leads)
+    lead_links = guarded(leads.lead_links)
+    lead_with_email = guarded(leads.lead_with_email)
 
 
 class Activities(Family):
@@ -56,6 +59,7 @@ class Directory(Family):
     owners = guarded(lookup.owners)
     canonical_owner = guarded(lookup.canonical_owner)
     owner_names_by_id = guarded(lookup.owner_names_by_id)
+    owner_holdings = guarded(lookup.owner_holdings)
 
 
 class Settings(Family):

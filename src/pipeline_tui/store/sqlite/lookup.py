@@ -84,3 +84,28 @@ def canonical_owner(store: Reader, name: str) -> str | None:
 
 def owner_names_by_id(store: Reader) -> dict[int, str]:
     return {int(r[0]): r[1] for r in store.all("SELECT id, name FROM owners")}
+
+
+# What an owner holds, by kind: (table, condition on the row). Every reference to owners.id
+# in the schema (store/sqlite/schema.py) is here, so that handing all of them over leaves
+# nothing pointing at a removed owner.
+_HOLDINGS = (
+    ("open deals", "deals", "status = 'open'"),
+    ("closed deals", "deals", "status <> 'open'"),
+    ("planned activities", "activities", "done_at IS NULL"),
+    ("logged activities", "activities", "done_at IS NOT NULL"),
+    ("leads", "leads", "1"),
+    ("stage changes", "stage_changes", "1"),
+    ("targets", "targets", "1"),
+)
+
+
+def owner_holdings(store: Reader, owner: int) -> dict[str, tuple[str, list[int]]]:
+    """Every row that names the owner, by kind: kind -> (table, ids)."""
+    held: dict[str, tuple[str, list[int]]] = {}
+    for kind, table, condition in _HOLDINGS:
+        rows = store.all(
+            f"SELECT id FROM {table} WHERE owner_id = ? AND {condition} ORDER BY id", (owner,)
+        )
+        held[kind] = (table, [int(r[0]) for r in rows])
+    return held

@@ -1,10 +1,12 @@
-"""Read helpers shared by the screens; each runs inside a thread worker, never on the UI."""
+"""Read helpers shared by the screens (each runs in a thread worker), and owner checks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline_tui.models import NotFoundError, Pipeline, Stage
+from pipeline_tui.models import NotFoundError, Pipeline, PipelineError, Stage
+from pipeline_tui.services.common import clean_text
 from pipeline_tui.services.deal_detail import DealDetailData, deal_detail
 from pipeline_tui.store.api import Store
 
@@ -48,7 +50,27 @@ class Meta:
 
 
 def load_meta(store: Store) -> Meta:
-    from pipeline_tui.services.common import default_currency, default_owner
+    from pipeline_tui.services.common import default_currency, suggested_owner
 
-    return Meta(pipeline_stages(store), store.pages.owner_names(), default_owner(store),
+    return Meta(pipeline_stages(store), store.pages.owner_names(), suggested_owner(store),
                 default_currency(store), store.settings.get_setting("decimal"))  # fmt: skip
+
+
+def owner_check(owners: list[str], mine: str) -> Callable[[str], str]:
+    """An existing owner (any case), or the user's own name (created on first use), so a
+    typo never makes a new owner (as --owner on the CLI, services/owners.py)."""
+    from pipeline_tui.models.keys import name_key
+
+    def check(text: str) -> str:
+        name = (clean_text(text, "owner", required=True) or "").strip()
+        found = {name_key(o): o for o in [*owners, mine] if o}.get(name_key(name))
+        if found is None:
+            raise PipelineError(f"no owner named {name!r} (owners: {', '.join(owners)})")
+        return found
+
+    return check
+
+
+def owner_hint(owners: list[str]) -> str:
+    """The owner field's placeholder: the names it accepts (tab completes one)."""
+    return ", ".join(owners[:3]) + (", ..." if len(owners) > 3 else "")

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -25,7 +26,7 @@ from pipeline_tui.models.dates import not_future, parse_date, parse_moment
 from pipeline_tui.models.errors import StaleError
 from pipeline_tui.models.money import check_currency, parse_amount, to_major, to_minor
 from pipeline_tui.services.common import clean_text
-from pipeline_tui.tui.screens.data import Meta
+from pipeline_tui.tui.screens.data import Meta, owner_check, owner_hint
 
 T = TypeVar("T")
 Values = dict[str, Any]
@@ -73,9 +74,17 @@ class FormScreen(ModalScreen[T]):
     def fields(self) -> Iterator[Any]:
         yield from ()
 
-    def field(self, name: str, label: str, value: str = "", placeholder: str = "") -> ComposeResult:
+    def field(
+        self,
+        name: str,
+        label: str,
+        value: str = "",
+        placeholder: str = "",
+        suggest: list[str] | None = None,
+    ) -> ComposeResult:
         yield Label(label, classes="field-label")
-        yield Input(value, placeholder=placeholder, id=name)
+        suggester = SuggestFromList(suggest, case_sensitive=False) if suggest else None
+        yield Input(value, placeholder=placeholder, id=name, suggester=suggester)
         yield Static("", id=f"{name}-error", classes="field-error")
 
     def text(self, name: str) -> str:
@@ -188,7 +197,8 @@ class DealForm(FormScreen[Values]):
         yield from self.field("currency", "Currency", d.currency if d else self.meta.currency)
         yield from self.field("company", "Company", (d.company or "") if d else "")
         yield from self.field("contact", "Contact", (d.contact or "") if d else "", "Name <email>")
-        yield from self.field("owner", "Owner", (d.owner or "") if d else self.meta.owner)
+        yield from self.field("owner", "Owner", (d.owner or "") if d else self.meta.owner,
+                              owner_hint(self.meta.owners), self.meta.owners)  # fmt: skip
         if d is None:
             yield Label("Stage", classes="field-label")
             yield Select(
@@ -204,9 +214,16 @@ class DealForm(FormScreen[Values]):
         yield from self.field("next_step", "Next step", (d.next_step or "") if d else "")
         yield from self.field("next_due", "Next step due", (d.next_due or "") if d else "")
 
-    def field(self, name: str, label: str, value: str = "", placeholder: str = "") -> ComposeResult:
+    def field(
+        self,
+        name: str,
+        label: str,
+        value: str = "",
+        placeholder: str = "",
+        suggest: list[str] | None = None,
+    ) -> ComposeResult:
         self.opened[name] = value
-        yield from super().field(name, label, self.typed.get(name, value), placeholder)
+        yield from super().field(name, label, self.typed.get(name, value), placeholder, suggest)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -242,7 +259,7 @@ class DealForm(FormScreen[Values]):
         values.update(value_minor=minor, currency=currency)
         for name in ("company", "contact", "next_step"):
             values[name] = self.check(name, partial(_optional, what=name.replace("_", " ")))
-        values["owner"] = self.check("owner", _required("owner"))
+        values["owner"] = self.check("owner", owner_check(self.meta.owners, self.meta.owner))
         values["probability"] = self.check("probability", self._probability)
         values["close_date"] = self.check("close", _day)
         values["next_due"] = self.check("next_due", _day)
@@ -374,9 +391,10 @@ class LeadForm(FormScreen[Values]):
 
     heading = "New lead"
 
-    def __init__(self, owner: str) -> None:
+    def __init__(self, owner: str, owners: list[str] | None = None) -> None:
         super().__init__()
         self.owner = owner
+        self.owners = owners or ([owner] if owner else [])
 
     def fields(self) -> Iterator[Any]:
         yield from self.field("name", "Name *")
@@ -384,7 +402,7 @@ class LeadForm(FormScreen[Values]):
         yield from self.field("email", "Email")
         yield from self.field("phone", "Phone")
         yield from self.field("source", "Source", "", "webinar, referral")
-        yield from self.field("owner", "Owner", self.owner)
+        yield from self.field("owner", "Owner", self.owner, owner_hint(self.owners), self.owners)
         yield from self.field("notes", "Notes")
 
     def collect(self) -> Values:
@@ -394,5 +412,5 @@ class LeadForm(FormScreen[Values]):
         email = values["email"]
         if email and ("@" not in email or " " in email.strip()):
             self.error("email", f"invalid email {email!r}")
-        values["owner"] = self.check("owner", _required("owner"))
+        values["owner"] = self.check("owner", owner_check(self.owners, self.owner))
         return values

@@ -68,6 +68,8 @@ def render_detail(data: DealDetailData) -> Text:
         text.append(act.subject)
         if act.outcome:
             text.append(f" → {act.outcome}", style="italic")
+        if data.from_lead(act):
+            text.append("  (from the lead)", style="dim")
         text.append("\n")
         if act.notes:
             for line in act.notes.splitlines():
