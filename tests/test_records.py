@@ -73,9 +73,7 @@ def test_lead_delete_refuses_a_qualified_lead_then_unlinks_with_force(
     assert dump(db_path) == before
 
 
-def test_lead_merge_moves_activities_and_deal_and_undoes_exactly(
-    demo: Cli, db_path: Path
-) -> None:
+def test_lead_merge_moves_activities_and_deal_and_undoes_exactly(demo: Cli, db_path: Path) -> None:
     add = demo("lead", "add", "Siobhan K.", "--owner", "Ana Ruiz", "--format", "json")
     keep = add.json()["id"]  # type: ignore[index]
     demo("lead", "qualify", "9", "--value", "5k")
@@ -217,9 +215,7 @@ def test_the_login_is_not_made_an_owner_while_others_exist(
     assert demo("owner", "list").stdout.count("\n") == owners_before.count("\n")
 
 
-def test_the_first_owner_is_the_login_and_the_cli_says_so_once(
-    cli: Cli, login_root: None
-) -> None:
+def test_the_first_owner_is_the_login_and_the_cli_says_so_once(cli: Cli, login_root: None) -> None:
     cli("init")
     first = cli("deal", "add", "First", "--value", "10")
     assert first.exit_code == 0 and "Created owner 'root' (your login)" in first.stderr
