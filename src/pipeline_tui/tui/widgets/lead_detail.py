@@ -39,7 +39,8 @@ def render_lead(lead: Lead, activities: list[Activity]) -> Text:
         text.append("none yet\n", style="dim")
     for act in activities:
         when = (act.done_at or "")[:10] if act.done_at else f"due {(act.due_at or '')[:10]}"
-        text.append(f"{when:<14}", style="dim" if act.done_at else "bold")
+        # 15: "due 2026-12-01" is 14 cells and must not run into the kind.
+        text.append(f"{when:<15}", style="dim" if act.done_at else "bold")
         text.append(f"{act.kind:<9}")
         text.append(act.subject)
         if act.outcome:
@@ -47,7 +48,7 @@ def render_lead(lead: Lead, activities: list[Activity]) -> Text:
         text.append("\n")
         if act.notes:
             for line in act.notes.splitlines():
-                text.append(f"{'':<14}{line}\n", style="dim")
+                text.append(f"{'':<15}{line}\n", style="dim")
     return text
 
 
