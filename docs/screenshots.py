@@ -16,7 +16,13 @@ from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.tui.app import PipelineApp
 
 OUT = Path(__file__).resolve().parent / "screenshots"
-SHOTS = {"deals": ("down", "down"), "board": ("right", "down"), "kpi": (), "help": ("?",)}
+SHOTS = {
+    "deals": ("down", "down"),
+    "board": ("right", "down"),
+    "kpi": (),
+    "leads": ("down", "down"),
+    "help": ("?",),
+}
 
 
 async def _settle(pilot: object, app: PipelineApp) -> None:

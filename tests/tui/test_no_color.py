@@ -9,6 +9,7 @@ from textual.filter import Monochrome
 
 from pipeline_tui.tui.screens.board import BoardScreen
 from pipeline_tui.tui.screens.kpi import KpiScreen
+from pipeline_tui.tui.screens.leads import LeadsScreen
 
 from .conftest import screen_text, settle
 
@@ -30,6 +31,10 @@ async def test_every_screen_draws_under_no_color(
         await pilot.press("k")
         await settle(pilot)
         assert isinstance(app.screen, KpiScreen)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, LeadsScreen)
+        assert "Tomás García" in screen_text(app)  # an open lead of the demo
         await pilot.press("question_mark")
         await settle(pilot)
         assert "Keys" in screen_text(app)

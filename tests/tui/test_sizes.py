@@ -229,7 +229,7 @@ async def test_footer_shows_whole_bindings_and_ends_clean(
 ) -> None:
     app = make_app("deals")
     async with app.run_test(size=size) as pilot:
-        for mode in ("d", "b", "k"):
+        for mode in ("d", "b", "k", "i"):
             await pilot.press(mode)
             await settle(pilot)
             last = plain_lines(app)[-1]

@@ -59,5 +59,10 @@ def test_kpi_quarter_and_exact_figures(
 
 
 @sizes
+def test_leads_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("leads"), terminal_size=size, run_before=_keys("down", "down"))
+
+
+@sizes
 def test_help_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
     assert snap_compare(snap_app("deals"), terminal_size=size, run_before=_keys("question_mark"))

@@ -1,4 +1,4 @@
-"""The Textual app: three modes (deals, board, KPIs), global keys, command palette, errors.
+"""The Textual app: four modes (deals, board, KPIs, leads), global keys, palette, errors.
 
 Database work never runs on the UI thread. Reads use their own connection
 (``self.reader``); every change goes through a service on ``self.store`` inside one
@@ -31,10 +31,11 @@ from pipeline_tui.tui.screens.board import BoardScreen
 from pipeline_tui.tui.screens.data import Meta, load_meta
 from pipeline_tui.tui.screens.deals import DealsScreen
 from pipeline_tui.tui.screens.kpi import KpiScreen
+from pipeline_tui.tui.screens.leads import LeadsScreen
 from pipeline_tui.tui.screens.palette import PipelineCommands
 
 R = TypeVar("R")
-MODE_NAMES = ("deals", "board", "kpi")
+MODE_NAMES = ("deals", "board", "kpi", "leads")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -70,6 +71,7 @@ class PipelineApp(App[None]):
         "deals": DealsScreen,
         "board": BoardScreen,
         "kpi": KpiScreen,
+        "leads": LeadsScreen,
     }
     COMMANDS = App.COMMANDS | {PipelineCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,6 +93,10 @@ class PipelineApp(App[None]):
         ),
         Binding(
             "k", "switch_mode('kpi')", "KPIs", show=False, tooltip="The KPI dashboard", id="app.kpi"
+        ),
+        # 'l' is Lost on the deals table and the board, so the leads take 'i' (inbound).
+        Binding(
+            "i", "switch_mode('leads')", "Leads", show=False, tooltip="The leads", id="app.leads"
         ),
         Binding(
             "u", "undo", "Undo", tooltip="Undo the last change, like 'pipeline undo'", id="app.undo"
@@ -290,6 +296,10 @@ class PipelineApp(App[None]):
         self.push_screen(HelpScreen(binding_sections()))
 
     def action_new_lead(self) -> None:
+        screen = self.screen
+        if isinstance(screen, LeadsScreen):  # it shows the new lead once it is added
+            screen.action_new_lead()
+            return
         from pipeline_tui.services.leads import add_lead
         from pipeline_tui.tui.screens.forms import LeadForm
 
@@ -325,7 +335,11 @@ def describe(result: Any) -> str:
         verb = "logged" if result.done_at else f"planned for {result.due_at}"
         return f"{result.kind.capitalize()} {verb}: {result.subject}"
     if isinstance(result, Lead):
-        return f"Lead added: {result.name}"
+        verb = "disqualified" if result.status == "disqualified" else "added"
+        return f"Lead {verb}: {result.name}"
+    line = getattr(result, "confirmation", None)  # e.g. screens/leads.py: Qualified
+    if isinstance(line, str):
+        return line
     return "Done."
 
 
@@ -333,11 +347,13 @@ def binding_sections() -> list[tuple[str, list[BindingType]]]:
     """Every binding of the app, by where it works: the help screen lists these."""
     from pipeline_tui.tui.screens.forms import FormScreen
     from pipeline_tui.tui.widgets.deal_table import DealTable
+    from pipeline_tui.tui.widgets.lead_table import LeadTable
 
     return [
         ("Everywhere", [*PipelineApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
         ("Deals", [*DealsScreen.BINDINGS, *DealTable.BINDINGS]),
         ("Board", list(BoardScreen.BINDINGS)),
         ("KPIs", list(KpiScreen.BINDINGS)),
+        ("Leads", [*LeadsScreen.BINDINGS, *LeadTable.BINDINGS]),
         ("Forms", list(FormScreen.BINDINGS)),
     ]

@@ -12,6 +12,7 @@ class StartScreen(StrEnum):
     deals = "deals"
     board = "board"
     kpi = "kpi"
+    leads = "leads"
 
 
 def tui(
@@ -19,7 +20,7 @@ def tui(
         StartScreen, typer.Option("--screen", help="Screen to open on.")
     ] = StartScreen.deals,
 ) -> None:
-    """Open the TUI: deals table, stage board and KPI dashboard."""
+    """Open the TUI: deals table, stage board, KPI dashboard and leads."""
     from pipeline_tui.cli.commands.common import STATE
     from pipeline_tui.config import db_path
 

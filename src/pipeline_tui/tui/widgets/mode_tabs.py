@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from textual.widgets import Tab, Tabs
 
-MODES = (("deals", "Deals (d)"), ("board", "Board (b)"), ("kpi", "KPIs (k)"))
+MODES = (
+    ("deals", "Deals (d)"),
+    ("board", "Board (b)"),
+    ("kpi", "KPIs (k)"),
+    ("leads", "Leads (i)"),
+)
 
 
 class ModeTabs(Tabs):
-    """Deals, Board and KPI tabs; keys stay with the screen (the tabs never take focus)."""
+    """Deals, Board, KPI and Leads tabs; keys stay with the screen (the tabs never take focus)."""
 
     can_focus = False
 
