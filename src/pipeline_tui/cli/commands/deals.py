@@ -23,6 +23,15 @@ from pipeline_tui.store.api import DealFilter
 
 app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
 
+
+def _people_app() -> typer.Typer:
+    from pipeline_tui.cli.commands.people import deal_app
+
+    return deal_app
+
+
+app.add_typer(_people_app(), name="person")
+
 DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False, metavar="ID")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When it happened (not in the future).")]
 
