@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_tui.models import Activity, Deal, StageChange
+from pipeline_tui.models.contacts import DealPerson, Note
 from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store.api import Store
 
@@ -18,6 +19,8 @@ class DealDetailData:
     history: list[StageChange]
     activities: list[Activity]
     attention: Attention | None
+    people: list[DealPerson] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `deal show` (field names are part of the CLI contract)."""
@@ -48,6 +51,8 @@ class DealDetailData:
         record.update(
             stage_history=[c.to_dict() for c in self.history],
             activities=[a.to_dict() for a in self.activities],
+            people=[p.to_dict() for p in self.people],
+            notes=[n.to_dict() for n in self.notes],
         )
         return record
 
@@ -57,5 +62,10 @@ def deal_detail(store: Store, deal_id: int) -> DealDetailData:
     deal = store.deals.get_deal(deal_id)
     found = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
     return DealDetailData(
-        deal, store.deals.stage_history(deal_id), store.activities.for_deal(deal_id), found
+        deal,
+        store.deals.stage_history(deal_id),
+        store.activities.for_deal(deal_id),
+        found,
+        store.people.deal_people([deal_id]),
+        store.notes.for_deal(deal_id),
     )

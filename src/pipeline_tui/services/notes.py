@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pipeline_tui.models import PipelineError
+from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.models.contacts import Note
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.store.api import Store
@@ -15,9 +18,12 @@ def add_note(
     deal_id: int | None = None,
     person_id: int | None = None,
     company_id: int | None = None,
+    at: datetime | None = None,
 ) -> Note:
-    """A note on exactly one of a deal, a person or a company."""
+    """A note on exactly one of a deal, a person or a company (written now, or ``at``)."""
     text = clean_text(body, "note", required=True) or ""
+    if at is not None:
+        not_future(at, "--at", iso_ts(at))
     given = [k for k, v in (("deal", deal_id), ("person", person_id), ("company", company_id))
              if v is not None]  # fmt: skip
     if len(given) != 1:
@@ -37,8 +43,8 @@ def add_note(
                 "person_id": person_id,
                 "company_id": company_id,
                 "owner_id": tx.ensure_owner(store.actor or default_owner(store)),
-                "created_at": tx.now,
-                "updated_at": tx.now,
+                "created_at": iso_ts(at) if at else tx.now,
+                "updated_at": iso_ts(at) if at else tx.now,
             },
         )
     return store.notes.get_note(note_id)

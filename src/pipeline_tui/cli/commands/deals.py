@@ -275,6 +275,22 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         ("Stage history", record["stage_history"], history_cols),
         ("Activities", record["activities"], activity_cols),
     ]
+    if record["people"]:
+        people_cols = [
+            Col("person_id", "ID", right=True),
+            Col("name", "Name", flex=True, show=lambda p: p["name"] or p["email"] or ""),
+            Col("role", "Role"),
+            Col("title", "Title", flex=True, drop=1),
+            Col("email", "Email", flex=True, drop=2),
+        ]
+        sections.append(("People", record["people"], people_cols))
+    if record["notes"]:
+        note_cols = [
+            Col("created_at", "When", show=lambda n: _when(n["created_at"])),
+            Col("body", "Note", wrap=True),
+            Col("owner", "By", flex=True, drop=1),
+        ]
+        sections.append(("Notes", record["notes"], note_cols))
     if "attention" in record:
         att = record["attention"]
         fields.append(("attention_score", "Attention"))
