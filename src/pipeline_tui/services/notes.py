@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from pipeline_tui.models import PipelineError
-from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.models.contacts import Note
+from pipeline_tui.models.dates import iso_ts, not_future
 from pipeline_tui.services.common import clean_text, default_owner
 from pipeline_tui.store.api import Store
 

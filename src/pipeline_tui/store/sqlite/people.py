@@ -51,7 +51,8 @@ def people_named(store: Reader, name: str) -> list[int]:
     """The ids of the people called ``name`` (case and spacing aside)."""
     key = name_key(name)
     rows = store.all(
-        "SELECT id, name FROM contacts WHERE lower(name) = lower(?) ORDER BY id", (name.strip(),)
+        "SELECT id, name FROM contacts WHERE lower(name) = lower(?) ORDER BY id",
+        (" ".join(name.split()),),
     )
     return [int(r[0]) for r in rows if r[1] is not None and name_key(r[1]) == key]
 
