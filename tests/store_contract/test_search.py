@@ -26,10 +26,24 @@ def test_updates_deletes_and_undo_keep_the_index_in_step(store: Store) -> None:
         tx.update("deals", deal_id, {"title": "Basalt renewal"})
     assert _hits(store, "quartz") == [] and _hits(store, "BASALT") == [("deal", deal_id, "title")]
     with store.tx("person") as tx:
-        person = tx.insert("contacts", {"name": "Ada Byron", "email": "ada@engine.example",
-                                        "email_key": "ada@engine.example", "created_at": PAST})  # fmt: skip
-        tx.insert("notes", {"body": "Wants the analytical add-on", "deal_id": deal_id,
-                            "created_at": PAST, "updated_at": PAST})  # fmt: skip
+        person = tx.insert(
+            "contacts",
+            {
+                "name": "Ada Byron",
+                "email": "ada@engine.example",
+                "email_key": "ada@engine.example",
+                "created_at": PAST,
+            },
+        )
+        tx.insert(
+            "notes",
+            {
+                "body": "Wants the analytical add-on",
+                "deal_id": deal_id,
+                "created_at": PAST,
+                "updated_at": PAST,
+            },
+        )
     assert _hits(store, "engine.ex") == [("person", person, "email")]
     assert _hits(store, "ANALYTICAL") == [("deal", deal_id, "note 1")]
     undo = store.journal.last_undoable()

@@ -16,6 +16,7 @@ from pipeline_tui.cli.commands.common import (
     money,
     store,
 )
+from pipeline_tui.cli.commands.people import deal_app, deal_sections
 from pipeline_tui.cli.render import Col, emit, emit_record
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
@@ -24,13 +25,7 @@ from pipeline_tui.store.api import DealFilter
 app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
 
 
-def _people_app() -> typer.Typer:
-    from pipeline_tui.cli.commands.people import deal_app
-
-    return deal_app
-
-
-app.add_typer(_people_app(), name="person")
+app.add_typer(deal_app, name="person")  # `deal person add|remove` (cli/commands/people.py)
 
 DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False, metavar="ID")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When it happened (not in the future).")]
@@ -275,22 +270,7 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         ("Stage history", record["stage_history"], history_cols),
         ("Activities", record["activities"], activity_cols),
     ]
-    if record["people"]:
-        people_cols = [
-            Col("person_id", "ID", right=True),
-            Col("name", "Name", flex=True, show=lambda p: p["name"] or p["email"] or ""),
-            Col("role", "Role"),
-            Col("title", "Title", flex=True, drop=1),
-            Col("email", "Email", flex=True, drop=2),
-        ]
-        sections.append(("People", record["people"], people_cols))
-    if record["notes"]:
-        note_cols = [
-            Col("created_at", "When", show=lambda n: _when(n["created_at"])),
-            Col("body", "Note", wrap=True),
-            Col("owner", "By", flex=True, drop=1),
-        ]
-        sections.append(("Notes", record["notes"], note_cols))
+    sections += deal_sections(record)
     if "attention" in record:
         att = record["attention"]
         fields.append(("attention_score", "Attention"))

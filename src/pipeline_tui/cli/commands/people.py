@@ -244,3 +244,27 @@ def deal_remove(deal_id: DealId, person: PersonRef, fmt: FormatOpt = Fmt.table) 
         say(to_json({"deal_id": deal_id, "person_id": gone.id, "removed": True}))
         return
     say(f"Deal {deal_id}: removed person {gone.id} ({gone.label})")
+
+
+def deal_sections(record: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], list[Col]]]:
+    """The People and Notes sections of `deal show`, when the deal has any."""
+    from pipeline_tui.cli.commands.companies import when
+
+    out: list[tuple[str, list[dict[str, Any]], list[Col]]] = []
+    if record["people"]:
+        cols = [
+            Col("person_id", "ID", right=True),
+            Col("name", "Name", flex=True, show=lambda p: p["name"] or p["email"] or ""),
+            Col("role", "Role"),
+            Col("title", "Title", flex=True, drop=1),
+            Col("email", "Email", flex=True, drop=2),
+        ]
+        out.append(("People", record["people"], cols))
+    if record["notes"]:
+        cols = [
+            Col("created_at", "When", show=lambda n: when(n["created_at"])),
+            Col("body", "Note", wrap=True),
+            Col("owner", "By", flex=True, drop=1),
+        ]
+        out.append(("Notes", record["notes"], cols))
+    return out
