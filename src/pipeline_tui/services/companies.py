@@ -146,7 +146,7 @@ def merge_companies(store: Store, source_id: int, target_id: int) -> tuple[Compa
         moved = _detach(tx, store.companies.references(source_id), target_id)
         row = tx.delete("companies", source_id)
         fill: dict[str, Any] = {
-            k: row[k] for k in (*TEXT_FIELDS, "owner_id") if row[k] and not getattr_row(target, k)
+            k: row[k] for k in (*TEXT_FIELDS, "owner_id") if row[k] and not _value_of(target, k)
         }
         custom = {**source.custom, **target.custom}
         if custom != target.custom:
@@ -156,7 +156,7 @@ def merge_companies(store: Store, source_id: int, target_id: int) -> tuple[Compa
     return store.companies.get_company(target_id), moved
 
 
-def getattr_row(company: Company, key: str) -> Any:
+def _value_of(company: Company, key: str) -> Any:
     return company.owner if key == "owner_id" else getattr(company, key)
 
 
