@@ -49,6 +49,29 @@ def test_deal_delete_needs_force_names_what_goes_and_undo_restores(
     assert dump(db_path) == before
 
 
+def test_deal_delete_takes_its_notes_and_roles_and_undo_brings_them_back(
+    demo: Cli, db_path: Path
+) -> None:
+    r = demo("deal", "add", "Committee", "--value", "10", "--owner", "Ana Ruiz", "--format", "json")
+    deal_id = str(r.json()["id"])  # type: ignore[index]
+    person = demo("person", "add", "Rosa Diaz", "--email", "rosa@d.example", "--format", "json")
+    assert person.exit_code == 0, person.stderr
+    assert (
+        demo("deal", "person", "add", deal_id, "rosa@d.example", "--role", "champion").exit_code
+        == 0
+    )
+    assert demo("note", "add", "--deal", deal_id, "Budget approved").exit_code == 0
+    before = dump(db_path)
+    one_error(demo("deal", "delete", deal_id), f"deal {deal_id} has 1 note", "--force")
+    assert dump(db_path) == before
+    assert demo("deal", "delete", deal_id, "--force").exit_code == 0
+    assert demo("search", "Budget approved", "--format", "json").json() == []
+    shown = demo("person", "show", "rosa@d.example", "--format", "json").json()
+    assert shown["deals"] == []  # type: ignore[index]
+    assert demo("undo").exit_code == 0
+    assert dump(db_path) == before
+
+
 def test_a_deal_without_history_is_deleted_without_force(demo: Cli) -> None:
     r = demo("deal", "add", "Scratch", "--value", "10", "--owner", "Ana Ruiz", "--format", "json")
     deal_id = r.json()["id"]  # type: ignore[index]

@@ -28,6 +28,10 @@ FAMILIES: dict[str, type] = {
     "review": api.ReviewReads,
     "exports": api.ExportReads,
     "imports": api.ImportReads,
+    "companies": api.CompanyReads,
+    "people": api.PersonReads,
+    "notes": api.NoteReads,
+    "search": api.SearchReads,
 }
 TX_METHODS = [
     "row",

@@ -22,6 +22,9 @@ GROUPS: dict[str, tuple[str, str]] = {
     "lead": ("pipeline_tui.cli.commands.leads", "app"),
     "deal": ("pipeline_tui.cli.commands.deals", "app"),
     "activity": ("pipeline_tui.cli.commands.activities", "app"),
+    "company": ("pipeline_tui.cli.commands.companies", "app"),
+    "person": ("pipeline_tui.cli.commands.people", "app"),
+    "note": ("pipeline_tui.cli.commands.notes", "app"),
     "stage": ("pipeline_tui.cli.commands.stages", "stage_app"),
     "pipeline": ("pipeline_tui.cli.commands.stages", "pipeline_app"),
     "owner": ("pipeline_tui.cli.commands.system", "owner_app"),
@@ -40,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("pipeline_tui.cli.commands.maintenance", "restore"),
     "doctor": ("pipeline_tui.cli.commands.maintenance", "doctor"),
     "tui": ("pipeline_tui.cli.commands.tui", "tui"),
+    "search": ("pipeline_tui.cli.commands.search", "search"),
     "kpi": ("pipeline_tui.cli.commands.kpi", "kpi"),
     "review": ("pipeline_tui.cli.commands.kpi", "review"),
 }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_tui.models import Activity, Deal, StageChange
+from pipeline_tui.models.contacts import DealPerson, Note
 from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store.api import Store
 
@@ -19,6 +20,8 @@ class DealDetailData:
     history: list[StageChange]
     activities: list[Activity]
     attention: Attention | None
+    people: list[DealPerson] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `deal show` (field names are part of the CLI contract)."""
@@ -49,6 +52,8 @@ class DealDetailData:
         record.update(
             stage_history=[c.to_dict() for c in self.history],
             activities=[{**a.to_dict(), "from_lead": self.from_lead(a)} for a in self.activities],
+            people=[p.to_dict() for p in self.people],
+            notes=[n.to_dict() for n in self.notes],
         )
         return record
 
@@ -71,4 +76,11 @@ def deal_detail(store: Store, deal_id: int) -> DealDetailData:
     """Everything shown of one deal; NotFoundError if there is no such deal."""
     deal = store.deals.get_deal(deal_id)
     found = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
-    return DealDetailData(deal, store.deals.stage_history(deal_id), _timeline(store, deal), found)
+    return DealDetailData(
+        deal,
+        store.deals.stage_history(deal_id),
+        _timeline(store, deal),
+        found,
+        store.people.deal_people([deal_id]),
+        store.notes.for_deal(deal_id),
+    )

@@ -62,7 +62,7 @@ def _activities(
             )
 
 
-def _deal(store: Store, day: date, d: dict[str, Any]) -> None:
+def _deal(store: Store, day: date, d: dict[str, Any]) -> int:
     store.actor = d["owner"]
     history = d["history"]
     next_due = d.get("next_due_in_days")
@@ -90,6 +90,35 @@ def _deal(store: Store, day: date, d: dict[str, Any]) -> None:
         deals.win_deal(store, deal.id, at=_at(day, d["closed_days_ago"], 17))
     elif d["status"] == "lost":
         deals.lose_deal(store, deal.id, d["lost_reason"], at=_at(day, d["closed_days_ago"], 17))
+    return deal.id
+
+
+def _companies(
+    store: Store, day: date, items: list[dict[str, Any]], deal_of: dict[str, int]
+) -> None:
+    """Company details, the buying committee of each one's deal, and notes on both."""
+    from pipeline_tui.services import companies, notes, people
+
+    for c in items:
+        store.actor = c["owner"]
+        company_id = companies.resolve_company(store, c["name"])
+        fields = ("domain", "industry", "size", "city", "country", "owner")
+        companies.edit_company(store, company_id, **{k: c[k] for k in fields})
+        deal_id = deal_of[c["name"]]
+        contact = store.deals.get_deal(deal_id).contact
+        for p in store.people.deal_people([deal_id]):
+            if contact and p.role == "contact":
+                people.add_to_deal(store, deal_id, p.person_id, c["contact_role"])
+        for p in c["people"]:
+            person = people.add_person(
+                store, p["name"], emails=[p["email"]], phones=[p["phone"]] if "phone" in p else [],
+                company=c["name"], owner=c["owner"], title=p["title"],
+            )  # fmt: skip
+            people.add_to_deal(store, deal_id, person.id, p["role"])
+        for n in c["notes"]:
+            notes.add_note(store, n["text"], company_id=company_id, at=_at(day, n["days_ago"], 15))
+        for n in c["deal_notes"]:
+            notes.add_note(store, n["text"], deal_id=deal_id, at=_at(day, n["days_ago"], 15))
 
 
 def _targets_and_rates(store: Store, day: date) -> None:
@@ -114,8 +143,7 @@ def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:
     actor = store.actor
     try:
         with store.tx("load demo pipeline"):
-            for d in data["deals"]:
-                _deal(store, day, d)
+            deal_of = {d["company"]: _deal(store, day, d) for d in data["deals"]}
             for lead_data in data["leads"]:
                 store.actor = lead_data["owner"]
                 lead = leads.add_lead(
@@ -137,6 +165,7 @@ def load_demo(store: Store, day: date | None = None) -> tuple[int, int]:
                 elif lead_data["status"] == "disqualified":
                     leads.disqualify_lead(store, lead.id, lead_data["disqualify_reason"])
             store.actor = actor
+            _companies(store, day, data.get("companies", []), deal_of)
             _targets_and_rates(store, day)
     finally:
         store.actor = actor

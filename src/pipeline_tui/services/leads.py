@@ -60,11 +60,15 @@ def add_lead(
         if not allow_duplicate:
             _unique_email(store, email)
         created = iso_ts(at) if at else tx.now
+        company_id = tx.ensure_company(company_name) if company_name else None
+        # The lead's person: found by email (or by name at the company), else made.
+        person = f"{name} <{email}>" if email else name
         lead_id = tx.insert(
             "leads",
             {
                 "name": name,
-                "company_id": tx.ensure_company(company_name) if company_name else None,
+                "company_id": company_id,
+                "contact_id": tx.ensure_contact(person, company_id, clean_text(phone, "phone")),
                 "email": email,
                 "phone": clean_text(phone, "phone"),
                 "source": clean_text(source, "source"),
@@ -177,7 +181,10 @@ def qualify_lead(
             ),
         )
         tx.update("leads", lead_id, {"status": "qualified"})
-    return deal
+        person_id = tx.row("leads", lead_id)["contact_id"]
+        if person_id is not None:  # the lead's own person, whatever the text matched
+            tx.update("deals", deal.id, {"contact_id": person_id})
+    return store.deals.get_deal(deal.id)
 
 
 def disqualify_lead(store: Store, lead_id: int, reason: str | None) -> Lead:

@@ -28,8 +28,8 @@ def _join(parts: list[str]) -> str:
 
 
 def delete_deal(store: Store, deal_id: int, *, force: bool = False) -> Deal:
-    """Delete a deal with its activities and stage history; without ``force``, only a deal
-    that has neither (its entry into its first stage aside)."""
+    """Delete a deal with its activities, notes, roles and stage history; without ``force``,
+    only a deal with no activities, notes or moves (its entry into its first stage aside)."""
     deal = store.deals.get_deal(deal_id)
     with store.tx(f"delete deal {deal_id} {deal.title!r}") as tx:
         # Read inside the write transaction, so nothing is added between check and delete.
@@ -38,6 +38,8 @@ def delete_deal(store: Store, deal_id: int, *, force: bool = False) -> Deal:
         held = []
         if activities:
             held.append(_count(len(activities), "activity", "activities"))
+        if links["notes"]:
+            held.append(_count(len(links["notes"]), "note", "notes"))
         if links["moves"]:
             held.append(_count(len(links["moves"]), "stage change", "stage changes"))
         if held and not force:
@@ -47,6 +49,10 @@ def delete_deal(store: Store, deal_id: int, *, force: bool = False) -> Deal:
                 tx.update("activities", activity.id, {"deal_id": None})
             else:
                 tx.delete("activities", activity.id)
+        for note_id in links["notes"]:
+            tx.delete("notes", note_id)
+        for role_id in links["people"]:  # the people stay; only their role on this deal goes
+            tx.delete("deal_people", role_id)
         for change_id in links["stage_changes"]:
             tx.delete("stage_changes", change_id)
         tx.delete("deals", deal_id)

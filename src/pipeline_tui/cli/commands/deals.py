@@ -17,12 +17,16 @@ from pipeline_tui.cli.commands.common import (
     money,
     store,
 )
+from pipeline_tui.cli.commands.people import deal_app, deal_sections
 from pipeline_tui.cli.render import Col, emit, emit_record
 from pipeline_tui.models import Deal, PipelineError
 from pipeline_tui.models.money import format_money
 from pipeline_tui.store.api import DealFilter
 
 app = typer.Typer(help="Add, list and work deals.", no_args_is_help=True)
+
+
+app.add_typer(deal_app, name="person")  # `deal person add|remove` (cli/commands/people.py)
 
 DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False, metavar="ID")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="When it happened (not in the future).")]
@@ -268,6 +272,7 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         ("Stage history", record["stage_history"], history_cols),
         ("Activities", record["activities"], activity_cols),
     ]
+    sections += deal_sections(record)
     if "attention" in record:
         att = record["attention"]
         fields.append(("attention_score", "Attention"))

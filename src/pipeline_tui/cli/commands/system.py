@@ -271,5 +271,5 @@ def owner_remove(
     if done.to is None:
         say(f"Removed owner {done.removed!r}")
         return
-    handed = ", ".join(f"{n} {kind}" for kind, n in done.counts.items()) or "nothing"
+    handed = ", ".join(f"{kind} {n}" for kind, n in done.counts.items()) or "nothing"
     say(f"Removed owner {done.removed!r}; handed to {done.to!r}: {handed}")

@@ -21,7 +21,7 @@ from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
 # Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
-_STAMPED = {"leads", "deals", "activities", "targets"}
+_STAMPED = {"leads", "deals", "activities", "targets", "companies", "contacts", "notes"}
 Params = tuple[Any, ...] | dict[str, Any]
 # A list of ids bound as one JSON parameter: one variable per row would fail past SQLite's
 # limit ("too many SQL variables") on a big database.

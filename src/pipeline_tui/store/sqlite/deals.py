@@ -189,15 +189,20 @@ def next_step_section(
 
 
 def deal_links(store: Reader, deal_id: int) -> dict[str, list[int]]:
-    """The ids of the rows that belong to a deal and go with it when it is deleted; "moves"
+    """The ids of the rows that belong to a deal and go with it when it is deleted (its
+    activities, notes, buying-committee roles and stage changes); "moves"
     are the stage changes other than the deal's entry into its first stage."""
     changes = store.all(
         "SELECT id, from_stage_id IS NOT NULL FROM stage_changes WHERE deal_id = ? ORDER BY id",
         (deal_id,),
     )
     activities = store.all("SELECT id FROM activities WHERE deal_id = ? ORDER BY id", (deal_id,))
+    notes = store.all("SELECT id FROM notes WHERE deal_id = ? ORDER BY id", (deal_id,))
+    people = store.all("SELECT id FROM deal_people WHERE deal_id = ? ORDER BY id", (deal_id,))
     return {
         "activities": [int(r[0]) for r in activities],
+        "notes": [int(r[0]) for r in notes],
+        "people": [int(r[0]) for r in people],
         "stage_changes": [int(r[0]) for r in changes],
         "moves": [int(r[0]) for r in changes if r[1]],
     }

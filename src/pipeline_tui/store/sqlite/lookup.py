@@ -97,6 +97,9 @@ _HOLDINGS = (
     ("leads", "leads", "1"),
     ("stage changes", "stage_changes", "1"),
     ("targets", "targets", "1"),
+    ("companies", "companies", "1"),
+    ("people", "contacts", "1"),
+    ("notes", "notes", "1"),
 )
 
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -334,6 +334,12 @@ def _migrations() -> object:
         for statement in M002_AGENDA.split(";"):
             if statement.strip():
                 db.execute(statement)
+
+    @migrations(name="m004_companies_people")
+    def m004_companies_people(db: Database) -> None:
+        from pipeline_tui.store.sqlite.schema_contacts import m004
+
+        m004(db)
 
     return migrations
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from pipeline_tui.store.api import (
     ActivityReads,
     Capabilities,
+    CompanyReads,
     DealPages,
     DealReads,
     Directory,
@@ -25,8 +26,11 @@ from pipeline_tui.store.api import (
     JournalReads,
     KpiReads,
     LeadReads,
+    NoteReads,
+    PersonReads,
     ReportReads,
     ReviewReads,
+    SearchReads,
     SettingReads,
     StageReads,
     TargetReads,
@@ -147,6 +151,30 @@ class SqliteStore(Database):
         from pipeline_tui.store.sqlite.families import Directory
 
         return self._family("directory", Directory)
+
+    @property
+    def companies(self) -> CompanyReads:
+        from pipeline_tui.store.sqlite.contact_families import Companies
+
+        return self._family("companies", Companies)
+
+    @property
+    def people(self) -> PersonReads:
+        from pipeline_tui.store.sqlite.contact_families import People
+
+        return self._family("people", People)
+
+    @property
+    def notes(self) -> NoteReads:
+        from pipeline_tui.store.sqlite.contact_families import Notes
+
+        return self._family("notes", Notes)
+
+    @property
+    def search(self) -> SearchReads:
+        from pipeline_tui.store.sqlite.contact_families import Search
+
+        return self._family("search", Search)
 
     @property
     def settings(self) -> SettingReads:

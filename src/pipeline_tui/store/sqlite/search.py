@@ -1,0 +1,91 @@
+"""Full-text search over deals, companies, people, notes and activity subjects (FTS5)."""
+
+from __future__ import annotations
+
+from pipeline_tui.models.contacts import SearchHit
+from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
+from pipeline_tui.store.sqlite.schema_contacts import FTS
+from pipeline_tui.store.sqlite.text_search import any_like, containing
+
+# The trigram tokenizer matches text of three characters or more through its index;
+# anything shorter is looked for by scanning the table itself.
+TRIGRAM = 3
+
+
+def _ids(store: Reader, table: str, text: str, limit: int) -> list[int]:
+    """Ids of ``table``'s rows whose indexed text holds ``text``, newest first."""
+    if len(text) >= TRIGRAM:
+        phrase = '"' + text.replace('"', '""') + '"'
+        sql = f"SELECT rowid FROM fts_{table} WHERE fts_{table} MATCH ? ORDER BY rowid DESC LIMIT ?"
+        return [int(r[0]) for r in store.all(sql, (phrase, limit))]
+    cols = FTS[table]
+    sql = f"SELECT id FROM {table} WHERE {any_like(cols)} ORDER BY id DESC LIMIT ?"
+    return [int(r[0]) for r in store.all(sql, (*[containing(text)] * len(cols), limit))]
+
+
+def _matched(text: str, fields: list[tuple[str, str | None]]) -> tuple[str, str]:
+    """(field, value) of the first field that holds ``text``, case aside."""
+    needle = text.casefold()
+    for name, value in fields:
+        if value and needle in value.casefold():
+            return name, value
+    return next(((n, v) for n, v in fields if v), ("", ""))
+
+
+def search(store: Reader, text: str, limit: int) -> list[SearchHit]:
+    """Records holding ``text``: deals, companies, people, then deals, people, companies
+    and leads found through a note or an activity's subject."""
+    import json
+
+    hits: list[SearchHit] = []
+    ids = _ids(store, "deals", text, limit)
+    for r in store.all(
+        f"SELECT id, title FROM deals WHERE id IN {IDS} ORDER BY id DESC", (id_list(ids),)
+    ):
+        hits.append(SearchHit("deal", r[0], r[1], "title", r[1]))
+    ids = _ids(store, "companies", text, limit)
+    for r in store.all(
+        f"SELECT id, name, domain, industry, city, country FROM companies WHERE id IN {IDS} "
+        "ORDER BY id DESC",
+        (id_list(ids),),
+    ):
+        field, value = _matched(text, list(zip(FTS["companies"], r[1:], strict=True)))
+        hits.append(SearchHit("company", r[0], r[1], field, value))
+    ids = _ids(store, "contacts", text, limit)
+    for r in store.all(
+        f"SELECT id, name, email, more_emails, phone, more_phones, title FROM contacts "
+        f"WHERE id IN {IDS} ORDER BY id DESC",
+        (id_list(ids),),
+    ):
+        fields: list[tuple[str, str | None]] = [("name", r[1]), ("email", r[2])]
+        fields += [("email", e) for e in json.loads(r[3] or "[]")]
+        fields += [("phone", r[4])] + [("phone", p) for p in json.loads(r[5] or "[]")]
+        fields.append(("title", r[6]))
+        field, value = _matched(text, fields)
+        hits.append(SearchHit("person", r[0], r[1] or r[2] or f"person {r[0]}", field, value))
+    ids = _ids(store, "notes", text, limit)
+    for r in store.all(
+        "SELECT n.id, n.body, n.deal_id, d.title, n.person_id, coalesce(p.name, p.email), "
+        "n.company_id, c.name FROM notes n LEFT JOIN deals d ON d.id = n.deal_id "
+        "LEFT JOIN contacts p ON p.id = n.person_id LEFT JOIN companies c ON c.id = n.company_id "
+        f"WHERE n.id IN {IDS} ORDER BY n.id DESC",
+        (id_list(ids),),
+    ):
+        kind, rid, name = (
+            ("deal", r[2], r[3])
+            if r[2]
+            else ("person", r[4], r[5])
+            if r[4]
+            else ("company", r[6], r[7])
+        )
+        hits.append(SearchHit(kind, rid, name or "", f"note {r[0]}", r[1]))
+    ids = _ids(store, "activities", text, limit)
+    for r in store.all(
+        "SELECT a.id, a.subject, a.deal_id, d.title, a.lead_id, l.name FROM activities a "
+        "LEFT JOIN deals d ON d.id = a.deal_id LEFT JOIN leads l ON l.id = a.lead_id "
+        f"WHERE a.id IN {IDS} ORDER BY a.id DESC",
+        (id_list(ids),),
+    ):
+        kind, rid, name = ("deal", r[2], r[3]) if r[2] else ("lead", r[4], r[5])
+        hits.append(SearchHit(kind, rid, name or "", f"activity {r[0]}", r[1]))
+    return hits
