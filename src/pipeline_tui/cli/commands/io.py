@@ -126,6 +126,10 @@ def _as_dict(r: ImportResult) -> dict[str, Any]:
         "encoding": r.encoding,
         "delimiter": r.delimiter,
         "preview": r.preview,
+        "findings": {k: {"rows": n, "lines": lines} for k, (n, lines) in r.findings.items()},
+        "owner_assumed": r.owner_assumed or None,
+        "closed_stage_names": [{"stage": n, **c} for n, c in r.closed_stage_names],
+        "stage_order": r.stage_order,
         "seconds": round(r.seconds, 3),
     }
 
@@ -149,7 +153,8 @@ def _summary(r: ImportResult) -> None:
         rows = [dict(p) for p in r.preview]
         for p in rows:
             if "value_minor" in p:
-                p["value"] = format_money(p.pop("value_minor"), p.pop("currency"))
+                minor, cur = p.pop("value_minor"), p.pop("currency")
+                p["value"] = "—" if minor is None else format_money(minor, cur)
         shown = [k for k in PREVIEW[r.entity] if k in rows[0]]
         cols = [Col(k, k.replace("_", " ").capitalize(), flex=k not in ("line", "action"),
                     right=k in ("line", "value")) for k in shown]  # fmt: skip
@@ -164,9 +169,7 @@ def _summary(r: ImportResult) -> None:
     cols = [Col("entity", "Entity")]
     cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
     emit(counts, cols, "table", title=f"{verb} {r.entity} in {r.seconds:.1f} s")
-    if r.created_stages:
-        say(visible("New stages (at the end of the pipeline; adjust with 'pipeline stage'): "
-                    + ", ".join(r.created_stages)))  # fmt: skip
+    _findings(r)
     if r.rejects_file:
         warn(visible(f"{r.rejected:,} rejected row(s) written to {r.rejects_file}"))
     elif r.dry_run and r.rejects:
@@ -174,6 +177,58 @@ def _summary(r: ImportResult) -> None:
             warn(visible(f"line {line}: {_short(reason)}"))
     if r.dry_run:
         say("Dry run: nothing was written.")
+
+
+def _lines(lines: list[int]) -> str:
+    return f"line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
+
+
+# name -> (warn or say, the sentence after the count)
+FINDINGS = {
+    "closed_before_created": (True, "closed deal(s) closed before they were created: their "
+                              "sales cycle is left out of KPIs"),
+    "closed_in_future": (True, "closed deal(s) have a close date in the future"),
+    "no_amount": (False, "deal(s) have no amount: kept as unknown (shown as —), left out of "
+                  "sums and averages"),
+    "no_created": (False, "deal(s) have no created date: left unknown, not the import time "
+                   "('pipeline import history' dates them)"),
+    "history_unknown": (False, "new deal(s) have no known stage history (no created date, or "
+                        "closed): stage conversion leaves them out until 'pipeline import "
+                        "history'"),
+}  # fmt: skip
+
+
+def _findings(r: ImportResult) -> None:
+    """What the file says that deserves a word, with counts and the first lines."""
+    if r.created_stages:
+        placed = ("placed by the file's stage order" if r.stages_ordered_by_file
+                  else "at the end of the pipeline, as first seen")  # fmt: skip
+        warn(visible(f"Created {len(r.created_stages):,} stage(s), {placed}: "
+                     + ", ".join(r.created_stages)))  # fmt: skip
+        if r.stage_order:
+            say(visible("Stage order now: " + " > ".join(r.stage_order)
+                        + " (adjust with 'pipeline stage')"))  # fmt: skip
+    if r.closed_stage_names:
+        shown = [f"{name} ({', '.join(f'{k} {v:,}' for k, v in sorted(c.items()))})"
+                 for name, c in r.closed_stage_names]  # fmt: skip
+        say(visible("Closed stages kept as outcomes (the file says won or lost): "
+                    + ", ".join(shown)))  # fmt: skip
+    if "no_owner" in r.findings:
+        n, lines = r.findings["no_owner"]
+        warn(visible(f"{n:,} row(s) name no owner: assigned to {r.owner_assumed} "
+                     f"(e.g. {_lines(lines)}); --owner NAME chooses another"))  # fmt: skip
+    if r.owner_id_column:
+        warn(visible(f"Column {r.owner_id_column!r} holds owner ids that match no owner: "
+                     f"{r.new.get('owners', 0):,} owner(s) were named after them. Import the "
+                     "users file first: pipeline import owners User.csv"))  # fmt: skip
+    for key, (loud, words) in FINDINGS.items():
+        if key in r.findings:
+            n, lines = r.findings[key]
+            text = visible(f"{n:,} {words} (e.g. {_lines(lines)})")
+            if loud:
+                warn(text)
+            else:
+                say(text)
 
 
 Text = str | None

@@ -52,6 +52,7 @@ class Kpis(Family):
     response_hours = guarded(kpis.response_hours)
     activities = guarded(kpis.activities)
     conversion = guarded(kpis.conversion)
+    unknown_history = guarded(kpis.unknown_history)
     lost_reasons = guarded(kpis.lost_reasons)
     stage_order = guarded(kpis.stage_order)
 
