@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from pipeline_tui.services.imports.run import ImportResult
 
 import_app = typer.Typer(
-    help="Import leads, deals or activities from CSV (HubSpot, Pipedrive, Salesforce, Zoho, "
-    "spreadsheets).",
+    help="Import owners, leads, deals, activities or deal history from CSV (HubSpot, "
+    "Pipedrive, Salesforce, Zoho, spreadsheets).",
     no_args_is_help=True,
 )
 export_app = typer.Typer(help="Export deals, leads, activities or stages.", no_args_is_help=True)
@@ -323,6 +323,113 @@ def _register(entity: str) -> None:
 
 for _entity in ("leads", "deals", "activities"):
     _register(_entity)
+
+
+def _side_rejects(rejects: list[tuple[int, str]]) -> None:
+    for line, reason in rejects:
+        warn(visible(f"line {line}: {_short(reason)}"))
+
+
+@import_app.command("owners")
+def owners(
+    file: FileArg,
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
+    maps: Maps = None,
+    dry_run: DryRun = False,
+    skip_invalid: Skip = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Import owners from a users file (Salesforce User.csv): each keeps its old CRM's id,
+    so that a later 'import deals' or 'import leads' resolves OwnerId to the owner's name."""
+    from pipeline_tui.services.imports.owners import InvalidOwners, import_owners
+
+    try:
+        r = import_owners(store(), file, dry_run=dry_run, skip_invalid=skip_invalid,
+                          encoding=encoding, delimiter=delimiter, maps=maps or [])  # fmt: skip
+    except InvalidOwners as exc:
+        _side_rejects(exc.result.rejects)
+        raise
+    if fmt == Fmt.json:
+        say(to_json(r.to_dict()))
+        return
+    say(visible("Columns: " + ", ".join(f"{c} -> {f}" for c, f in r.columns if f != "ignored")))
+    verb = "Would import" if dry_run else "Imported"
+    counts = [{"entity": "owners", "created": r.created, "updated": r.updated,
+               "unchanged": r.unchanged, "rejected": len(r.rejects)}]  # fmt: skip
+    cols = [Col("entity", "Entity")]
+    cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
+    emit(counts, cols, "table", title=f"{verb} {r.rows:,} owner row(s) from {r.source}")
+    _side_rejects(r.rejects)
+    if dry_run:
+        say("Dry run: nothing was written.")
+
+
+@import_app.command("history")
+def history(
+    file: FileArg,
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
+    maps: Maps = None,
+    stage_maps: StageMaps = None,
+    create_stages: Create = False,
+    day: DayFirst = False,
+    month: MonthFirst = False,
+    decimal: Decimal = None,
+    tz: Zone = None,
+    dry_run: DryRun = False,
+    skip_invalid: Skip = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Import deals' dated stage history (Salesforce OpportunityHistory.csv), matched to
+    imported deals by id: it replaces each deal's history, as one command ('pipeline undo')."""
+    from pipeline_tui.services.imports.stage_history import (
+        HistoryOptions,
+        InvalidHistory,
+        import_history,
+    )
+
+    if day and month:
+        raise PipelineError("give --dayfirst or --monthfirst, not both")
+    opts = HistoryOptions(file, encoding=encoding, delimiter=delimiter, maps=maps or [],
+                          stage_maps=stage_maps or [], create_stages=create_stages,
+                          dayfirst=True if day else (False if month else None),
+                          decimal=decimal, zone=tz, dry_run=dry_run,
+                          skip_invalid=skip_invalid)  # fmt: skip
+    try:
+        r = import_history(store(), opts)
+    except InvalidHistory as exc:
+        _side_rejects(exc.result.rejects)
+        raise
+    if fmt == Fmt.json:
+        say(to_json(r.to_dict()))
+        return
+    say(visible("Columns: " + ", ".join(f"{c} -> {f}" for c, f in r.columns if f != "ignored")))
+    for column, words in r.formats.items():
+        say(visible(f"Format of {column}: {words}"))
+    verb = "Would import" if dry_run else "Imported"
+    rows = [
+        {"what": "rows read", "n": r.rows},
+        {"what": "duplicate rows (same deal, same moment), counted once", "n": r.duplicates},
+        {"what": "deals with a history", "n": r.deals},
+        {"what": "of them, history replaced", "n": r.replaced},
+        {"what": "stage changes", "n": r.stage_changes},
+        {"what": "status changes (won, lost, reopened)", "n": r.changes.get("status", 0)},
+        {"what": "amount changes", "n": r.changes.get("value_minor", 0)},
+        {"what": "close-date changes", "n": r.changes.get("close_date", 0)},
+        {"what": "deals dated by their history (created)", "n": r.dated},
+        {"what": "rejected rows", "n": len(r.rejects)},
+    ]
+    if dry_run:
+        rows = rows[:2]
+    emit(rows, [Col("what", "", flex=True), _number("n", "Count")], "table",
+         title=f"{verb} history from {r.source}")  # fmt: skip
+    if r.created_stages:
+        warn(visible(f"Created {len(r.created_stages):,} stage(s): "
+                     + ", ".join(r.created_stages)))  # fmt: skip
+    _side_rejects(r.rejects)
+    if dry_run:
+        say("Dry run: nothing was written.")
 
 
 @import_app.command("list")

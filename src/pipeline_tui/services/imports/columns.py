@@ -276,7 +276,7 @@ _OWN_PREFIXES = {
     "leads": ("lead", "contact", "person"),
     "deals": ("deal", "opportunity"),
     "activities": ("activity", "task"),
-    "owners": ("user", "owner"),
+    "owners": ("owner",),  # not "user": Salesforce's Username is a login, not a name
     "history": ("opportunityhistory", "dealhistory"),
 }
 IGNORE = ("-", "ignore")
