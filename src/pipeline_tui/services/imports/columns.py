@@ -200,6 +200,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "next_due": ("nextdue", "nextstepdue", "nextactivitydate"),
         "lost_reason": (
             "lostreason",
+            "lossreason",
             "closedlostreason",
             "reasonlost",
             "verlustgrund",

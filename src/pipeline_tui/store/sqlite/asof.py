@@ -83,14 +83,14 @@ def _replay_fields(store: Reader, table: str, entity: str, cut: str) -> None:
 
 
 _HISTORY_AT_CUT = """
-UPDATE asof_deals SET "{field}" = coalesce(
-  (SELECT h.after FROM main.deal_history h
+UPDATE asof_deals SET "{field}" = CASE WHEN EXISTS (SELECT 1 FROM main.deal_history h
+   WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at <= :cut)
+  THEN (SELECT h.after FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at <= :cut
-   ORDER BY h.changed_at DESC, h.id DESC LIMIT 1),
-  (SELECT h.before FROM main.deal_history h
+   ORDER BY h.changed_at DESC, h.id DESC LIMIT 1)
+  ELSE (SELECT h.before FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at > :cut
-   ORDER BY h.changed_at, h.id LIMIT 1),
-  "{field}")
+   ORDER BY h.changed_at, h.id LIMIT 1) END
 WHERE id IN (SELECT deal_id FROM main.deal_history WHERE field = '{field}' AND changed_at > :cut)
 """
 # A status the history gives at the cut-off that differs from today's: closed when that

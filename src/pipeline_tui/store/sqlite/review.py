@@ -59,11 +59,14 @@ WHERE c.kind = 'change' AND c.undone_by IS NULL AND c.at <= :cut
   AND json_type(e.after, '$.status') IS NULL"""
 # A win, a loss or a reopen sets the close date in the same change as the status: that is
 # the deal closing (or its expected date coming back), never a slipped close date.
-# An imported history's close-date changes (deal_history) are close-date edits too.
+# An imported history's close-date changes (deal_history) are close-date edits too, by the
+# same rule: one made at the moment the status changed is the deal closing or reopening.
 _HISTORY_CLOSE = """
 SELECT h.deal_id, h.before AS old, h.after AS new, h.changed_at AS at
 FROM deal_history h
-WHERE h.field = 'close_date' AND h.before IS NOT NULL AND h.changed_at <= :cut"""
+WHERE h.field = 'close_date' AND h.before IS NOT NULL AND h.changed_at <= :cut
+  AND NOT EXISTS (SELECT 1 FROM deal_history s WHERE s.deal_id = h.deal_id
+    AND s.field = 'status' AND s.changed_at = h.changed_at AND s.before IS NOT NULL)"""
 
 
 def close_date_changes(store: Reader, src: Source, start: str, end: str) -> list[dict[str, Any]]:
