@@ -58,9 +58,9 @@ def test_salesforce_org_users_opportunities_then_history(cli: Cli, store: Store)
     assert status == {"won": 18, "open": 13}
     assert store.scalar("SELECT sum(value_minor) FROM deals WHERE status = 'won'") == 364500000
     # The file says every closed deal closed before it was created: said, with lines.
-    assert "18 closed deal(s) closed before they were created" in deals.stderr
+    assert "18 closed deal(s) closed before they were created" in deals.stdout
     # New stages follow StageSortOrder among the stages the pipeline already had.
-    assert "placed by the file's stage order" in deals.stderr
+    assert "placed by the file's stage order" in deals.stdout
     order = [r[0] for r in store.all("SELECT name FROM stages ORDER BY position")]
     assert order == ["Lead In", "Prospecting", "Qualified", "Demo", "Needs Analysis",
                      "Value Proposition", "Id. Decision Makers", "Perception Analysis",
@@ -114,8 +114,8 @@ def test_opportunities_before_users_say_so_and_users_later_rename_them(
 ) -> None:
     deals = cli("import", "deals", str(ORG / "opportunity.csv"), "--create-stages")
     _ok(deals)
-    assert "Column 'OwnerId' holds owner ids that match no owner" in deals.stderr
-    assert "pipeline import owners" in deals.stderr
+    assert "Column 'OwnerId' holds owner ids that match no owner" in deals.stdout
+    assert "pipeline import owners" in deals.stdout
     _ok(cli("import", "owners", str(ORG / "User.csv")))
     # The owner first named after the bare id now carries the user's name and the id.
     assert store.scalar("SELECT count(*) FROM owners") == 8
@@ -149,10 +149,13 @@ def test_custom_closed_stage_names_follow_iswon_isclosed(cli: Cli, store: Store,
     # Never the import time: C6 has no created date.
     assert store.scalar("SELECT created_at FROM deals WHERE external_id = 'C6'") is None
     assert "1 deal(s) have no created date" in result.stdout
-    assert "1 closed deal(s) closed before they were created" in result.stderr
-    assert "left out of KPIs (e.g. line 6)" in result.stderr
-    assert "1 closed deal(s) have a close date in the future (e.g. line 7)" in result.stderr
-    assert "6 row(s) name no owner: assigned to Test Owner (e.g. lines 2, 3, 4)" in result.stderr
+    assert "1 closed deal(s) closed before they were created" in result.stdout
+    assert "left out of KPIs (e.g. line 6)" in result.stdout
+    assert "Warning: 1 closed deal(s) have a close date in the future (e.g. line 7)" in (
+        result.stdout
+    )
+    assert "6 row(s) name no owner: assigned to Test Owner (e.g. lines 2, 3, 4)" in result.stdout
+    assert result.stderr == ""
     _clean(cli)
 
     listed = cli("deal", "list", "--status", "won")

@@ -199,7 +199,12 @@ FINDINGS = {
 
 
 def _findings(r: ImportResult) -> None:
-    """What the file says that deserves a word, with counts and the first lines."""
+    """What the file says that deserves a word, with counts and the first lines. Part of the
+    summary, on stdout: a successful import writes nothing to stderr (scripts rely on it)."""
+
+    def warn(text: str) -> None:
+        say(f"Warning: {text}")
+
     if r.created_stages:
         placed = ("placed by the file's stage order" if r.stages_ordered_by_file
                   else "at the end of the pipeline, as first seen")  # fmt: skip
@@ -425,8 +430,8 @@ def history(
     emit(rows, [Col("what", "", flex=True), _number("n", "Count")], "table",
          title=f"{verb} history from {r.source}")  # fmt: skip
     if r.created_stages:
-        warn(visible(f"Created {len(r.created_stages):,} stage(s): "
-                     + ", ".join(r.created_stages)))  # fmt: skip
+        say(visible(f"Warning: created {len(r.created_stages):,} stage(s): "
+                    + ", ".join(r.created_stages)))  # fmt: skip
     _side_rejects(r.rejects)
     if dry_run:
         say("Dry run: nothing was written.")
