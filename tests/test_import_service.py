@@ -82,10 +82,12 @@ def test_windows_1252_after_a_utf8_looking_start_is_read_as_windows_1252(tmp_pat
 
 
 def test_deal_reimport_moves_stages_and_undo_restores_history(store: Store, tmp_path: Path) -> None:
-    rows = [["Id", "Name", "StageName", "Amount", "Account Name", "Contact", "Email"],
-            ["D1", "Alpha", "Qualification", "1000", "Acme", "Jo Doe", "jo@acme.example"],
-            ["D2", "Beta", "Proposal/Quote", "2000", "Acme", "", ""]]  # fmt: skip
+    rows = [["Id", "Name", "StageName", "Amount", "Account Name", "Contact", "Email", "Created"],
+            ["D1", "Alpha", "Qualification", "1000", "Acme", "Jo Doe", "jo@acme.example",
+             "2025-01-10"],
+            ["D2", "Beta", "Proposal/Quote", "2000", "Acme", "", "", "2025-01-11"]]  # fmt: skip
     run_import(store, ImportOptions("deals", str(write_csv(tmp_path / "a.csv", rows))))
+    # Each deal entered its stage at the creation date the file gives.
     assert store.scalar("SELECT count(*) FROM stage_changes") == 2
     contact = store.one("SELECT name, email, email_key, company_id FROM contacts")
     assert tuple(contact or ()) == ("Jo Doe", "jo@acme.example", "jo@acme.example", 1)

@@ -65,7 +65,11 @@ def test_maven_stops_on_unknown_stages_then_imports_with_create_stages(cli, stor
     }
     dates = store.one("SELECT min(close_date), max(close_date) FROM deals")
     assert tuple(dates or ()) == ("2017-03-01", "2017-12-31")
-    assert store.scalar("SELECT count(*) FROM stage_changes") == 8800
+    # Only the 1,589 Engaging deals have both a stage and a date (engage_date) to enter it
+    # at: nothing is invented for the 500 undated Prospecting deals nor for won/lost ones.
+    assert store.scalar("SELECT count(*) FROM stage_changes") == 1589
+    assert store.scalar("SELECT count(*) FROM deals WHERE history_unknown = 1") == 8800 - 1589
+    assert store.scalar("SELECT count(*) FROM deals WHERE created_at IS NULL") == 500
 
     again = cli("import", "deals", str(MAVEN), "--format", "json").json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 8800)

@@ -336,10 +336,11 @@ def expect_deals(f: CsvFile) -> Expected:
             out.bad.add(line)
             continue
         title, company, owner, value, close, step, region = map(unquote, raw)
-        minor = minor_units(value) if value.strip() else 0
+        # An empty amount is unknown (None), never 0 (issue 13).
+        minor = minor_units(value) if value.strip() else None
         co = company.strip() or None
         if (
-            minor is None
+            (minor is None and value.strip())
             or (close.strip() and iso_date(close) is None)
             or not (title.strip() or co)
         ):
@@ -476,8 +477,10 @@ def check_export(
         for k in keys:
             assert row[k] == ("" if exp[k] is None else neutralised(exp[k])), (k, row[k][:80])
         assert (json.loads(row["custom"]) if row["custom"] else {}) == exp["custom"]
-        if "value_minor" in exp:
+        if exp.get("value_minor") is not None:
             assert row["value"] == f"{exp['value_minor'] // 100}.{exp['value_minor'] % 100:02d}"
+        elif "value_minor" in exp:
+            assert row["value"] == ""
 
 
 def check_table(
@@ -654,7 +657,8 @@ def test_import_deals_from_hostile_csv(
     for g, w in zip(got, want.records, strict=True):
         for k in ("title", "company", "owner", "close_date", "next_step"):
             assert g[k] == w[k], (k, g[k], w[k])
-        assert (g["value"], g["currency"]) == (w["value_minor"] / 100, "USD")
+        value = None if w["value_minor"] is None else w["value_minor"] / 100
+        assert (g["value"], g["currency"]) == (value, "USD")
         assert (g["status"], g["pipeline"], g["stage"]) == ("open", "Sales", "Lead In")
     check_table(cli, db, ["deal", "list", "--status", "all"], want.records, "title")
     check_export(cli, db, "deals", want.records, ["title", "company", "owner", "next_step"])

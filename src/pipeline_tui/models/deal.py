@@ -20,13 +20,13 @@ class Deal:
     pipeline: str
     stage: str
     status: str
-    value_minor: int
+    value_minor: int | None  # None: unknown (an import's empty amount), never taken as 0
     currency: str
     probability: int
     close_date: str | None
     next_step: str | None
     next_due: str | None
-    created_at: str
+    created_at: str | None  # None: imported without a creation date
     closed_at: str | None
     lost_reason: str | None
     updated_at: str
@@ -39,11 +39,13 @@ class Deal:
     custom: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def value(self) -> float:
-        return to_major(self.value_minor, self.currency)
+    def value(self) -> float | None:
+        return None if self.value_minor is None else to_major(self.value_minor, self.currency)
 
     @property
-    def weighted_minor(self) -> int:
+    def weighted_minor(self) -> int | None:
+        if self.value_minor is None:
+            return None
         return round(self.value_minor * self.probability / 100)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,7 +62,9 @@ class Deal:
             "value": self.value,
             "currency": self.currency,
             "probability": self.probability,
-            "weighted_value": to_major(self.weighted_minor, self.currency),
+            "weighted_value": None
+            if self.weighted_minor is None
+            else to_major(self.weighted_minor, self.currency),
             "close_date": self.close_date,
             "next_step": self.next_step,
             "next_due": self.next_due,

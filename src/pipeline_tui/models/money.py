@@ -160,7 +160,12 @@ def to_major(minor: int, currency: str) -> float:
     return minor if exp == 0 else round(minor / 10**exp, exp)
 
 
-def format_money(minor: int, currency: str) -> str:
-    """Human form: ``12,500.50 USD``."""
+UNKNOWN = "—"  # an amount nobody gave (an import's empty cell): never shown as 0.00
+
+
+def format_money(minor: int | None, currency: str) -> str:
+    """Human form: ``12,500.50 USD``; an unknown amount is ``—``."""
+    if minor is None:
+        return UNKNOWN
     exp = exponent(currency)
     return f"{minor / 10**exp:,.{exp}f} {currency}"

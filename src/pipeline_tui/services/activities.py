@@ -18,7 +18,7 @@ def check_kind(kind: str) -> str:
         raise PipelineError(f"invalid activity kind {kind!r}: use {kinds}") from None
 
 
-def _target(store: Store, deal_id: int | None, lead_id: int | None) -> tuple[str, str]:
+def _target(store: Store, deal_id: int | None, lead_id: int | None) -> tuple[str, str | None]:
     """Check that the activity is on exactly one existing deal or lead; name it, and say
     when that record was created (nothing can have happened to it before then)."""
     if (deal_id is None) == (lead_id is None):
@@ -28,9 +28,10 @@ def _target(store: Store, deal_id: int | None, lead_id: int | None) -> tuple[str
     return f"lead {lead_id}", store.leads.get_lead(lead_id or 0).created_at
 
 
-def check_not_before(when: str, created_at: str, what: str, record: str) -> None:
-    """One rule for every dated action: never before the record it happened to existed."""
-    if when < created_at:
+def check_not_before(when: str, created_at: str | None, what: str, record: str) -> None:
+    """One rule for every dated action: never before the record it happened to existed
+    (an imported deal's creation may be unknown: then nothing is known to be before it)."""
+    if created_at is not None and when < created_at:
         raise PipelineError(
             f"{what} {when[:10]} is before {record} was created ({created_at[:10]})"
         )

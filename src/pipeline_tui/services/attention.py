@@ -67,6 +67,8 @@ def _day_of(stamp: str) -> date:
 
 def days_in_stage(sig: DealSignals, day: date) -> int:
     entered = sig.stage_entered_at or sig.created_at
+    if entered is None:  # imported without a date: its age is unknown, never guessed
+        return 0
     return (day - _day_of(entered)).days
 
 
@@ -112,13 +114,13 @@ def assess(sig: DealSignals, w: dict[str, float], day: date) -> Attention:
     factor, detail = _close_factor(sig.close_date, day)
     if factor:
         terms.append(Term("close", factor, w["close"], detail))
-    major = float(to_major(sig.value_minor, sig.currency))
+    major = 0.0 if sig.value_minor is None else float(to_major(sig.value_minor, sig.currency))
     if major >= 1:
         terms.append(
             Term("value", min(1.0, math.log10(major) / 6), w["value"], f"value {major:,.0f}")
         )
     last = sig.last_activity_at or sig.created_at
-    idle = (day - _day_of(last)).days
+    idle = 0 if last is None else (day - _day_of(last)).days
     if idle > 0:
         terms.append(
             Term("inactive", min(1.0, idle / 30), w["inactive"], f"{idle} days since activity")

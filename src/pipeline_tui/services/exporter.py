@@ -34,7 +34,7 @@ def _records(
     def rows() -> Iterator[dict[str, Any]]:
         for row in cur:
             rec = dict(zip(shown, row, strict=True))
-            if "value" in rec:
+            if "value" in rec and rec["value"] is not None:  # None: unknown, exported empty
                 minor = int(rec["value"])
                 rec["value"] = (
                     _amount(minor, rec["currency"]) if for_csv else to_major(minor, rec["currency"])

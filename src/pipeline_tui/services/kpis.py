@@ -27,6 +27,7 @@ class Money:
     currency: str
     won: int = 0
     won_value: int = 0
+    won_valued: int = 0  # won deals with a known amount: the average's divisor
     open_deals: int = 0
     open_value: int = 0
     weighted_x100: int = 0
@@ -37,7 +38,7 @@ class Money:
 
     @property
     def avg_minor(self) -> float | None:
-        return self.won_value / self.won if self.won else None
+        return self.won_value / self.won_valued if self.won_valued else None
 
     def velocity(self, win_rate: float | None, cycle: float | None) -> float | None:
         return velocity(self.open_deals, win_rate, self.avg_minor, cycle, self.currency)
@@ -75,7 +76,8 @@ class Kpis:
     lost: int = 0
     cycle_days_sum: float = 0.0
     cycle_deals: int = 0
-    cycle_left_out: int = 0  # won deals closed before they were created: bad data
+    cycle_left_out: int = 0  # won deals closed before they were created, or of unknown creation
+    conversion_left_out: int = 0  # deals imported without their stage history
     stalled_deals: int = 0
     response: tuple[float, int] | None = None
     activities: dict[str, int] = field(default_factory=dict)
@@ -127,6 +129,7 @@ class Kpis:
             "avg_deal_size": money("avg_deal_size"),
             "sales_cycle_days": self.sales_cycle_days,
             "sales_cycle_left_out": self.cycle_left_out,
+            "conversion_left_out": self.conversion_left_out,
             "velocity_per_day": money("velocity_per_day"),
             "open_deals": sum(m.open_deals for m in self.money.values()),
             "open_value": money("open_value"),
@@ -188,7 +191,9 @@ def kpis(
             m = out[group].cur(into or code)
             return m, (lambda v: convert(v, code)) if convert else (lambda v: v)
 
-        for group, code, status, n, value, days, cycled, left_out in store.kpis.closed(src, k):
+        for group, code, status, n, value, days, cycled, left_out, valued in store.kpis.closed(
+            src, k
+        ):
             if status == "won":
                 out[group].won += n
                 out[group].cycle_days_sum += days or 0.0
@@ -196,6 +201,7 @@ def kpis(
                 out[group].cycle_left_out += left_out or 0
                 m, cv = money(group, code)
                 m.won += n
+                m.won_valued += valued
                 m.won_value += cv(value)
             else:
                 out[group].lost += n
@@ -217,6 +223,9 @@ def kpis(
         for group, reason, n in store.kpis.lost_reasons(src, k):
             out[group].lost_reasons[reason or "(no reason)"] = n
         _conversion(store, src, k, out)
+        for group, n in store.kpis.unknown_history(src, k).items():
+            if group in out:
+                out[group].conversion_left_out = n
         for group, item in out.items():
             item.owner = names.get(group) if grouped else None
             item.activities = {kind.value: item.activities.get(kind.value, 0) for kind in KINDS}

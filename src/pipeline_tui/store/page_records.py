@@ -30,7 +30,7 @@ class DealRow:
     stage: str
     stage_id: int
     status: str
-    value_minor: int
+    value_minor: int | None  # None: the amount is unknown (imported empty)
     currency: str
     probability: int
     close_date: str | None

@@ -24,7 +24,7 @@ class DealFilter:
 @dataclass(frozen=True)
 class DealSignals:
     id: int
-    value_minor: int
+    value_minor: int | None
     currency: str
     close_date: str | None
     next_step: str | None
@@ -32,7 +32,7 @@ class DealSignals:
     stage_entered_at: str | None
     stalled_after_days: int
     last_activity_at: str | None
-    created_at: str
+    created_at: str | None
 
 
 NO_CUT = "9999-12-31T23:59:59Z"

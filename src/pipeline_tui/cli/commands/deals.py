@@ -52,6 +52,8 @@ def _due_state(row: dict[str, Any]) -> str:
 def _money(row: dict[str, Any], key: str = "value") -> str:
     from pipeline_tui.models.money import to_minor
 
+    if row[key] is None:  # unknown (an import's empty amount), not 0
+        return format_money(None, row["currency"])
     return format_money(to_minor(row[key], row["currency"]), row["currency"])
 
 

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from pipeline_tui.services.imports.run import ImportResult
 
 import_app = typer.Typer(
-    help="Import leads, deals or activities from CSV (HubSpot, Pipedrive, Salesforce, Zoho, "
-    "spreadsheets).",
+    help="Import owners, leads, deals, activities or deal history from CSV (HubSpot, "
+    "Pipedrive, Salesforce, Zoho, spreadsheets).",
     no_args_is_help=True,
 )
 export_app = typer.Typer(help="Export deals, leads, activities or stages.", no_args_is_help=True)
@@ -126,6 +126,10 @@ def _as_dict(r: ImportResult) -> dict[str, Any]:
         "encoding": r.encoding,
         "delimiter": r.delimiter,
         "preview": r.preview,
+        "findings": {k: {"rows": n, "lines": lines} for k, (n, lines) in r.findings.items()},
+        "owner_assumed": r.owner_assumed or None,
+        "closed_stage_names": [{"stage": n, **c} for n, c in r.closed_stage_names],
+        "stage_order": r.stage_order,
         "seconds": round(r.seconds, 3),
     }
 
@@ -149,7 +153,8 @@ def _summary(r: ImportResult) -> None:
         rows = [dict(p) for p in r.preview]
         for p in rows:
             if "value_minor" in p:
-                p["value"] = format_money(p.pop("value_minor"), p.pop("currency"))
+                minor, cur = p.pop("value_minor"), p.pop("currency")
+                p["value"] = "—" if minor is None else format_money(minor, cur)
         shown = [k for k in PREVIEW[r.entity] if k in rows[0]]
         cols = [Col(k, k.replace("_", " ").capitalize(), flex=k not in ("line", "action"),
                     right=k in ("line", "value")) for k in shown]  # fmt: skip
@@ -164,9 +169,7 @@ def _summary(r: ImportResult) -> None:
     cols = [Col("entity", "Entity")]
     cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
     emit(counts, cols, "table", title=f"{verb} {r.entity} in {r.seconds:.1f} s")
-    if r.created_stages:
-        say(visible("New stages (at the end of the pipeline; adjust with 'pipeline stage'): "
-                    + ", ".join(r.created_stages)))  # fmt: skip
+    _findings(r)
     if r.rejects_file:
         warn(visible(f"{r.rejected:,} rejected row(s) written to {r.rejects_file}"))
     elif r.dry_run and r.rejects:
@@ -174,6 +177,63 @@ def _summary(r: ImportResult) -> None:
             warn(visible(f"line {line}: {_short(reason)}"))
     if r.dry_run:
         say("Dry run: nothing was written.")
+
+
+def _lines(lines: list[int]) -> str:
+    return f"line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
+
+
+# name -> (warn or say, the sentence after the count)
+FINDINGS = {
+    "closed_before_created": (True, "closed deal(s) closed before they were created: their "
+                              "sales cycle is left out of KPIs"),
+    "closed_in_future": (True, "closed deal(s) have a close date in the future"),
+    "no_amount": (False, "deal(s) have no amount: kept as unknown (shown as —), left out of "
+                  "sums and averages"),
+    "no_created": (False, "deal(s) have no created date: left unknown, not the import time "
+                   "('pipeline import history' dates them)"),
+    "history_unknown": (False, "new deal(s) have no known stage history (no created date, or "
+                        "closed): stage conversion leaves them out until 'pipeline import "
+                        "history'"),
+}  # fmt: skip
+
+
+def _findings(r: ImportResult) -> None:
+    """What the file says that deserves a word, with counts and the first lines. Part of the
+    summary, on stdout: a successful import writes nothing to stderr (scripts rely on it)."""
+
+    def warn(text: str) -> None:
+        say(f"Warning: {text}")
+
+    if r.created_stages:
+        placed = ("placed by the file's stage order" if r.stages_ordered_by_file
+                  else "at the end of the pipeline, as first seen")  # fmt: skip
+        warn(visible(f"Created {len(r.created_stages):,} stage(s), {placed}: "
+                     + ", ".join(r.created_stages)))  # fmt: skip
+        if r.stage_order:
+            say(visible("Stage order now: " + " > ".join(r.stage_order)
+                        + " (adjust with 'pipeline stage')"))  # fmt: skip
+    if r.closed_stage_names:
+        shown = [f"{name} ({', '.join(f'{k} {v:,}' for k, v in sorted(c.items()))})"
+                 for name, c in r.closed_stage_names]  # fmt: skip
+        say(visible("Closed stages kept as outcomes (the file says won or lost): "
+                    + ", ".join(shown)))  # fmt: skip
+    if "no_owner" in r.findings:
+        n, lines = r.findings["no_owner"]
+        warn(visible(f"{n:,} row(s) name no owner: assigned to {r.owner_assumed} "
+                     f"(e.g. {_lines(lines)}); --owner NAME chooses another"))  # fmt: skip
+    if r.owner_id_column:
+        warn(visible(f"Column {r.owner_id_column!r} holds owner ids that match no owner: "
+                     f"{r.new.get('owners', 0):,} owner(s) were named after them. Import the "
+                     "users file first: pipeline import owners User.csv"))  # fmt: skip
+    for key, (loud, words) in FINDINGS.items():
+        if key in r.findings:
+            n, lines = r.findings[key]
+            text = visible(f"{n:,} {words} (e.g. {_lines(lines)})")
+            if loud:
+                warn(text)
+            else:
+                say(text)
 
 
 Text = str | None
@@ -268,6 +328,113 @@ def _register(entity: str) -> None:
 
 for _entity in ("leads", "deals", "activities"):
     _register(_entity)
+
+
+def _side_rejects(rejects: list[tuple[int, str]]) -> None:
+    for line, reason in rejects:
+        warn(visible(f"line {line}: {_short(reason)}"))
+
+
+@import_app.command("owners")
+def owners(
+    file: FileArg,
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
+    maps: Maps = None,
+    dry_run: DryRun = False,
+    skip_invalid: Skip = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Import owners from a users file (Salesforce User.csv): each keeps its old CRM's id,
+    so that a later 'import deals' or 'import leads' resolves OwnerId to the owner's name."""
+    from pipeline_tui.services.imports.owners import InvalidOwners, import_owners
+
+    try:
+        r = import_owners(store(), file, dry_run=dry_run, skip_invalid=skip_invalid,
+                          encoding=encoding, delimiter=delimiter, maps=maps or [])  # fmt: skip
+    except InvalidOwners as exc:
+        _side_rejects(exc.result.rejects)
+        raise
+    if fmt == Fmt.json:
+        say(to_json(r.to_dict()))
+        return
+    say(visible("Columns: " + ", ".join(f"{c} -> {f}" for c, f in r.columns if f != "ignored")))
+    verb = "Would import" if dry_run else "Imported"
+    counts = [{"entity": "owners", "created": r.created, "updated": r.updated,
+               "unchanged": r.unchanged, "rejected": len(r.rejects)}]  # fmt: skip
+    cols = [Col("entity", "Entity")]
+    cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
+    emit(counts, cols, "table", title=f"{verb} {r.rows:,} owner row(s) from {r.source}")
+    _side_rejects(r.rejects)
+    if dry_run:
+        say("Dry run: nothing was written.")
+
+
+@import_app.command("history")
+def history(
+    file: FileArg,
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
+    maps: Maps = None,
+    stage_maps: StageMaps = None,
+    create_stages: Create = False,
+    day: DayFirst = False,
+    month: MonthFirst = False,
+    decimal: Decimal = None,
+    tz: Zone = None,
+    dry_run: DryRun = False,
+    skip_invalid: Skip = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Import deals' dated stage history (Salesforce OpportunityHistory.csv), matched to
+    imported deals by id: it replaces each deal's history, as one command ('pipeline undo')."""
+    from pipeline_tui.services.imports.stage_history import (
+        HistoryOptions,
+        InvalidHistory,
+        import_history,
+    )
+
+    if day and month:
+        raise PipelineError("give --dayfirst or --monthfirst, not both")
+    opts = HistoryOptions(file, encoding=encoding, delimiter=delimiter, maps=maps or [],
+                          stage_maps=stage_maps or [], create_stages=create_stages,
+                          dayfirst=True if day else (False if month else None),
+                          decimal=decimal, zone=tz, dry_run=dry_run,
+                          skip_invalid=skip_invalid)  # fmt: skip
+    try:
+        r = import_history(store(), opts)
+    except InvalidHistory as exc:
+        _side_rejects(exc.result.rejects)
+        raise
+    if fmt == Fmt.json:
+        say(to_json(r.to_dict()))
+        return
+    say(visible("Columns: " + ", ".join(f"{c} -> {f}" for c, f in r.columns if f != "ignored")))
+    for column, words in r.formats.items():
+        say(visible(f"Format of {column}: {words}"))
+    verb = "Would import" if dry_run else "Imported"
+    rows = [
+        {"what": "rows read", "n": r.rows},
+        {"what": "duplicate rows (same deal, same moment), counted once", "n": r.duplicates},
+        {"what": "deals with a history", "n": r.deals},
+        {"what": "of them, history replaced", "n": r.replaced},
+        {"what": "stage changes", "n": r.stage_changes},
+        {"what": "status changes (won, lost, reopened)", "n": r.changes.get("status", 0)},
+        {"what": "amount changes", "n": r.changes.get("value_minor", 0)},
+        {"what": "close-date changes", "n": r.changes.get("close_date", 0)},
+        {"what": "deals dated by their history (created)", "n": r.dated},
+        {"what": "rejected rows", "n": len(r.rejects)},
+    ]
+    if dry_run:
+        rows = rows[:2]
+    emit(rows, [Col("what", "", flex=True), _number("n", "Count")], "table",
+         title=f"{verb} history from {r.source}")  # fmt: skip
+    if r.created_stages:
+        say(visible(f"Warning: created {len(r.created_stages):,} stage(s): "
+                    + ", ".join(r.created_stages)))  # fmt: skip
+    _side_rejects(r.rejects)
+    if dry_run:
+        say("Dry run: nothing was written.")
 
 
 @import_app.command("list")

@@ -131,7 +131,14 @@ def kpi(
     if report["sales_cycle_left_out"]:
         note = (
             f"The sales cycle leaves out {report['sales_cycle_left_out']} won deal(s) closed "
-            f"before they were created; a cycle counts at least {MIN_CYCLE_DAYS:g} day."
+            "before they were created or with no created date; a cycle counts at least "
+            f"{MIN_CYCLE_DAYS:g} day."
+        )
+        say(f"_{note}_" if fmt == Fmt.md else note)
+    if report["conversion_left_out"]:
+        note = (
+            f"Stage conversion leaves out {report['conversion_left_out']} deal(s) imported "
+            "without their stage history (pipeline import history adds it)."
         )
         say(f"_{note}_" if fmt == Fmt.md else note)
     kinds = sorted({kind for c in columns for kind in c["activities"]})

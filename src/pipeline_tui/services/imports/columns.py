@@ -114,7 +114,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "oportunidad",
             "titulo",
         ),  # fmt: skip
-        "company": (*_COMPANY, "dealorganization"),
+        # HubSpot's deal export names the company "Associated Company".
+        "company": (*_COMPANY, "dealorganization", "associatedcompany"),
         "contact": (
             "contact",
             "contactname",
@@ -140,6 +141,11 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "verkaufsphase",
         ),  # fmt: skip
         "status": ("status", "dealstatus", "outcome"),
+        # Salesforce's flags: where a file has them they decide won, lost or open, whatever
+        # its (possibly custom) stage is called.
+        "is_won": ("iswon",),
+        "is_closed": ("isclosed",),
+        "stage_order": ("stagesortorder", "stageorder"),
         "value": (
             "value",
             "amount",
@@ -194,6 +200,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "next_due": ("nextdue", "nextstepdue", "nextactivitydate"),
         "lost_reason": (
             "lostreason",
+            "lossreason",
             "closedlostreason",
             "reasonlost",
             "verlustgrund",
@@ -244,12 +251,34 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "notes": _NOTES,
         "created_at": _CREATED,
     },
+    # `pipeline import owners`: a users file (Salesforce User.csv).
+    "owners": {
+        "external_id": (*_COMMON_ID, "userid", "ownerid"),
+        "name": ("name", "fullname", "ownername"),
+        "first_name": ("firstname", "givenname", "vorname", "prenom", "nombre"),
+        "last_name": ("lastname", "surname", "familyname", "nachname", "nom", "apellido"),
+        "email": _EMAIL,
+    },
+    # `pipeline import history`: dated stage changes per deal (Salesforce OpportunityHistory).
+    "history": {
+        "deal": ("opportunityid", "dealid", "deal", "dealref", "potentialid"),
+        "stage": ("stagename", "stage", "dealstage", "tostage"),
+        "changed_at": ("createddate", "changedat", "changeddate", "date", "timestamp", "createdat"),
+        "value": ("amount", "value", "dealvalue"),
+        "currency": ("currency", "currencyisocode", "currencycode"),
+        "close_date": ("closedate", "expectedclosedate"),
+        "probability": ("probability",),
+        "category": ("forecastcategory", "forecastcategoryname", "category"),
+        "status": ("status", "dealstatus", "outcome"),
+    },
 }
 # Prefixes that Pipedrive and others put before their own fields ("Deal - Title").
 _OWN_PREFIXES = {
     "leads": ("lead", "contact", "person"),
     "deals": ("deal", "opportunity"),
     "activities": ("activity", "task"),
+    "owners": ("owner",),  # not "user": Salesforce's Username is a login, not a name
+    "history": ("opportunityhistory", "dealhistory"),
 }
 IGNORE = ("-", "ignore")
 
@@ -374,7 +403,21 @@ def _check_required(m: Mapping) -> None:
         "leads": (("name", "first_name", "last_name", "email"), "a name or an email"),
         "deals": (("title", "company", "product", "external_id"), "a title"),
         "activities": (("subject",), "a subject"),
+        "owners": (("name", "first_name", "last_name"), "a name"),
+        "history": (("deal",), "the deal's id"),
     }[m.entity]
+    if m.entity == "owners" and "external_id" not in m.fields:
+        shown = ", ".join(repr(h) for h in m.header)
+        raise PipelineError(f"no column for the owner's id in the file (columns: {shown}); "
+                            "name one with --map 'Column=external_id'")  # fmt: skip
+    if (
+        m.entity == "history"
+        and not any(f in m.fields for f in ("stage", "status"))
+        or (m.entity == "history" and "changed_at" not in m.fields)
+    ):
+        shown = ", ".join(repr(h) for h in m.header)
+        raise PipelineError(f"a history file needs a deal id, a stage and a date column "
+                            f"(columns: {shown}); name them with --map")  # fmt: skip
     if not any(f in m.fields for f in need[0]):
         shown = ", ".join(repr(h) for h in m.header)
         raise PipelineError(

@@ -14,8 +14,9 @@ DATE_FIELDS = {
     "leads": ("created_at",),
     "deals": ("close_date", "next_due", "created_at", "closed_at"),
     "activities": ("done_at", "due_at", "created_at"),
+    "history": ("changed_at", "close_date"),
 }
-MONEY_FIELDS = {"deals": ("value",)}
+MONEY_FIELDS = {"deals": ("value",), "history": ("value",)}
 SAMPLE_ROWS = 20_000
 _SHOWN = {"iso": "ISO (YYYY-MM-DD)", "dmy": "day first (D/M/YYYY)", "mdy": "month first (M/D/YYYY)",
           ".": "decimal point (1,234.56)", ",": "decimal comma (1.234,56)"}  # fmt: skip
@@ -84,7 +85,7 @@ def decide_formats(
     shown = {}
     for n, fmt in formats.items():
         words = _SHOWN.get(fmt, f"month names ({fmt})")
-        if n in ("created_at", "closed_at", "done_at", "due_at") and zone:
+        if n in ("created_at", "closed_at", "done_at", "due_at", "changed_at") and zone:
             words += f", times in {zone}"
         shown[mapping.column(n)] = words
     return formats, shown

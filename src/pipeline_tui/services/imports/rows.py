@@ -117,7 +117,9 @@ def deals(spec: Spec, seen: Seen) -> Builder:
     ix = {k: f.get(k) for k in ("external_id", "title", "company", "contact", "contact_email",
                                 "owner", "pipeline", "stage", "status", "value", "currency",
                                 "probability", "category", "next_step", "lost_reason", "lead",
-                                "product", "custom")}  # fmt: skip
+                                "product", "custom", "is_won", "is_closed",
+                                "stage_order")}  # fmt: skip
+    flags = ix["is_won"] is not None or ix["is_closed"] is not None
     ids, lead_ids = id_reader(spec.db_key, "deal"), id_reader(spec.db_key, "lead")
     close, due = (
         date_reader(spec, "close_date", timestamp=False),
@@ -155,6 +157,13 @@ def deals(spec: Spec, seen: Seen) -> Builder:
         minor, cur = amount(r)
         raw_status, raw_category = get(r, ix["status"]), get(r, ix["category"])
         st = status(raw_status) if raw_status.strip() else None
+        if st is None and flags:
+            st = flag_status(
+                get(r, ix["is_closed"]),
+                get(r, ix["is_won"]),
+                ix["is_closed"] is not None,
+                ix["is_won"] is not None,
+            )
         cat = category(raw_category) if raw_category.strip() else None
         prob = read_probability(get(r, ix["probability"]))
         dates = [c(r[f[n]]) if c else None for c, n in ((close, "close_date"), (due, "next_due"),
@@ -180,6 +189,12 @@ def deals(spec: Spec, seen: Seen) -> Builder:
         s.rows += 1
         if prob is not None:
             s.probabilities[prob] += 1
+        if st is not None and st != "open":
+            s.closed[st] += 1
+        if ix["stage_order"] is not None:
+            order = read_order(get(r, ix["stage_order"]))
+            if order is not None and (s.order is None or order < s.order):
+                s.order = order
         ow = get(r, ix["owner"]).strip() or None
         ckey = company(co) if co else None
         tkey = sql_lower(title.strip()) if not auto else None
@@ -198,6 +213,41 @@ def deals(spec: Spec, seen: Seen) -> Builder:
                 lead_self, custom, *[text_or_none(r[i]) for i in xs])  # fmt: skip
 
     return blank_nulls(build)
+
+
+_TRUE = {"1", "true", "yes", "y", "x", "wahr", "ja", "vrai", "oui", "si", "sí"}
+_FALSE = {"0", "false", "no", "n", "", "falsch", "nein", "faux", "non"}
+
+
+def _flag(value: str, what: str) -> bool:
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise BadValue(f"invalid {what} {value.strip()!r}: use 1 or 0")
+
+
+def flag_status(closed: str, won: str, has_closed: bool, has_won: bool) -> str | None:
+    """IsClosed/IsWon -> won, lost or open. IsWon alone says only which deals were won,
+    IsClosed alone only which are open: the stage decides the rest."""
+    if not has_closed:
+        return "won" if _flag(won, "IsWon") else None
+    if not _flag(closed, "IsClosed"):
+        return "open"
+    if not has_won:
+        return None
+    return "won" if _flag(won, "IsWon") else "lost"
+
+
+def read_order(value: str) -> int | None:
+    v = value.strip()
+    if not v:
+        return None
+    try:
+        return int(float(v))
+    except ValueError:
+        raise BadValue(f"invalid stage order {v!r}: use a number") from None
 
 
 def activities(spec: Spec, seen: Seen) -> Builder:

@@ -14,7 +14,7 @@ from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.common import currency_or_default, default_owner
 from pipeline_tui.services.imports.cells import Spec
-from pipeline_tui.services.imports.columns import ENTITIES, Mapping, map_header
+from pipeline_tui.services.imports.columns import ENTITIES, Mapping, map_header, norm
 from pipeline_tui.services.imports.formats import decide_formats
 from pipeline_tui.services.imports.rejects import write_rejects
 from pipeline_tui.services.imports.scratch import scratch_folder
@@ -77,6 +77,13 @@ class ImportResult:
     dry_run: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # What the file says that deserves a word: name -> (rows, first lines); see FINDINGS.
+    findings: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
+    owner_assumed: str = ""
+    closed_stage_names: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    stage_order: list[str] = field(default_factory=list)  # the pipeline after new stages
+    stages_ordered_by_file: bool = False
+    owner_id_column: str = ""  # an owner column of ids (OwnerId) that created owners
 
 
 class InvalidRows(PipelineError):
@@ -129,8 +136,7 @@ def _merge(results: list[RangeResult]) -> dict[tuple[str, str], SeenStage]:
     for r in results:
         for key, s in r.stages.items():
             if key in stages:
-                stages[key].rows += s.rows
-                stages[key].probabilities.update(s.probabilities)
+                stages[key].merge(s)
             else:
                 stages[key] = s
     return stages
@@ -277,8 +283,28 @@ class _Import:
         r.updated, r.unchanged = changed, matched - changed
         r.new = s.new_names()
         if stage_plan is not None:
-            r.created_stages = [name for _, name, _ in stage_plan.create]
+            r.created_stages = [name for _, name, _, _ in stage_plan.create]
         r.preview = s.preview(self.opts.preview_rows)
+        self._findings(s, stage_plan)
+
+    def _findings(self, s: ImportSession, stage_plan: StagePlan | None) -> None:
+        r = self.result
+        r.findings = s.findings(EXAMPLES)
+        if self.mapping.has("owner") and r.new.get("owners"):
+            column = self.mapping.column("owner")
+            if norm(column).endswith("id"):
+                r.owner_id_column = column
+        if "no_owner" in r.findings:
+            r.owner_assumed = (self.opts.owner or default_owner(self.store)).strip()
+        if stage_plan is not None:
+            r.closed_stage_names = [(n, dict(c)) for n, c in stage_plan.closed_names]
+            r.stages_ordered_by_file = stage_plan.ordered
+            if stage_plan.create:
+                pid = stage_plan.create[0][0]
+                names = [st.name for st in self.store.stages.stages(pid)]
+                if self.opts.dry_run:  # not created yet: show where they would go
+                    names = _would_be(names, stage_plan, self.store, pid)
+                r.stage_order = names
 
     def _write(self, s: ImportSession, stage_plan: StagePlan | None) -> None:
         r, opts = self.result, self.opts
@@ -287,9 +313,10 @@ class _Import:
         import_id = s.begin_import(r.source, _recorded(opts))
         if stage_plan is not None and stage_plan.create:
             resolve_created(stage_plan, s.create_stages(stage_plan.create))
-            r.created_stages = [name for _, name, _ in stage_plan.create]
+            r.created_stages = [name for _, name, _, _ in stage_plan.create]
             s.map_stages(stage_plan.rows)
         r.new = s.new_names()
+        self._findings(s, stage_plan)
         r.created, matched, r.updated = s.write()
         r.import_id, r.unchanged = import_id, matched - r.updated
         if r.rejected:
@@ -300,6 +327,21 @@ class _Import:
         if r.created_stages:
             extras["stages"] = len(r.created_stages)
         s.finish_import(counts, extras)
+
+
+EXAMPLES = 3
+
+
+def _would_be(names: list[str], plan: StagePlan, store: Store, pid: int) -> list[str]:
+    """The pipeline's stage names once the plan's new stages are placed (a dry run)."""
+    ids = [st.id for st in store.stages.stages(pid)]
+    order: list[tuple[int | None, str]] = list(zip(ids, names, strict=True))
+    for p, name, _, before in plan.create:
+        if p != pid:
+            continue
+        at = next((i for i, (sid, _) in enumerate(order) if sid == before), len(order))
+        order.insert(at, (None, name))
+    return [name for _, name in order]
 
 
 def _recorded(opts: ImportOptions) -> dict[str, Any]:

@@ -40,14 +40,32 @@ class SeenStage:
     first_line: int
     rows: int = 0
     probabilities: Counter[int] = field(default_factory=Counter)
+    closed: Counter[str] = field(default_factory=Counter)  # rows the file says are won/lost
+    order: int | None = None  # the file's own place for the stage (StageSortOrder)
+
+    def merge(self, other: SeenStage) -> None:
+        self.rows += other.rows
+        self.probabilities.update(other.probabilities)
+        self.closed.update(other.closed)
+        if other.order is not None and (self.order is None or other.order < self.order):
+            self.order = other.order
+
+
+# A stage to create: pipeline id, name, probability, and the existing stage it goes before
+# (None: at the end of the pipeline).
+NewStage = tuple[int, str, int, int | None]
 
 
 @dataclass
 class StagePlan:
     rows: list[StageMapRow]
-    create: list[tuple[int, str, int]]  # pipeline id, name, probability
+    create: list[NewStage]
     pipeline_id: int
     first_stage_id: int
+    # Unknown stage names met only on rows the file says are closed (IsWon/IsClosed or a
+    # status column): the org's own names for won and lost, kept as outcomes, not stages.
+    closed_names: list[tuple[str, Counter[str]]] = field(default_factory=list)
+    ordered: bool = False  # new stages were placed by the file's own order
 
 
 def _parse_stage_maps(pairs: list[str]) -> dict[str, str]:
@@ -87,6 +105,7 @@ def plan_stages(
 
     out.first_stage_id = stage_list(default.id)[0][0]
     pending: dict[tuple[int, str], str] = {}
+    news: list[tuple[int | None, int, int, str, int]] = []  # order, seen, pid, name, prob
     for (pkey, skey), s in sorted(seen.items(), key=lambda kv: kv[1].first_line):
         pid = default.id
         if pipeline is None and pkey:
@@ -119,15 +138,19 @@ def plan_stages(
                 f"--stage-map {s.stage.strip()}={wanted}: no stage named {wanted!r} "
                 f"(stages: {', '.join(n for _, n in ordered)}); add --create-stages to create it"
             )
+        elif skey not in maps and s.closed and sum(s.closed.values()) == s.rows:
+            out.rows.append((pkey, skey, pid, None, None, first, ordered[0][1]))
+            out.closed_names.append((shown, s.closed))
         elif create:
             key = (pid, name_key(wanted))
             if key not in pending:
                 pending[key] = wanted.strip()
                 prob = s.probabilities.most_common(1)[0][0] if s.probabilities else None
-                out.create.append((pid, wanted.strip(), prob or CREATED_PROBABILITY))
+                news.append((s.order, len(news), pid, wanted.strip(), prob or CREATED_PROBABILITY))
             out.rows.append((pkey, skey, pid, None, None, first, pending[key]))
         else:
             unknown[shown] = s
+    out.create, out.ordered = _place(news, out.rows, seen)
     if bad_pipes:
         names = ", ".join(sorted(repr(p) for p in bad_pipes))
         raise PipelineError(
@@ -146,11 +169,34 @@ def plan_stages(
     return out
 
 
+def _place(
+    news: list[tuple[int | None, int, int, str, int]],
+    rows: list[StageMapRow],
+    seen: dict[tuple[str, str], SeenStage],
+) -> tuple[list[NewStage], bool]:
+    """Where each new stage goes. With the file's own order (StageSortOrder), before the
+    first existing stage the file places after it; otherwise at the end, as first seen."""
+    if not news:
+        return [], False
+    if any(order is None for order, *_ in news):
+        return [(pid, name, prob, None) for _, _, pid, name, prob in news], False
+    known: dict[int, list[tuple[int, int]]] = {}  # pipeline -> (file order, stage id)
+    for pkey, skey, pid, sid, _, _, _ in rows:
+        order = seen[(pkey, skey)].order if (pkey, skey) in seen else None
+        if sid is not None and order is not None:
+            known.setdefault(pid, []).append((order, sid))
+    placed: list[NewStage] = []
+    for order, _, pid, name, prob in sorted(news, key=lambda n: (n[2], n[0] or 0, n[1])):
+        after = sorted(o for o in known.get(pid, []) if o[0] > (order or 0))
+        placed.append((pid, name, prob, after[0][1] if after else None))
+    return placed, True
+
+
 def resolve_created(plan: StagePlan, created: dict[tuple[int, str], int]) -> None:
     """Fill in the ids of stages created for this import."""
     rows = []
     for pkey, skey, pid, sid, status, first, shown in plan.rows:
-        if sid is None and status is None and skey:
+        if sid is None and status is None and skey and (pid, name_key(shown)) in created:
             sid = created[(pid, name_key(shown))]
         rows.append((pkey, skey, pid, sid, status, first, shown))
     plan.rows = rows

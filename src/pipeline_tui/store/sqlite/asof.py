@@ -6,6 +6,10 @@
 # after the cut-off, else its current value. A change takes effect at its command's time,
 # except a win or loss, which takes effect at its ``closed_at`` (``--at`` backdating). An
 # undone command and the undo that reverted it are left out: an undone change never happened.
+# An imported history (deal_history, `pipeline import history`) then says what a deal's
+# status, amount, close date, probability and category were at the cut-off: the last value
+# it gives at or before it. A deal whose creation is unknown (imported without a date) is
+# in every replay: nothing says it was not there yet.
 # Stages are replayed the same way, so their probabilities and categories are as they were.
 
 from __future__ import annotations
@@ -78,6 +82,37 @@ def _replay_fields(store: Reader, table: str, entity: str, cut: str) -> None:
         )
 
 
+_HISTORY_AT_CUT = """
+UPDATE asof_deals SET "{field}" = CASE WHEN EXISTS (SELECT 1 FROM main.deal_history h
+   WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at <= :cut)
+  THEN (SELECT h.after FROM main.deal_history h
+   WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at <= :cut
+   ORDER BY h.changed_at DESC, h.id DESC LIMIT 1)
+  ELSE (SELECT h.before FROM main.deal_history h
+   WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at > :cut
+   ORDER BY h.changed_at, h.id LIMIT 1) END
+WHERE id IN (SELECT deal_id FROM main.deal_history WHERE field = '{field}' AND changed_at > :cut)
+"""
+# A status the history gives at the cut-off that differs from today's: closed when that
+# status was reached, or not closed at all.
+_CLOSED_AT_CUT = """
+UPDATE asof_deals SET closed_at = CASE WHEN status = 'open' THEN NULL ELSE
+  (SELECT h.changed_at FROM main.deal_history h
+   WHERE h.deal_id = asof_deals.id AND h.field = 'status' AND h.changed_at <= :cut
+   ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) END
+WHERE id IN (SELECT deal_id FROM main.deal_history WHERE field = 'status' AND changed_at > :cut)
+  AND status IS NOT (SELECT d.status FROM main.deals d WHERE d.id = asof_deals.id)
+"""
+HISTORY_FIELDS = ("status", "value_minor", "close_date", "probability", "category")
+
+
+def _replay_history(store: Reader, cut: str) -> None:
+    c = store.cursor()
+    for field in HISTORY_FIELDS:
+        c.execute(_HISTORY_AT_CUT.replace("{field}", field), {"cut": cut})
+    c.execute(_CLOSED_AT_CUT, {"cut": cut})
+
+
 def replay(store: Reader, cut: str) -> Source:
     """Build the replay of deals, stages and stage history at ``cut`` (an ISO timestamp)."""
     if len(cut) != 20 or not cut.endswith("Z") or "'" in cut:
@@ -91,13 +126,16 @@ def replay(store: Reader, cut: str) -> Source:
     c.execute(_LATE_EVENTS, params)
     c.execute("CREATE INDEX temp.asof_late_entity ON asof_late(entity, entity_id, id)")
     c.execute(
-        "CREATE TEMP TABLE asof_deals AS SELECT * FROM main.deals WHERE created_at <= :cut", params
+        "CREATE TEMP TABLE asof_deals AS SELECT * FROM main.deals "
+        "WHERE created_at <= :cut OR created_at IS NULL",
+        params,
     )
     c.execute("CREATE UNIQUE INDEX temp.asof_deals_id ON asof_deals(id)")
     c.execute("CREATE TEMP TABLE asof_stages AS SELECT * FROM main.stages")
     c.execute("CREATE UNIQUE INDEX temp.asof_stages_id ON asof_stages(id)")
     _replay_fields(store, "asof_deals", "deals", cut)
     _replay_fields(store, "asof_stages", "stages", cut)
+    _replay_history(store, cut)
     c.execute(_STAGE_AT_CUT, params)
     c.execute("CREATE INDEX temp.asof_deals_status ON asof_deals(status, close_date)")
     # A view's text cannot hold parameters; ``cut`` was checked to be a plain timestamp.

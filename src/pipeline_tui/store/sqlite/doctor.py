@@ -32,6 +32,11 @@ _ORPHANS = {
         "LEFT JOIN stages t ON t.id = sc.to_stage_id WHERE d.id IS NULL OR t.id IS NULL",
         "stage change(s) name a missing deal or stage",
     ),
+    "amount and close-date history of missing deals": (
+        "SELECT count(*) FROM deal_history h LEFT JOIN deals d ON d.id = h.deal_id "
+        "WHERE d.id IS NULL",
+        "history row(s) name a missing deal",
+    ),
     "activities on missing deals or leads": (
         "SELECT count(*) FROM activities a LEFT JOIN deals d ON d.id = a.deal_id "
         "LEFT JOIN leads l ON l.id = a.lead_id "
@@ -47,14 +52,14 @@ _ORPHANS = {
 }
 _MONEY = {
     "amounts stored as whole minor units": (
-        "SELECT count(*) FROM deals WHERE typeof(value_minor) != 'integer' "
+        "SELECT count(*) FROM deals WHERE typeof(value_minor) NOT IN ('integer', 'null') "
         "OR value_minor < 0 OR length(currency) != 3 OR currency != upper(currency)",
         "deal(s) have a negative, fractional or non-integer amount, or a bad currency",
     ),
     "view totals match the table": (
         "SELECT count(*) FROM "
-        "(SELECT currency, sum(value_minor) AS t FROM deals GROUP BY currency) a LEFT JOIN "
-        "(SELECT currency, sum(value_minor) AS t FROM deals_view GROUP BY currency) b "
+        "(SELECT currency, total(value_minor) AS t FROM deals GROUP BY currency) a LEFT JOIN "
+        "(SELECT currency, total(value_minor) AS t FROM deals_view GROUP BY currency) b "
         "USING (currency) WHERE b.t IS NULL OR a.t != b.t",
         "currenc(y/ies) whose total differs between deals and deals_view",
     ),

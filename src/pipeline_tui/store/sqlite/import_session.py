@@ -125,8 +125,15 @@ class SqliteImportSession:
 
     def prepare(self) -> None:
         c = self.conn
-        for t in ("imp_rejected", "imp_matched", "imp_refs", "imp_new", "imp_stage"):
+        for t in ("imp_rejected", "imp_matched", "imp_refs", "imp_new", "imp_stage", "imp_owner"):
             c.execute(f"DROP TABLE IF EXISTS temp.{t}")
+        # Owners by name, and by the id their old CRM gave them (`pipeline import owners`),
+        # so that an OwnerId column resolves to the owner's name.
+        c.execute(
+            "CREATE TEMP TABLE imp_owner (key TEXT PRIMARY KEY, id INTEGER, name TEXT) "
+            "WITHOUT ROWID"
+        )
+        self._owners()
         c.execute("CREATE TEMP TABLE imp_rejected (line INTEGER PRIMARY KEY, reason TEXT)")
         c.execute(
             "CREATE TEMP TABLE imp_matched (line INTEGER PRIMARY KEY, target INTEGER NOT NULL)"
@@ -145,6 +152,16 @@ class SqliteImportSession:
         # the file are never updated by another part.
         table = self.sql.table
         self.params["base"] = int(self.store.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+
+    def _owners(self) -> None:
+        self.conn.execute("DELETE FROM temp.imp_owner")
+        self.conn.execute(
+            "INSERT OR IGNORE INTO temp.imp_owner SELECT name_key, id, name FROM owners"
+        )
+        self.conn.execute(
+            "INSERT OR IGNORE INTO temp.imp_owner SELECT lower(external_id), id, name "
+            "FROM owners WHERE external_id IS NOT NULL"
+        )
 
     def reject(self, rows: list[tuple[int, str]]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO temp.imp_rejected VALUES (?, ?)", rows)
@@ -239,10 +256,14 @@ class SqliteImportSession:
         out = {}
         every = " UNION ".join(f"SELECT kind, key FROM {s}.names" for s in self.checked)
         for kind, table in (("company", "companies"), ("owner", "owners")):
+            known = (
+                "SELECT key FROM temp.imp_owner"
+                if kind == "owner"
+                else (f"SELECT name_key FROM {table}")
+            )
             out[table] = int(
                 self.store.scalar(
-                    f"SELECT count(*) FROM ({every}) WHERE kind = ? "
-                    f"AND key NOT IN (SELECT name_key FROM {table})",
+                    f"SELECT count(*) FROM ({every}) WHERE kind = ? AND key NOT IN ({known})",
                     (kind,),
                 )
             )
@@ -274,18 +295,39 @@ class SqliteImportSession:
         self.params["imp"] = rec.begin_import(tx, self.plan.entity, source, options)
         return int(self.params["imp"])
 
-    def create_stages(self, stages: list[tuple[int, str, int]]) -> dict[tuple[int, str], int]:
-        """Unjournalled on purpose: the import's undo deletes them with its other rows."""
+    def create_stages(
+        self, stages: list[tuple[int, str, int, int | None]]
+    ) -> dict[tuple[int, str], int]:
+        """Unjournalled on purpose: the import's undo deletes them with its other rows, and
+        restores the places of the stages moved to make room (saved in import_saved)."""
         tx = self._writing()
         created: dict[tuple[int, str], int] = {}
-        for pid, name, probability in stages:
-            position = int(
-                self.store.scalar(
-                    "SELECT coalesce(max(position), 0) + 1 FROM stages WHERE pipeline_id = ? "
-                    "AND archived = 0",
-                    (pid,),
-                )
+        for pid, name, probability, before in stages:
+            position = self.store.scalar(
+                "SELECT position FROM stages WHERE id = ? AND archived = 0", (before,)
             )
+            if position is None:
+                position = int(
+                    self.store.scalar(
+                        "SELECT coalesce(max(position), 0) + 1 FROM stages "
+                        "WHERE pipeline_id = ? AND archived = 0",
+                        (pid,),
+                    )
+                )
+            else:
+                every = [r[1] for r in self.store.all("PRAGMA table_info(stages)")]
+                obj = ", ".join(f"'{c}', {c}" for c in every)
+                tx.raw(
+                    "INSERT OR IGNORE INTO import_saved (import_id, entity, row_id, before) "
+                    f"SELECT ?, 'stages', id, json_object({obj}) FROM stages "
+                    "WHERE pipeline_id = ? AND position >= ? AND id <= ?",
+                    (self.params["imp"], pid, position, self.before.get("stages", 0)),
+                )
+                tx.raw(
+                    "UPDATE stages SET position = position + 1 WHERE pipeline_id = ? "
+                    "AND position >= ?",
+                    (pid, position),
+                )
             cur = tx.raw(
                 "INSERT INTO stages (pipeline_id, name, name_key, position, probability, "
                 "forecast_category) VALUES (?, ?, ?, ?, ?, 'pipeline')",
@@ -293,6 +335,27 @@ class SqliteImportSession:
             )
             created[(pid, name_key(name))] = int(cur.lastrowid or 0)
         return created
+
+    def findings(self, examples: int) -> dict[str, tuple[int, list[int]]]:
+        out: dict[str, tuple[int, list[int]]] = {}
+        valid, _ = self._filters()
+        for name, where in self.sql.findings.items():
+            count, lines = 0, list[int]()
+            for s in self.checked:
+                joins = self.sql.joins if "sm." in where else ""
+                sql = f"FROM {s}.rows r {joins} WHERE {valid} AND ({where})"
+                count += int(self.store.scalar("SELECT count(*) " + sql, self.params))
+                if len(lines) < examples:
+                    lines += [
+                        int(r[0])
+                        for r in self.store.all(
+                            f"SELECT r.line {sql} ORDER BY r.line LIMIT {examples - len(lines)}",
+                            self.params,
+                        )
+                    ]
+            if count:
+                out[name] = (count, lines)
+        return out
 
     def map_stages(self, rows: list[StageMapRow]) -> None:
         self.conn.execute("DELETE FROM temp.imp_stage")
@@ -314,10 +377,14 @@ class SqliteImportSession:
         if "seq" not in self.params:
             self.params["seq"] = self.params["base"]
         for kind, table in (("company", "companies"), ("owner", "owners")):
+            known = (
+                "SELECT key FROM temp.imp_owner"
+                if kind == "owner"
+                else (f"SELECT name_key FROM {table}")
+            )
             self._run(
                 f"INSERT INTO {table} (name, name_key, created_at) SELECT name, key, :now "
-                f"FROM {{S}}.names WHERE kind = '{kind}' AND key NOT IN "
-                f"(SELECT name_key FROM {table})",
+                f"FROM {{S}}.names WHERE kind = '{kind}' AND key NOT IN ({known})",
                 schema,
             )
         # The default owner is created only when some row has no owner of its own.
@@ -327,6 +394,7 @@ class SqliteImportSession:
             "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)",
             schema,
         )
+        self._owners()
         for sql in self.sql.before_insert:
             self._run(sql, schema)
         created = self._run(self.sql.insert, schema)

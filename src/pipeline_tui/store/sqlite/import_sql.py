@@ -47,6 +47,8 @@ class EntitySql:
     before_insert: list[str] = field(default_factory=list)
     after_insert: list[str] = field(default_factory=list)
     before_update: list[str] = field(default_factory=list)
+    # name -> condition on a valid row (with ``joins``): what the summary warns about
+    findings: dict[str, str] = field(default_factory=dict)
 
     @property
     def update_cols(self) -> list[str]:
@@ -84,7 +86,7 @@ def _bad_ref(what: str, column: str, ext: str, self_id: str, hint: str) -> str:
 
 
 _LEAD_JOINS = (
-    "LEFT JOIN companies co ON co.name_key = r.ckey LEFT JOIN owners o ON o.name_key = r.okey"
+    "LEFT JOIN companies co ON co.name_key = r.ckey LEFT JOIN temp.imp_owner o ON o.key = r.okey"
 )
 # Names as the file spells them, for previews of rows whose company or owner is new.
 _SHOWN_OWNER = "LEFT JOIN {S}.names onm ON onm.kind = 'owner' AND onm.key = r.okey"
@@ -116,6 +118,7 @@ LEADS = EntitySql(
         "custom": MERGED,
         "created_at": "coalesce(r.created_at, l.created_at)",
     },
+    findings={"no_owner": "r.okey IS NULL"},
     match={
         "id": _id_match("leads"),
         "email": [
@@ -153,20 +156,26 @@ _CNAME = [
 ]
 _ST = "coalesce(r.status, sm.status, l.status)"
 _CLOSED = "coalesce(r.closed_at, r.close_date || 'T12:00:00Z', :now)"
+# A new deal's history starts with its entry into the stage the file names, at the creation
+# date the file gives. Without both (no date; or an outcome such as Closed Won, not a stage)
+# nothing is invented: the deal's history is unknown until `pipeline import history`.
+_ST_NEW = "coalesce(r.status, sm.status, 'open')"
+_CLOSED_AT = "coalesce(r.closed_at, r.close_date || 'T12:00:00Z')"
+_UNKNOWN_HISTORY = "(r.created_at IS NULL OR sm.stage_id IS NULL)"
 DEALS = EntitySql(
     table="deals",
     joins=_DEAL_JOINS,
     insert=(
         "INSERT INTO deals (title, company_id, contact_id, owner_id, pipeline_id, stage_id, "
         "status, value_minor, currency, probability, category, close_date, next_step, next_due, "
-        "lost_reason, lead_id, external_id, custom, created_at, updated_at, closed_at) "
-        f"SELECT r.title, co.id, {_CONTACT}, {OWNER}, "
+        "lost_reason, lead_id, external_id, custom, created_at, updated_at, closed_at, "
+        f"history_unknown) SELECT r.title, co.id, {_CONTACT}, {OWNER}, "
         "coalesce(sm.pipeline_id, :pipeline), coalesce(sm.stage_id, sm.first_stage, "
-        ":first_stage), coalesce(r.status, sm.status, 'open'), coalesce(r.value_minor, 0), "
+        ":first_stage), coalesce(r.status, sm.status, 'open'), r.value_minor, "
         "coalesce(r.currency, :cur), r.probability, r.category, r.close_date, r.next_step, "
         "r.next_due, r.lost_reason, rf.lead_id, r.ext, nullif({CUSTOM}, '{}'), "
-        "coalesce(r.created_at, :now), :now, CASE WHEN coalesce(r.status, sm.status, 'open') "
-        f"= 'open' THEN NULL ELSE {_CLOSED} END "
+        "r.created_at, :now, CASE WHEN coalesce(r.status, sm.status, 'open') "
+        f"= 'open' THEN NULL ELSE {_CLOSED} END, {_UNKNOWN_HISTORY} "
         f"FROM {{S}}.rows r {_DEAL_JOINS} WHERE {NEW} ORDER BY r.line"
     ),
     update_exprs={
@@ -193,6 +202,16 @@ DEALS = EntitySql(
         "created_at": "coalesce(r.created_at, l.created_at)",
         "closed_at": f"CASE WHEN {_ST} = 'open' THEN NULL WHEN {_ST} = l.status "
         f"THEN coalesce(r.closed_at, l.closed_at) ELSE {_CLOSED} END",
+    },
+    findings={
+        "no_owner": "r.okey IS NULL",
+        "no_amount": "r.value_minor IS NULL",
+        "no_created": "r.created_at IS NULL",
+        "closed_before_created": f"{_ST_NEW} <> 'open' AND r.created_at IS NOT NULL "
+        f"AND {_CLOSED_AT} < r.created_at",
+        "closed_in_future": f"{_ST_NEW} <> 'open' AND {_CLOSED_AT} > :now",
+        "history_unknown": f"{_UNKNOWN_HISTORY} AND r.line NOT IN "
+        "(SELECT line FROM temp.imp_matched)",
     },
     match={
         "id": _id_match("deals"),
@@ -231,7 +250,8 @@ DEALS = EntitySql(
     ],
     after_insert=[
         "INSERT INTO stage_changes (deal_id, from_stage_id, to_stage_id, changed_at, owner_id) "
-        "SELECT id, NULL, stage_id, created_at, owner_id FROM deals WHERE id > :seq ORDER BY id"
+        "SELECT id, NULL, stage_id, created_at, owner_id FROM deals WHERE id > :seq "
+        "AND history_unknown = 0 ORDER BY id"
     ],
     before_update=[
         "INSERT INTO stage_changes (deal_id, from_stage_id, to_stage_id, changed_at, owner_id) "
@@ -243,15 +263,15 @@ DEALS = EntitySql(
         "r.title, coalesce(co.name, cn.name) AS company, "
         "coalesce(r.contact, r.contact_email) AS contact, coalesce(o.name, onm.name) AS owner, "
         "coalesce(sm.shown, (SELECT name FROM stages WHERE id = :first_stage)) AS stage, "
-        "coalesce(r.status, sm.status, 'open') AS status, coalesce(r.value_minor, 0) "
-        "AS value_minor, coalesce(r.currency, :cur) AS currency, r.close_date, r.created_at, "
+        "coalesce(r.status, sm.status, 'open') AS status, r.value_minor, "
+        "coalesce(r.currency, :cur) AS currency, r.close_date, r.created_at, "
         "r.ext AS external_id FROM {S}.rows r LEFT JOIN temp.imp_matched m ON m.line = r.line "
         f"{_DEAL_JOINS} {_SHOWN} WHERE {VALID} ORDER BY r.line"
     ),
 )
 
 _ACT_JOINS = (
-    "LEFT JOIN owners o ON o.name_key = r.okey LEFT JOIN temp.imp_refs rf ON rf.line = r.line"
+    "LEFT JOIN temp.imp_owner o ON o.key = r.okey LEFT JOIN temp.imp_refs rf ON rf.line = r.line"
 )
 _NATURAL = (
     "INSERT OR IGNORE INTO temp.imp_matched SELECT r.line, min(l.id) FROM {S}.rows r "
@@ -285,6 +305,7 @@ ACTIVITIES = EntitySql(
         "external_id": "coalesce(r.ext, l.external_id)",
         "custom": MERGED,
     },
+    findings={"no_owner": "r.okey IS NULL"},
     match={
         "id": _id_match("activities"),
         "subject": [

@@ -12,11 +12,12 @@ from pipeline_tui.store.sqlite.core import Reader
 
 def closed_sql(src: Source, k: KpiScope) -> str:
     return f"""
-SELECT {k.group("d")}, d.currency, d.status, count(*), sum(d.value_minor),
+SELECT {k.group("d")}, d.currency, d.status, count(*), coalesce(sum(d.value_minor), 0),
   sum(CASE WHEN d.status = 'won' AND d.closed_at >= d.created_at
       THEN max(julianday(d.closed_at) - julianday(d.created_at), {MIN_CYCLE_DAYS}) END),
   sum(d.status = 'won' AND d.closed_at >= d.created_at),
-  sum(d.status = 'won' AND d.closed_at < d.created_at)
+  sum(d.status = 'won' AND (d.closed_at < d.created_at OR d.created_at IS NULL)),
+  count(d.value_minor)
 FROM {src.deals} d
 WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :end{k.owner("d")}
 {k.by("2", "3")}"""
@@ -24,15 +25,17 @@ WHERE d.status IN ('won', 'lost') AND d.closed_at >= :start AND d.closed_at < :e
 
 def closed(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, ...]]:
     """(group, currency, status, deals, value, cycle days, deals in the cycle, deals left out
-    of it) per status. A won deal's cycle is created to won, at least MIN_CYCLE_DAYS; a deal
-    closed before it was created (a data error) is left out of the cycle and counted."""
+    of it, deals with an amount) per status. A won deal's cycle is created to won, at least
+    MIN_CYCLE_DAYS; a deal closed before it was created (a data error), or whose creation is
+    unknown (imported without a date), is left out of the cycle and counted. An unknown
+    amount is left out of the value and of the average."""
     return [tuple(r) for r in store.all(closed_sql(src, k), k.params(src))]
 
 
 def open_sql(src: Source, k: KpiScope) -> str:
     return f"""
-SELECT {k.group("d")}, d.currency, count(*), sum(d.value_minor),
-  sum(d.value_minor * coalesce(d.probability, s.probability))
+SELECT {k.group("d")}, d.currency, count(*), coalesce(sum(d.value_minor), 0),
+  coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)
 FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
 WHERE d.status = 'open'{k.owner("d")}
 {k.by("2")}"""
@@ -143,7 +146,7 @@ WITH back AS MATERIALIZED (
           AND (l.changed_at > e.changed_at OR l.id > e.id) AND {later} > {entered}) THEN 1
       ELSE 0 END AS advanced
   FROM {src.stage_changes} e JOIN {src.deals} d ON d.id = e.deal_id
-  WHERE e.changed_at >= :start AND e.changed_at < :end{k.owner("d")}
+  WHERE e.changed_at >= :start AND e.changed_at < :end AND d.history_unknown = 0{k.owner("d")}
 )
 SELECT grp, to_stage_id,
   sum(NOT again) + count(DISTINCT CASE WHEN again THEN deal_id END),
@@ -156,6 +159,18 @@ def conversion(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, int, 
     """(group, stage id, deals that entered it, of which advanced)."""
     sql = conversion_sql(store, src, k)
     return [(r[0], r[1], r[2], r[3]) for r in store.all(sql, k.params(src))]
+
+
+def unknown_history(store: Reader, src: Source, k: KpiScope) -> dict[Any, int]:
+    """Deals the conversion leaves out, by group: imported without their stage history
+    (deals.history_unknown), open at the cut-off or created or closed in the window."""
+    sql = f"""
+SELECT {k.group("d")}, count(*) FROM {src.deals} d
+WHERE d.history_unknown = 1{k.owner("d")} AND (d.status = 'open'
+  OR (d.closed_at >= :start AND d.closed_at < :end)
+  OR (d.created_at >= :start AND d.created_at < :end))
+{k.by()}"""
+    return {r[0]: r[1] for r in store.all(sql, k.params(src))}
 
 
 def lost_reasons(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]:

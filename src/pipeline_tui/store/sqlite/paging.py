@@ -20,7 +20,7 @@ SORT_KEYS: dict[str, str] = {
     "company": "coalesce(lower(co.name), '')",
     "owner": "coalesce(lower(o.name), '')",
     "stage": "s.position",
-    "value": "d.value_minor",
+    "value": "coalesce(d.value_minor, -1)",  # an unknown amount sorts below every known one
     "close": f"coalesce(d.close_date, '{NONE_PLANNED}')",
     "next": f"CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
     f"ELSE coalesce(d.next_due, '{UNDATED}') END",
@@ -239,8 +239,8 @@ def stage_totals(store: Reader, q: DealQuery) -> dict[int, StageTotals]:
     params: dict[str, Any] = {}
     where = _where(q, params)
     sql = (
-        "SELECT d.stage_id, d.currency, count(*), sum(d.value_minor), "
-        "sum(d.value_minor * coalesce(d.probability, s.probability))"
+        "SELECT d.stage_id, d.currency, count(*), coalesce(sum(d.value_minor), 0), "
+        "coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)"
         f"{_from('s.', where)}{where} "
         "GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline_tui.store.sqlite import (
     asof,
     exports,
+    import_history,
     import_records,
     kpis,
     paging,
@@ -52,6 +53,7 @@ class Kpis(Family):
     response_hours = guarded(kpis.response_hours)
     activities = guarded(kpis.activities)
     conversion = guarded(kpis.conversion)
+    unknown_history = guarded(kpis.unknown_history)
     lost_reasons = guarded(kpis.lost_reasons)
     stage_order = guarded(kpis.stage_order)
 
@@ -77,3 +79,6 @@ class Exports(Family):
 class Imports(Family):
     list_imports = guarded(import_records.list_imports)
     get_import = guarded(import_records.get_import)
+    owners_index = guarded(import_history.owners_index)
+    deals_by_external_ids = guarded(import_history.deals_by_external_ids)
+    history_row_ids = guarded(import_history.history_row_ids)

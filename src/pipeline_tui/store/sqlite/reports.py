@@ -48,8 +48,8 @@ def open_sql(src: Source, kind: str, by: str | None, scope: Scope) -> str:
     """Open, not omitted, deals closing in [start, end), by period/group/currency/category."""
     return f"""
 SELECT {period_sql(kind, "d.close_date")} AS period, {_group(by)} AS grp, d.currency,
-  {CATEGORY} AS cat, count(*), sum(d.value_minor),
-  sum(d.value_minor * coalesce(d.probability, s.probability))
+  {CATEGORY} AS cat, count(*), coalesce(sum(d.value_minor), 0),
+  coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)
 FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
 WHERE d.status = 'open' AND d.close_date >= :start AND d.close_date < :end
   AND {CATEGORY} <> 'omitted'{scope.sql()}
@@ -70,8 +70,9 @@ def open_undated(
     """Open deals with no close date, or one before ``day`` that no period in [start, end)
     shows: the deals a forecast would otherwise lose silently."""
     sql = f"""
-SELECT NULL, {_group(by)} AS grp, d.currency, {CATEGORY} AS cat, count(*), sum(d.value_minor),
-  sum(d.value_minor * coalesce(d.probability, s.probability))
+SELECT NULL, {_group(by)} AS grp, d.currency, {CATEGORY} AS cat, count(*),
+  coalesce(sum(d.value_minor), 0),
+  coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)
 FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
 WHERE d.status = 'open' AND {CATEGORY} <> 'omitted'{scope.sql()}
   AND (d.close_date IS NULL OR d.close_date < :before
@@ -90,7 +91,7 @@ def won_sql(src: Source, kind: str, by: str | None, scope: Scope) -> str:
     # The stage join is needed only to group by category, which is constant here.
     return f"""
 SELECT {period_sql(kind, "d.closed_at")} AS period, {_group(by, won=True)} AS grp, d.currency,
-  count(*), sum(d.value_minor)
+  count(*), coalesce(sum(d.value_minor), 0)
 FROM {src.deals} d
 WHERE d.status = 'won' AND d.closed_at >= :start AND d.closed_at < :end{scope.sql()}
 GROUP BY {_keys(by, "1", "3")}"""

@@ -59,11 +59,24 @@ WHERE c.kind = 'change' AND c.undone_by IS NULL AND c.at <= :cut
   AND json_type(e.after, '$.status') IS NULL"""
 # A win, a loss or a reopen sets the close date in the same change as the status: that is
 # the deal closing (or its expected date coming back), never a slipped close date.
+# An imported history's close-date changes (deal_history) are close-date edits too, by the
+# same rule: one made at the moment the status changed is the deal closing or reopening.
+_HISTORY_CLOSE = """
+SELECT h.deal_id, h.before AS old, h.after AS new, h.changed_at AS at
+FROM deal_history h
+WHERE h.field = 'close_date' AND h.before IS NOT NULL AND h.changed_at <= :cut
+  AND NOT EXISTS (SELECT 1 FROM deal_history s WHERE s.deal_id = h.deal_id
+    AND s.field = 'status' AND s.changed_at = h.changed_at AND s.before IS NOT NULL)"""
 
 
 def close_date_changes(store: Reader, src: Source, start: str, end: str) -> list[dict[str, Any]]:
     """Close-date edits made in the window, oldest first (undone ones never happened)."""
-    sql = _CLOSE_CHANGES + " AND c.at >= :start AND c.at < :end ORDER BY e.id"
+    sql = (
+        f"SELECT deal_id, old, new, at FROM ({_CLOSE_CHANGES.replace('c.at', 'c.at', 1)}"
+        " AND c.at >= :start AND c.at < :end"
+        f" UNION ALL {_HISTORY_CLOSE} AND h.changed_at >= :start AND h.changed_at < :end)"
+        " ORDER BY at"
+    )
     return [dict(r) for r in store.all(sql, _params(src, start, end, None))]
 
 
@@ -72,10 +85,11 @@ def pushes(store: Reader, src: Source, deal_ids: list[int]) -> dict[int, int]:
     if not deal_ids:
         return {}
     sql = (
-        f"SELECT deal_id, count(*) FROM ({_CLOSE_CHANGES.replace(':cut', '?')}) "
+        f"SELECT deal_id, count(*) FROM ({_CLOSE_CHANGES.replace(':cut', '?')} "
+        f"UNION ALL {_HISTORY_CLOSE.replace(':cut', '?')}) "
         f"WHERE old IS NOT NULL AND new > old AND deal_id IN {IDS} GROUP BY deal_id"
     )
-    return {r[0]: r[1] for r in store.all(sql, (src.cutoff, id_list(deal_ids)))}
+    return {r[0]: r[1] for r in store.all(sql, (src.cutoff, src.cutoff, id_list(deal_ids)))}
 
 
 def deals_by_id(store: Reader, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]:

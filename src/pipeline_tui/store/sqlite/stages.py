@@ -82,8 +82,8 @@ def open_deal_ids(store: Reader, stage_id: int) -> list[int]:
 def open_sums(store: Reader, stage_id: int, probability: int) -> list[tuple[str, int, int, float]]:
     """Per currency: open deals, their value and weighted value (``probability`` by default)."""
     rows = store.all(
-        "SELECT currency, count(*), sum(value_minor), "
-        "sum(value_minor * coalesce(probability, ?) / 100.0) FROM deals "
+        "SELECT currency, count(*), coalesce(sum(value_minor), 0), "
+        "coalesce(sum(value_minor * coalesce(probability, ?) / 100.0), 0) FROM deals "
         "WHERE stage_id = ? AND status = 'open' GROUP BY currency ORDER BY currency",
         (probability, stage_id),
     )

@@ -191,7 +191,7 @@ class DealForm(FormScreen[Values]):
 
     def fields(self) -> Iterator[Any]:
         d = self.deal
-        value = "" if d is None else str(to_major(d.value_minor, d.currency))
+        value = str(to_major(d.value_minor, d.currency)) if d and d.value_minor is not None else ""
         yield from self.field("title", "Title *", d.title if d else "", "Annual plan, 40 seats")
         yield from self.field("value", "Value", value, "12500, 12.5k, EUR 9,000")
         yield from self.field("currency", "Currency", d.currency if d else self.meta.currency)

@@ -22,8 +22,10 @@ def initials(name: str | None) -> str:
     return "".join(part[0] for part in name.split() if part)[:3].upper()
 
 
-def short_money(minor: int, currency: str) -> str:
-    """Compact money for narrow cards: '12.5k USD', '1.2M EUR', '950 GBP'."""
+def short_money(minor: int | None, currency: str) -> str:
+    """Compact money for narrow cards: '12.5k USD', '1.2M EUR', '950 GBP'; unknown: '—'."""
+    if minor is None:
+        return "—"
     major = minor / 10 ** exponent(currency)
     units = ((1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
     for i in reversed(range(len(units))):
