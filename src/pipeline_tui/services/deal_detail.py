@@ -18,6 +18,7 @@ class DealDetailData:
     history: list[StageChange]
     activities: list[Activity]
     attention: Attention | None
+    next_activity: Activity | None = None  # the next step (services/activities.py next_step)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `deal show` (field names are part of the CLI contract)."""
@@ -29,6 +30,7 @@ class DealDetailData:
             lead_id=deal.lead_id,
             stage_entered_at=deal.stage_entered_at,
             custom=deal.custom,
+            next_activity=None if self.next_activity is None else self.next_activity.to_dict(),
         )
         if self.attention is not None:
             record["attention"] = {
@@ -56,6 +58,6 @@ def deal_detail(store: Store, deal_id: int) -> DealDetailData:
     """Everything shown of one deal; NotFoundError if there is no such deal."""
     deal = store.deals.get_deal(deal_id)
     found = attention(store, [deal_id]).get(deal_id) if deal.status == "open" else None
-    return DealDetailData(
-        deal, store.deals.stage_history(deal_id), store.activities.for_deal(deal_id), found
-    )
+    timeline = store.activities.for_deal(deal_id)
+    nxt = store.activities.next_for_deal(deal_id)
+    return DealDetailData(deal, store.deals.stage_history(deal_id), timeline, found, nxt)

@@ -12,6 +12,7 @@ from typing import Any
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.store.api import StoreError
 from pipeline_tui.store.import_plan import ImportPlan, StageMapRow
+from pipeline_tui.store.sqlite.next_step import sync_imported
 from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
@@ -305,6 +306,8 @@ class SqliteImportSession:
             created, matched, changed = created + c, matched + m, changed + ch
         for sql in self.sql.after_insert:  # the stage history of new deals
             self._run(sql)
+        if self.sql.table in ("deals", "activities"):
+            sync_imported(self.conn, self.sql.table, self.before, self.params)
         return created, matched, changed
 
     def _write(self, schema: str) -> tuple[int, int, int]:
