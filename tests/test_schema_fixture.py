@@ -43,7 +43,8 @@ def test_current_code_opens_it_and_reads_the_data(v1_db: Path, cli: Cli) -> None
             t: store.scalar(f"SELECT count(*) FROM {t}")
             for t in ("deals", "leads", "activities", "stage_changes", "imports", "targets")
         }
-        assert counts == {"deals": 60, "leads": 16, "activities": 251, "stage_changes": 210,
+        # m003 planned the 3 next steps the v1 demo kept only as text (issue 11).
+        assert counts == {"deals": 60, "leads": 16, "activities": 254, "stage_changes": 210,
                           "imports": 1, "targets": 2}  # fmt: skip
     finally:
         store.close()

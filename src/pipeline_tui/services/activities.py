@@ -160,7 +160,7 @@ def _open(store: Store, activity_id: int, verb: str) -> Activity:
     so that two completions (or a completion and a cancellation) cannot both pass."""
     activity = store.activities.get_activity(activity_id)
     if activity.state != "planned":
-        raise ConflictError(f"activity {activity_id} is {activity.state}; cannot {verb} it")
+        raise ConflictError(f"activity {activity_id} is already {activity.state}; cannot {verb} it")
     return activity
 
 
