@@ -173,3 +173,32 @@ def test_deal_edit_next_step_is_the_planned_activity(demo: Cli) -> None:
     assert (again["id"], again["subject"]) == (nxt["id"], "Call the CEO")
     assert demo("undo").exit_code == 0 and demo("undo").exit_code == 0
     assert jsn(demo, "deal", "show", "4")["next_activity"] is None
+
+
+def test_imported_next_steps_become_planned_activities(cli: Cli, tmp_path: Any) -> None:
+    deals_csv = tmp_path / "deals.csv"
+    deals_csv.write_text(
+        "Id,Title,Value,Next step,Next step due\nD1,Pilot,1000,Send quote,2031-01-02\n"
+        "D2,Bare,5,,\n",
+        encoding="utf-8",
+    )
+    r = cli("import", "deals", str(deals_csv))
+    assert r.exit_code == 0, r.stderr
+    listed = jsn(cli, "deal", "list")
+    by_title = {d["title"]: d for d in listed}
+    pilot = jsn(cli, "deal", "show", str(by_title["Pilot"]["id"]))
+    assert pilot["next_activity"]["subject"] == "Send quote"
+    assert pilot["next_activity"]["due_at"] == "2031-01-02"
+    assert jsn(cli, "deal", "show", str(by_title["Bare"]["id"]))["next_activity"] is None
+    acts = tmp_path / "acts.csv"
+    acts.write_text(
+        "Deal,Type,Subject,Due date\nD2,call,Call back,2030-05-05\n",
+        encoding="utf-8",
+    )
+    r = cli("import", "activities", str(acts))
+    assert r.exit_code == 0, r.stderr
+    assert jsn(cli, "deal", "show", str(by_title["Bare"]["id"]))["next_step"] == "Call back"
+    assert cli("undo").exit_code == 0
+    assert jsn(cli, "deal", "show", str(by_title["Bare"]["id"]))["next_step"] is None
+    assert cli("undo").exit_code == 0
+    assert jsn(cli, "activity", "list") == [] and jsn(cli, "deal", "list") == []

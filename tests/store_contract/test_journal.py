@@ -40,7 +40,9 @@ def test_insert_without_journal_writes_no_event(store: Store) -> None:
 def test_update_journals_the_changed_fields_and_stamps_updated_at(store: Store) -> None:
     deal_id = insert_deal(store, "Pilot", value_minor=100, close_date="2027-01-31")
     with store.tx("edit pilot") as tx:
-        old = tx.update("deals", deal_id, {"title": "Pilot", "value_minor": 250, "close_date": None})
+        old = tx.update(
+            "deals", deal_id, {"title": "Pilot", "value_minor": 250, "close_date": None}
+        )
         now = tx.now
     assert ISO_TS.match(now)
     assert now != PAST

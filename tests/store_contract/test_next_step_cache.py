@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pipeline_tui.models import ConflictError
+from pipeline_tui.models import ConflictError, NotFoundError
 from pipeline_tui.services import activities, deals, journal
 from pipeline_tui.services.deals import DealInput
 from pipeline_tui.store.api import ActivityFilter, Store
@@ -90,7 +90,7 @@ def test_undo_is_exact_and_not_tripped_by_the_cache(store: Store, two: tuple[int
     journal.undo(store)
     journal.undo(store)
     assert row(store, "deals", one) == before  # every column, the cache included
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError):
         store.activities.get_activity(plan.id)
     # The journal never holds the derived columns: they follow from the activities.
     for ev in events(store):

@@ -211,7 +211,9 @@ def editable_fields(activity: Activity) -> dict[str, Any]:
     }
 
 
-def _changes(store: Store, tx: WriteTx, activity: Activity, wanted: Mapping[str, Any]) -> dict[str, Any]:
+def _changes(
+    store: Store, tx: WriteTx, activity: Activity, wanted: Mapping[str, Any]
+) -> dict[str, Any]:
     """The row changes that ``wanted`` (edit()'s fields) asks for, checked."""
     changes: dict[str, Any] = {}
     for key, value in wanted.items():

@@ -206,6 +206,7 @@ class ActivityReads(Protocol):
     def list_activities(self, f: ActivityFilter) -> list[Activity]: ...
     def next_for_deal(self, deal_id: int) -> Activity | None:
         """The deal's next step: its earliest planned activity neither done nor cancelled."""
+
     def open_count(self, deal_id: int) -> int: ...
 
 

@@ -323,7 +323,8 @@ def edit(
         str | None, typer.Option("--close", help="Close date ('none' clears).")
     ] = None,
     next_step: Annotated[
-        str | None, typer.Option(help="Next step: plans it, or renames the planned one ('' cancels).")
+        str | None,
+        typer.Option(help="Next step: plans it, or renames the planned one ('' cancels)."),
     ] = None,
     next_due: Annotated[
         str | None, typer.Option("--next-due", "--due", help="When the next step is due.")

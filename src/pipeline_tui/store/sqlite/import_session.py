@@ -12,11 +12,11 @@ from typing import Any
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.store.api import StoreError
 from pipeline_tui.store.import_plan import ImportPlan, StageMapRow
-from pipeline_tui.store.sqlite.next_step import sync_imported
 from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
 from pipeline_tui.store.sqlite.import_sql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.store.sqlite.next_step import sync_imported
 from pipeline_tui.store.sqlite.spool import reason_sql
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))

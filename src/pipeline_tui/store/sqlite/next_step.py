@@ -52,12 +52,12 @@ def refresh_where(conn: sqlite3.Connection, where: str, params: Any = ()) -> int
 def stale_deals(conn: sqlite3.Connection) -> list[int]:
     """Deals whose cache differs from their activities (none, when the store is sound)."""
     rows = conn.execute(
-        f"SELECT d.id FROM deals d WHERE coalesce(d.next_activity_id, 0) IS NOT coalesce(("
-        f"SELECT a.id FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL AND "
-        f"a.cancelled_at IS NULL ORDER BY a.due_at, a.id LIMIT 1), 0) OR (d.next_activity_id "
-        f"IS NOT NULL AND (d.next_step, d.next_due) IS NOT (SELECT a.subject, "
-        f"substr(a.due_at, 1, 10) FROM activities a WHERE a.id = d.next_activity_id)) OR "
-        f"(d.next_activity_id IS NULL AND (d.next_step IS NOT NULL OR d.next_due IS NOT NULL))"
+        "SELECT d.id FROM deals d WHERE coalesce(d.next_activity_id, 0) IS NOT coalesce(("
+        "SELECT a.id FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL AND "
+        "a.cancelled_at IS NULL ORDER BY a.due_at, a.id LIMIT 1), 0) OR (d.next_activity_id "
+        "IS NOT NULL AND (d.next_step, d.next_due) IS NOT (SELECT a.subject, "
+        "substr(a.due_at, 1, 10) FROM activities a WHERE a.id = d.next_activity_id)) OR "
+        "(d.next_activity_id IS NULL AND (d.next_step IS NOT NULL OR d.next_due IS NOT NULL))"
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -110,7 +110,8 @@ def deals_of_import(conn: sqlite3.Connection, import_id: int, ranges: dict[str, 
     parts = [
         saved.format(col="row_id", table="deals"),
         "SELECT deal_id FROM activities WHERE id IN ("
-        + saved.format(col="row_id", table="activities") + ")",
+        + saved.format(col="row_id", table="activities")
+        + ")",
         saved.format(col="json_extract(before, '$.deal_id')", table="activities"),
     ]
     args: dict[str, Any] = {"imp": import_id}
