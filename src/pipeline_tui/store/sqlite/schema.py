@@ -322,12 +322,15 @@ CREATE INDEX idx_deals_no_next_step ON deals(close_date, owner_id)
 # every write (store/sqlite/next_step.py), so the M002 indexes and every reader still work.
 # Today's next steps become planned tasks, unless the deal already plans the same subject;
 # one without a date is due on the day of the migration. Cancelled activities stay in the
-# history with when and why.
+# history with when and why. idx_activities_open lets 'pipeline today' count its activity
+# sections from the index alone (a million deals plan about as many activities).
 M003_NEXT_ACTIVITY = """
 ALTER TABLE activities ADD COLUMN cancelled_at TEXT;
 ALTER TABLE activities ADD COLUMN cancel_reason TEXT;
 ALTER TABLE deals ADD COLUMN next_activity_id INTEGER;
 CREATE INDEX idx_activities_next ON activities(deal_id, due_at, id)
+  WHERE done_at IS NULL AND cancelled_at IS NULL;
+CREATE INDEX idx_activities_open ON activities(due_at, owner_id)
   WHERE done_at IS NULL AND cancelled_at IS NULL;
 INSERT INTO activities (kind, subject, deal_id, owner_id, due_at, created_at, updated_at)
 SELECT 'task', trim(d.next_step), d.id, d.owner_id,
