@@ -66,7 +66,7 @@ def stale_deals(conn: sqlite3.Connection) -> list[int]:
 # that subject; without a date it is due today (as schema.M003 did).
 _IMPORTED_STEPS = """
 INSERT INTO activities (kind, subject, deal_id, owner_id, due_at, created_at, updated_at)
-SELECT 'task', trim(d.next_step), d.id, d.owner_id,
+SELECT 'task', d.next_step, d.id, d.owner_id,
   coalesce(d.next_due, date('now', 'localtime')), :now, :now
 FROM deals d
 WHERE d.id IN ({touched}) AND trim(coalesce(d.next_step, '')) <> ''

@@ -333,7 +333,7 @@ CREATE INDEX idx_activities_next ON activities(deal_id, due_at, id)
 CREATE INDEX idx_activities_open ON activities(due_at, owner_id)
   WHERE done_at IS NULL AND cancelled_at IS NULL;
 INSERT INTO activities (kind, subject, deal_id, owner_id, due_at, created_at, updated_at)
-SELECT 'task', trim(d.next_step), d.id, d.owner_id,
+SELECT 'task', d.next_step, d.id, d.owner_id,
   coalesce(d.next_due, date('now', 'localtime')), d.updated_at, d.updated_at
 FROM deals d
 WHERE trim(coalesce(d.next_step, '')) <> '' AND NOT EXISTS (
