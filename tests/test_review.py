@@ -95,8 +95,10 @@ def test_every_section(week, cli):
     line = r["won"][0]
     assert (line["owner"], line["value"], line["currency"]) == ("Ben", 2000.0, "USD")
     # Slipper has sat in Demo since Feb 1; Backslider's next step was cleared. Old renewal
-    # moved on the 9th and has a next step: its overdue call is listed below, not here.
+    # moved on the 9th, but its next step is its earliest planned activity, the call due on
+    # the 12th (issue 11): overdue, so it is stalled too, and the call is listed below.
     assert [(x["deal"], x["reasons"]) for x in r["stalled"]] == [
+        ("Old renewal", ["next step overdue since 2027-03-12"]),
         ("Backslider", ["no next step"]),  # attention 10.2: no next step, idle 42 days
         ("Slipper", ["42 days in stage (threshold 21)"]),  # attention 8.36
     ]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the models load on first use (see models/__init__.py)
         MIN_CYCLE_DAYS,
         NONE_PLANNED,
         UNDATED,
+        ActivityFilter,
         DealFilter,
         DealSignals,
         Source,
@@ -50,6 +51,7 @@ __all__ = [
     "NONE_PLANNED",
     "SPOOL_COLUMNS",
     "UNDATED",
+    "ActivityFilter",
     "Busy",
     "Capabilities",
     "Check",
@@ -91,6 +93,7 @@ _RECORDS = {
     "NONE_PLANNED": "records",
     "SPOOL_COLUMNS": "import_plan",
     "UNDATED": "records",
+    "ActivityFilter": "records",
     "Check": "report_records",
     "DealFilter": "records",
     "DealQuery": "page_records",
@@ -223,14 +226,11 @@ class ActivityReads(Protocol):
     def planned_section(
         self, start: str | None, end: str, owner_key: str | None, limit: int
     ) -> tuple[list[Activity], int]: ...
-    def list_activities(
-        self,
-        *,
-        planned_before: str | None = None,
-        state: str | None = None,
-        owner: str | None = None,
-        limit: int | None = None,
-    ) -> list[Activity]: ...
+    def list_activities(self, f: ActivityFilter) -> list[Activity]: ...
+    def next_for_deal(self, deal_id: int) -> Activity | None:
+        """The deal's next step: its earliest planned activity neither done nor cancelled."""
+
+    def open_count(self, deal_id: int) -> int: ...
 
 
 class StageReads(Protocol):

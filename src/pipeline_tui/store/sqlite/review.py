@@ -141,9 +141,10 @@ def overdue_activities(
 ) -> list[dict[str, Any]]:
     """Activities planned (not done) at the cut-off, due before ``day``."""
     planned = (
-        "a.created_at <= :cut AND (a.done_at IS NULL OR a.done_at > :cut)"
+        "a.created_at <= :cut AND (a.done_at IS NULL OR a.done_at > :cut) "
+        "AND (a.cancelled_at IS NULL OR a.cancelled_at > :cut)"
         if src.replayed
-        else "a.done_at IS NULL"
+        else "a.done_at IS NULL AND a.cancelled_at IS NULL"
     )
     sql = f"""
 SELECT a.id, a.kind, a.subject, a.due_at, a.deal_id, a.lead_id, o.name AS owner,
