@@ -59,7 +59,8 @@ class DropControlCodes(LineFilter):
     """
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        if not any(_CONTROL.search(s.text) for s in segments if not s.control):
+        # One search over the whole line: a search per segment was 4% of a first paint.
+        if not _CONTROL.search("".join([s.text for s in segments if not s.control])):
             return segments
         out = []
         for segment in segments:

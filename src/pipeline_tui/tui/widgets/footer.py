@@ -23,12 +23,13 @@ class FittedFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._recompose_pending = False
+        self._composed: tuple[object, ...] | None = None  # the bindings last composed
 
     def bindings_changed(self, screen: Screen) -> None:
         # Textual's Footer recomposes once per bindings signal, and a mode screen sends
         # several while it starts (each mount and focus change): up to eleven recomposes of
         # a dozen keys each, on the UI thread during the first paint. One recompose after
-        # the refresh shows the same bindings: they are read when it runs.
+        # the refresh, and only if the bindings shown differ, shows the same footer.
         self._bindings_ready = True
         if not screen.app.app_focus or not (self.is_attached and screen is self.screen):
             return
@@ -38,7 +39,13 @@ class FittedFooter(Footer):
 
     async def _recompose_once(self) -> None:
         self._recompose_pending = False
-        await self.recompose()
+        shown = tuple(
+            (key, b.action, b.description, b.show, b.key_display, b.group, enabled, tooltip)
+            for key, (_node, b, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+        if shown != self._composed:
+            self._composed = shown
+            await self.recompose()
 
     async def recompose(self) -> None:
         await super().recompose()
