@@ -24,6 +24,7 @@ import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -106,6 +107,11 @@ async def measure(mode: str, db: Path, moves: int) -> dict[str, Any]:
         out["first_paint_with_imports_s"] = painted - T_PROCESS
         if mode == "board" and moves:
             out.update(await _moves(pilot, screen, moves))
+    # A worker still reading (the stalled marks) when its connection closed crashed the
+    # process now and then (SIGSEGV): let the worker threads finish first.
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(timeout=10)
     app.close_stores()
     out["peak_rss_mb"] = _rss_mb()
     return out
