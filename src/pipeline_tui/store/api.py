@@ -461,6 +461,10 @@ class ImportSession(Protocol):
         ...
 
     def finish_import(self, counts: dict[str, int], extras: dict[str, int]) -> None: ...
+
+    # After write() of companies: records imported earlier now linked to them, by kind.
+    linked: dict[str, int]
+
     def undo(self, import_id: int) -> int:
         """Revert a whole import and mark its command undone; return how many rows changed."""
         ...

@@ -15,6 +15,7 @@ from pipeline_tui.store.import_plan import ImportPlan, StageMapRow
 from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.sqlite.import_contacts_sql import COMPANIES, PEOPLE, link_to_companies
 from pipeline_tui.store.sqlite.import_sql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
 from pipeline_tui.store.sqlite.spool import reason_sql
 
@@ -78,7 +79,8 @@ class SqliteImportSession:
         if plan is None:
             return
         self.plan = plan
-        self.sql: EntitySql = ENTITY_SQL[plan.entity]
+        self.sql: EntitySql = {**ENTITY_SQL, "companies": COMPANIES, "people": PEOPLE}[plan.entity]
+        self.linked: dict[str, int] = {}
         self.params = {
             "now": plan.now,
             "owner_key": plan.owner_key,
@@ -184,6 +186,8 @@ class SqliteImportSession:
                 self.params["first_key"] = int(n == 0 and key != "id")
                 for sql in self.sql.match.get(key, ()):
                     self._run(sql, schema)
+            for sql in self.sql.after_match:
+                self._run(sql, schema)
             table = self.sql.table
             self.reject(
                 [
@@ -368,6 +372,8 @@ class SqliteImportSession:
             created, matched, changed = created + c, matched + m, changed + ch
         for sql in self.sql.after_insert:  # the stage history of new deals
             self._run(sql)
+        if self.plan.entity == "companies":
+            self.linked = link_to_companies(self, self.plan.company_refs)
         return created, matched, changed
 
     def _write(self, schema: str) -> tuple[int, int, int]:
