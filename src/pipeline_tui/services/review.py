@@ -32,6 +32,7 @@ class Review:
     owner: str | None
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     more: dict[str, int] = field(default_factory=dict)  # lines left out, by section
+    by_team: bool = False  # each line names its owner's team; sections are ordered by team
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class Review:
             "owner": self.owner,
             **{key: self.sections.get(key, []) for key, _ in SECTIONS},
             "more": dict(self.more),
+            **({"by": "team"} if self.by_team else {}),
         }
 
 
@@ -72,7 +74,11 @@ def _plural(n: int, word: str) -> str:
 
 
 def review(
-    store: Store, since: str | None = None, owner: str | None = None, as_of: date | None = None
+    store: Store,
+    since: str | None = None,
+    owner: str | None = None,
+    as_of: date | None = None,
+    by_team: bool = False,
 ) -> Review:
     day = check_as_of(as_of)
     win = window(None, None, since, day, DEFAULT_SINCE)
@@ -143,7 +149,20 @@ def review(
             lead_id=a["lead_id"],
         )
         s["overdue_activities"].append(line)
+    if by_team:
+        _by_team(store, out)
     return out
+
+
+def _by_team(store: Store, out: Review) -> None:
+    """Name each line's team and order every section by team (stable: each team's lines keep
+    their order); lines whose owner has no team come last."""
+    teams = store.directory.owner_teams()
+    out.by_team = True
+    for lines in out.sections.values():
+        for line in lines:
+            line["team"] = teams.get(line.get("owner") or "")
+        lines.sort(key=lambda line: (line["team"] is None, line["team"] or ""))
 
 
 def _slipped(
