@@ -46,7 +46,8 @@ COMPANIES = EntitySql(
         "owner_id": "coalesce(o.id, l.owner_id)",
         "notes": "coalesce(r.notes, l.notes)",
         "custom": MERGED,
-        "external_id": "coalesce(r.ext, l.external_id)",
+        # Matched by name or email, a record keeps the id it has: another CRM's id is not its.
+        "external_id": "coalesce(l.external_id, r.ext)",
     },
     match={
         "id": _id_match("companies"),
@@ -96,7 +97,8 @@ PEOPLE = EntitySql(
         "owner_id": "coalesce(o.id, l.owner_id)",
         "notes": "coalesce(r.notes, l.notes)",
         "custom": MERGED,
-        "external_id": "coalesce(r.ext, l.external_id)",
+        # Matched by name or email, a record keeps the id it has: another CRM's id is not its.
+        "external_id": "coalesce(l.external_id, r.ext)",
     },
     match={
         "id": _id_match("contacts"),

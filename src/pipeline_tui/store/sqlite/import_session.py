@@ -401,8 +401,9 @@ class SqliteImportSession:
             schema,
         )
         self._owners()
-        for sql in self.sql.before_insert:
-            self._run(sql, schema)
+        with self._bulk_fts(self.sql.bulk_fts):
+            for sql in self.sql.before_insert:
+                self._run(sql, schema)
         created = self._run(self.sql.insert, schema)
         matched, changed = self.propose([schema])
         if changed:
@@ -422,6 +423,33 @@ class SqliteImportSession:
                 f"WHERE l.id = n.id AND ({self._differs()})"
             )
         return created, matched, changed
+
+    @contextmanager
+    def _bulk_fts(self, table: str | None) -> Iterator[None]:
+        """Fill ``table``'s full-text index once for the rows added in the block, rather than
+        by its insert trigger row by row (a third less time for a million people). The
+        trigger is dropped and made again inside the import's transaction: a failure rolls
+        both back, and no other connection ever sees the schema without it."""
+        if table is None:
+            yield
+            return
+        from pipeline_tui.store.sqlite.schema_contacts import FTS
+
+        trigger = f"fts_{table}_ai"
+        sql = self.store.scalar("SELECT sql FROM sqlite_master WHERE name = ?", (trigger,))
+        if sql is None:  # no full-text index here: nothing to do
+            yield
+            return
+        last = int(self.store.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+        self.conn.execute(f"DROP TRIGGER {trigger}")
+        yield
+        cols = ", ".join(FTS[table])
+        self.conn.execute(
+            f"INSERT INTO fts_{table}(rowid, {cols}) SELECT id, {cols} FROM {table} "
+            "WHERE id > ? ORDER BY id",
+            (last,),
+        )
+        self.conn.execute(str(sql))
 
     def finish_import(self, counts: dict[str, int], extras: dict[str, int]) -> None:
         rec.finish_import(self._writing(), self.params["imp"], counts, self.before, extras)

@@ -48,6 +48,9 @@ class EntitySql:
     after_insert: list[str] = field(default_factory=list)
     before_update: list[str] = field(default_factory=list)
     after_match: list[str] = field(default_factory=list)  # rejects that need the matches
+    # A table that before_insert fills with many rows: its full-text index is filled once,
+    # set-based, after them rather than by its trigger row by row (import_session.py).
+    bulk_fts: str | None = None
     # name -> condition on a valid row (with ``joins``): what the summary warns about
     findings: dict[str, str] = field(default_factory=dict)
 
@@ -110,12 +113,11 @@ _LEAD_PERSON = (
     "AND x.cid = coalesce(co.id, 0)) END"
 )
 _LEAD_PEOPLE = [
-    "INSERT INTO contacts (name, email, email_key, phone, company_id, owner_id, created_at, "
-    "updated_at) SELECT name, email, ekey, phone, cid, oid, :now, :now FROM (SELECT "
-    "min(r.line), r.name, r.email, r.ekey, r.phone, co.id AS cid, {OWNER} AS oid "
-    f"FROM {{S}}.rows r {_LEAD_JOINS} WHERE r.ekey IS NOT NULL AND {VALID} "
-    "AND NOT EXISTS (SELECT 1 FROM contacts p WHERE p.email_key = r.ekey) "
-    "GROUP BY r.ekey ORDER BY 1)",
+    # OR IGNORE: the unique email_key skips people who exist and repeats within the file
+    # (the first spelling wins), without a lookup or a sort per row.
+    "INSERT OR IGNORE INTO contacts (name, email, email_key, phone, company_id, owner_id, "
+    "created_at, updated_at) SELECT r.name, r.email, r.ekey, r.phone, co.id, {OWNER}, :now, "
+    f":now FROM {{S}}.rows r {_LEAD_JOINS} WHERE r.ekey IS NOT NULL AND {VALID} ORDER BY r.line",
     *_LEAD_CNAME,
     "INSERT INTO contacts (name, phone, company_id, owner_id, created_at, updated_at) "
     "SELECT name, phone, cid, oid, :now, :now FROM (SELECT min(r.line), r.name, r.phone, "
@@ -137,6 +139,7 @@ LEADS = EntitySql(
         f"FROM {{S}}.rows r {_LEAD_JOINS} WHERE {NEW} ORDER BY r.line"
     ),
     before_insert=_LEAD_PEOPLE,
+    bulk_fts="contacts",
     update_exprs={
         "name": "coalesce(r.name, l.name)",
         "company_id": "coalesce(co.id, l.company_id)",
