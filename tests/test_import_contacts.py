@@ -185,8 +185,10 @@ def test_deals_link_to_accounts_in_either_order(cli: Cli, store: Store, tmp_path
     assert "Linked 2 people imported earlier to their company" in companies.stdout
     linked = store.all("SELECT d.title, c.name FROM deals d JOIN companies c "
                        "ON c.id = d.company_id ORDER BY d.id")  # fmt: skip
-    assert [tuple(x) for x in linked] == [("Edge Emergency Generator", "Edge Communications"),
-                                          ("Burlington Installation", "Burlington Textiles")]  # fmt: skip
+    assert [tuple(x) for x in linked] == [
+        ("Edge Emergency Generator", "Edge Communications"),
+        ("Burlington Installation", "Burlington Textiles"),
+    ]
     _clean(cli)
     _ok(cli("undo"))
     assert store.scalar("SELECT count(company_id) FROM deals") == 0

@@ -63,6 +63,7 @@ COMPANIES = EntitySql(
         f"AND l.id IS NOT m.target WHERE {VALID}"
     ],
     findings={},
+    default_owner=False,  # a company's owner is only the one its file names
     preview=(
         "SELECT r.line, CASE WHEN m.line IS NULL THEN 'create' ELSE 'update' END AS action, "
         "r.name, r.domain, r.industry, r.size, r.city, r.country, "
@@ -113,6 +114,7 @@ PEOPLE = EntitySql(
         "ON m.line = r.line JOIN contacts l ON l.email_key = r.ekey "
         f"AND l.id IS NOT m.target WHERE r.ekey IS NOT NULL AND {VALID}"
     ],
+    default_owner=False,
     findings={
         "company_unknown": "r.co_ext IS NOT NULL AND r.ckey IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM companies x WHERE x.external_id = r.co_ext)",

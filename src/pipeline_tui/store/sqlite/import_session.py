@@ -394,12 +394,13 @@ class SqliteImportSession:
                 schema,
             )
         # The default owner is created only when some row has no owner of its own.
-        self._run(
-            "INSERT INTO owners (name, name_key, created_at) SELECT :owner_name, :owner_key, "
-            ":now WHERE :owner_key NOT IN (SELECT name_key FROM owners) AND EXISTS "
-            "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)",
-            schema,
-        )
+        if self.sql.default_owner:
+            self._run(
+                "INSERT INTO owners (name, name_key, created_at) SELECT :owner_name, :owner_key, "
+                ":now WHERE :owner_key NOT IN (SELECT name_key FROM owners) AND EXISTS "
+                "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)",
+                schema,
+            )
         self._owners()
         with self._bulk_fts(self.sql.bulk_fts):
             for sql in self.sql.before_insert:
@@ -444,10 +445,10 @@ class SqliteImportSession:
         self.conn.execute(f"DROP TRIGGER {trigger}")
         yield
         cols = ", ".join(FTS[table])
-        self.conn.execute(
+        self.params["fts_last"] = last
+        self._run(
             f"INSERT INTO fts_{table}(rowid, {cols}) SELECT id, {cols} FROM {table} "
-            "WHERE id > ? ORDER BY id",
-            (last,),
+            "WHERE id > :fts_last ORDER BY id"
         )
         self.conn.execute(str(sql))
 

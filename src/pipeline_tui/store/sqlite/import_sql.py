@@ -51,6 +51,7 @@ class EntitySql:
     # A table that before_insert fills with many rows: its full-text index is filled once,
     # set-based, after them rather than by its trigger row by row (import_session.py).
     bulk_fts: str | None = None
+    default_owner: bool = True  # rows without an owner get the import's owner ({OWNER})
     # name -> condition on a valid row (with ``joins``): what the summary warns about
     findings: dict[str, str] = field(default_factory=dict)
 
