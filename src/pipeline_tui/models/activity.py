@@ -18,7 +18,7 @@ class Activity:
     due_at: str | None
     outcome: str | None
     notes: str | None
-    created_at: str
+    created_at: str | None  # None: imported from a file that gave no date
     regarding: str | None = None
     cancelled_at: str | None = None
     cancel_reason: str | None = None

@@ -33,6 +33,7 @@ class Review:
     owner: str | None
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     more: dict[str, int] = field(default_factory=dict)  # lines left out, by section
+    by_team: bool = False  # each line names its owner's team; sections are ordered by team
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +43,7 @@ class Review:
             "owner": self.owner,
             **{key: self.sections.get(key, []) for key, _ in SECTIONS},
             "more": dict(self.more),
+            **({"by": "team"} if self.by_team else {}),
         }
 
 
@@ -84,6 +86,7 @@ def review(
     owner: str | None = None,
     as_of: date | None = None,
     limit: int = SHOWN,
+    by_team: bool = False,
 ) -> Review:
     """The review of the window ending on ``as_of`` (today): at most ``limit`` lines a
     section, and how many each left out."""
@@ -168,7 +171,20 @@ def review(
         s["overdue_activities"].append(line)
     out.more["overdue_activities"] = total - len(overdue)
     out.more = {key: out.more[key] for key, _ in SECTIONS}  # in the printed order
+    if by_team:
+        _by_team(store, out)
     return out
+
+
+def _by_team(store: Store, out: Review) -> None:
+    """Name each line's team and order every section by team (stable: each team's lines keep
+    their order); lines whose owner has no team come last."""
+    teams = store.directory.owner_teams()
+    out.by_team = True
+    for lines in out.sections.values():
+        for line in lines:
+            line["team"] = teams.get(line.get("owner") or "")
+        lines.sort(key=lambda line: (line["team"] is None, line["team"] or ""))
 
 
 def _slipped(

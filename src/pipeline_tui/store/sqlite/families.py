@@ -61,6 +61,7 @@ class Directory(Family):
     owners = guarded(lookup.owners)
     canonical_owner = guarded(lookup.canonical_owner)
     owner_names_by_id = guarded(lookup.owner_names_by_id)
+    owner_teams = guarded(lookup.owner_teams)
     owner_holdings = guarded(lookup.owner_holdings)
 
 

@@ -200,7 +200,7 @@ def overdue_activities(
     """Activities planned (not done) at the cut-off, due before ``day``: the ``limit`` most
     overdue, and how many in all (live, on idx_activities_planned)."""
     planned = (
-        "a.created_at <= :cut AND (a.done_at IS NULL OR a.done_at > :cut) "
+        "coalesce(a.created_at, :cut) <= :cut AND (a.done_at IS NULL OR a.done_at > :cut) "
         "AND (a.cancelled_at IS NULL OR a.cancelled_at > :cut)"
         if src.replayed
         else "a.done_at IS NULL AND a.cancelled_at IS NULL"
@@ -229,7 +229,7 @@ SELECT d.id, d.value_minor, d.currency, d.close_date, d.next_step, d.next_due,
   (SELECT max(sc.changed_at) FROM {src.stage_changes} sc WHERE sc.deal_id = d.id),
   s.stalled_after_days,
   (SELECT max(a.done_at) FROM activities a
-   WHERE a.deal_id = d.id AND a.done_at <= :cut AND a.created_at <= :cut),
+   WHERE a.deal_id = d.id AND a.done_at <= :cut AND coalesce(a.created_at, :cut) <= :cut),
   d.created_at
 FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
 WHERE d.status = 'open'"""

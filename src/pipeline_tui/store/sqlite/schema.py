@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -394,17 +394,41 @@ _NULLABLE = (
 
 
 def _relax_deals(db: Database) -> None:
-    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'deals'")
+    _relax(db, "deals", _NULLABLE, "m005")
+
+
+def _relax(db: Database, table: str, edits: tuple[tuple[str, str], ...], name: str) -> None:
+    """Edit a table's text in place; only edits that every stored row already satisfies."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table])
     text = str(sql.fetchone()[0])
-    for old, new in _NULLABLE:
+    for old, new in edits:
         if old not in text:
-            raise RuntimeError(f"m005: deals no longer reads {old!r}")
+            raise RuntimeError(f"{name}: {table} no longer reads {old!r}")
         text = text.replace(old, new)
     version = int(db.execute("PRAGMA schema_version").fetchone()[0])
     db.execute("PRAGMA writable_schema = ON")
-    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'deals'", [text])
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", [text, table])
     db.execute(f"PRAGMA schema_version = {version + 1}")
     db.execute("PRAGMA writable_schema = OFF")
+
+
+# v5 (issue 13): owners get a manager and a team (Maven's sales_teams.csv; `kpi --by team`);
+# companies and people are imported like leads, so the imports table names them; and, as for
+# deals in m005, a lead or activity whose file gives no creation date keeps none rather than
+# the import time. The column edits only loosen constraints, so they are done in place.
+M006_TABLES = """
+ALTER TABLE owners ADD COLUMN manager_id INTEGER REFERENCES owners(id);
+ALTER TABLE owners ADD COLUMN team TEXT;
+CREATE INDEX idx_owners_team ON owners(team) WHERE team IS NOT NULL
+"""
+_M006_EDITS: dict[str, tuple[tuple[str, str], ...]] = {
+    "imports": (("CHECK (entity IN ('leads','deals','activities'))",
+                 "CHECK (entity IN ('leads','deals','activities','companies','people'))"),),
+    "leads": (("created_at TEXT NOT NULL,\n  updated_at TEXT NOT NULL\n)",
+               "created_at TEXT,\n  updated_at TEXT NOT NULL\n)"),),
+    "activities": (("notes TEXT,\n  created_at TEXT NOT NULL,\n  updated_at TEXT NOT NULL",
+                    "notes TEXT,\n  created_at TEXT,\n  updated_at TEXT NOT NULL"),),
+}  # fmt: skip
 
 
 def _migrations() -> object:
@@ -441,6 +465,14 @@ def _migrations() -> object:
     def m005_real_history(db: Database) -> None:
         _relax_deals(db)
         for statement in M005_TABLES.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    @migrations(name="m006_owner_teams")
+    def m006_owner_teams(db: Database) -> None:
+        for table, edits in _M006_EDITS.items():
+            _relax(db, table, edits, "m006")
+        for statement in M006_TABLES.split(";"):
             if statement.strip():
                 db.execute(statement)
 

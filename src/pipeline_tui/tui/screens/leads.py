@@ -37,7 +37,7 @@ def load_leads(
     leads: list[Lead] = []
     for one in statuses:
         leads += store.leads.list_leads(one, owner, text, cap + 1)
-    leads.sort(key=lambda lead: (lead.created_at, lead.id), reverse=True)
+    leads.sort(key=lambda lead: (lead.created_at or "", lead.id), reverse=True)
     return leads[:cap], len(leads) > cap
 
 
