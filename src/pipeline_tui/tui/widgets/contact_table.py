@@ -153,7 +153,7 @@ class ContactTable(ScrollView, can_focus=True):
             self.kind = kind
             self.set_reactive(ContactTable.cursor, 0)
         self.records = records
-        self.virtual_size = Size(self.size.width, len(records))
+        self.virtual_size = Size(0, len(records))  # as wide as the view: never scrolls sideways
         ids = [record_id(r) for r in records]
         target = ids.index(keep) if keep in ids else self.cursor
         self.set_reactive(ContactTable.cursor, max(0, min(target, len(records) - 1)))
@@ -219,6 +219,3 @@ class ContactTable(ScrollView, can_focus=True):
         if offset is not None:
             self.focus()
             self.move_to(round(self.scroll_offset.y) + offset.y)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.records))
