@@ -295,7 +295,7 @@ async def test_an_ambiguous_or_unknown_person_is_refused_in_the_form(
 
 @pytest.mark.parametrize(
     ("typed", "shown", "opened"),
-    [("cobalt", "Company: Cobalt Ridge Software", ("companies", COBALT)),
+    [("accra", "Company: Accra Digital Services", ("companies", 68)),
      ("iyer", "Person: Raj Iyer · Cobalt Ridge Software", ("people", 79))],
 )  # fmt: skip
 async def test_palette_finds_companies_and_people(

@@ -60,8 +60,9 @@ def _plain_highlight(text: str, offsets: Sequence[int], style: Style | None) -> 
 
 def _contact_score(score: float) -> float:
     """A company or person found by the database (any part of the name, an email) ranks
-    above the deals at its name, and still shows when the fuzzy matcher does not score it."""
-    return max(score * 0.95, 0.05)
+    after the deals that match as well (a deal is what the palette is most often for), and
+    still shows when the fuzzy matcher does not score it."""
+    return max(score * 0.85, 0.05)
 
 
 class PipelineCommands(Provider):
@@ -161,9 +162,11 @@ class PipelineCommands(Provider):
             if p.company:
                 display += Content(" · ") + self._highlight(query, p.company)
             email = f" · {p.emails[0]}" if p.emails else ""
-            texts = [p.label, p.company or "", *p.emails]
+            # Their company's name counts less: the company itself comes first.
+            score = max([matcher.match(t) for t in (p.label, *p.emails)] +
+                        [matcher.match(p.company or "") * 0.8])  # fmt: skip
             yield Hit(
-                _contact_score(max(matcher.match(t) for t in texts)),
+                _contact_score(score),
                 display,
                 partial(self._show, "people", p.id),
                 text=f"Person: {p.label}",

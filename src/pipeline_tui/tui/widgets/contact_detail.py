@@ -118,7 +118,7 @@ def render_rest(view: ContactView) -> Text:
         when = item.at[:16].replace("T", " ")
         planned = item.state == "planned"
         text.append(f"{when:<17}", style="bold" if planned else "dim")
-        text.append(f"{item.kind:<7}")
+        text.append(f"{item.kind:<8} ")  # "proposal" is 8 letters
         text.append(("planned: " if planned else "") + one_line(item.text))
         if item.regarding:
             text.append(f"  ({one_line(item.regarding)})", style="dim")
