@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.segment import Segment
 from textual import work
@@ -28,16 +28,34 @@ from pipeline_tui.models import Activity, Deal, Lead, PipelineError
 from pipeline_tui.store.api import Busy, StoreError, open_store
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.screens.board import BoardScreen
-from pipeline_tui.tui.screens.contacts import ContactsScreen
 from pipeline_tui.tui.screens.data import Meta, load_meta
 from pipeline_tui.tui.screens.deals import DealsScreen
-from pipeline_tui.tui.screens.kpi import KpiScreen
 from pipeline_tui.tui.screens.leads import LeadsScreen
 from pipeline_tui.tui.screens.palette import PipelineCommands
+
+if TYPE_CHECKING:
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
+    from pipeline_tui.tui.screens.kpi import KpiScreen
 
 R = TypeVar("R")
 MODE_NAMES = ("deals", "board", "kpi", "leads", "contacts")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _kpi_screen() -> KpiScreen:
+    """The KPI dashboard, imported when first shown: its charts (plotext) and figures cost
+    the board and the deals table about 40 ms of their first paint (bench/tui_bench.py)."""
+    from pipeline_tui.tui.screens.kpi import KpiScreen
+
+    return KpiScreen()
+
+
+def _contacts_screen() -> ContactsScreen:
+    """The contacts mode, imported when first shown, like the KPIs: the board and the
+    deals table do not pay for it on their first paint."""
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
+
+    return ContactsScreen()
 
 
 class DropControlCodes(LineFilter):
@@ -50,7 +68,8 @@ class DropControlCodes(LineFilter):
     """
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        if not any(_CONTROL.search(s.text) for s in segments if not s.control):
+        # One search over the whole line: a search per segment was 4% of a first paint.
+        if not _CONTROL.search("".join([s.text for s in segments if not s.control])):
             return segments
         out = []
         for segment in segments:
@@ -71,9 +90,9 @@ class PipelineApp(App[None]):
     MODES: ClassVar[dict[str, Any]] = {
         "deals": DealsScreen,
         "board": BoardScreen,
-        "kpi": KpiScreen,
+        "kpi": _kpi_screen,
         "leads": LeadsScreen,
-        "contacts": ContactsScreen,
+        "contacts": _contacts_screen,
     }
     COMMANDS = App.COMMANDS | {PipelineCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -331,6 +350,8 @@ class PipelineApp(App[None]):
 
     async def show_contact(self, kind: str, record: int) -> None:
         """Open a company ("companies") or a person ("people") in the contacts mode."""
+        from pipeline_tui.tui.screens.contacts import ContactsScreen
+
         await self.switch_mode("contacts")
         screen = self.screen
         if isinstance(screen, ContactsScreen):
@@ -363,7 +384,9 @@ def describe(result: Any) -> str:
 
 def binding_sections() -> list[tuple[str, list[BindingType]]]:
     """Every binding of the app, by where it works: the help screen lists these."""
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
     from pipeline_tui.tui.screens.forms import FormScreen
+    from pipeline_tui.tui.screens.kpi import KpiScreen
     from pipeline_tui.tui.widgets.contact_table import ContactTable
     from pipeline_tui.tui.widgets.deal_table import DealTable
     from pipeline_tui.tui.widgets.lead_table import LeadTable

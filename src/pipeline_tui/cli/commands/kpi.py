@@ -193,18 +193,26 @@ REVIEW_COLS = [
 ]
 
 
+# Where a section's lines left out of the review can be read in full.
+_MORE = {
+    "stalled": "pipeline deal list --sort attention",
+    "overdue_activities": "pipeline activity list --overdue",
+}
+
+
 def review(
     since: Annotated[str, typer.Option(help="The window: 7d, 2w, 1m ...")] = "7d",
     owner: OwnerOpt = None,
     as_of: AsOfOpt = None,
+    limit: Annotated[int, typer.Option(help="At most N lines a section.")] = 25,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The pipeline-meeting printout: new, advanced, moved back, slipped, won, lost, stalled,
     overdue. --format md pastes into meeting notes."""
-    from pipeline_tui.services.review import SECTIONS
+    from pipeline_tui.services.review import RANKED, SECTIONS
     from pipeline_tui.services.review import review as run
 
-    result = run(store(), since, owner, day(as_of))
+    result = run(store(), since, owner, day(as_of), limit)
     data = result.to_dict()
     if fmt == Fmt.json:
         say(to_json(data))
@@ -228,8 +236,10 @@ def review(
     for key, title in SECTIONS:
         lines = data[key]
         more = data["more"].get(key, 0)
-        count = f"{len(lines)} most urgent of {len(lines) + more}" if more else str(len(lines))
+        shown = len(lines)
+        count = f"{shown} {RANKED[key]} of {shown + more}" if more else str(shown)
         emit(lines, REVIEW_COLS, fmt.value, title=f"{title} ({count})", empty="None.")
         if more:
-            note = f"... and {more:,} more: pipeline deal list --sort attention"
+            hint = _MORE.get(key, f"show them with --limit {shown + more}")
+            note = f"... and {more:,} more: {hint}"
             say(f"_{note}_\n" if fmt == Fmt.md else note)

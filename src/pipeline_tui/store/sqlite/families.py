@@ -40,6 +40,8 @@ class Activities(Family):
     for_lead = guarded(activities.for_lead)
     list_activities = guarded(activities.list_activities)
     planned_section = guarded(activities.planned_section)
+    next_for_deal = guarded(activities.next_for_deal)
+    open_count = guarded(activities.open_count)
 
 
 class Stages(Family):

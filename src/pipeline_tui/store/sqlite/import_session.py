@@ -16,6 +16,7 @@ from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
 from pipeline_tui.store.sqlite.import_sql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.store.sqlite.next_step import sync_imported
 from pipeline_tui.store.sqlite.spool import reason_sql
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
@@ -368,6 +369,8 @@ class SqliteImportSession:
             created, matched, changed = created + c, matched + m, changed + ch
         for sql in self.sql.after_insert:  # the stage history of new deals
             self._run(sql)
+        if self.sql.table in ("deals", "activities"):
+            sync_imported(self.conn, self.sql.table, self.before, self.params)
         return created, matched, changed
 
     def _write(self, schema: str) -> tuple[int, int, int]:

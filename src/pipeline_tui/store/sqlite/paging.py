@@ -33,7 +33,7 @@ NEXT_ACTIVITY = (
     f"min(CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
     f"ELSE coalesce(d.next_due, '{UNDATED}') END, "
     "coalesce((SELECT min(substr(a.due_at, 1, 10)) FROM activities a "
-    f"WHERE a.deal_id = d.id AND a.done_at IS NULL), '{NONE_PLANNED}'))"
+    f"WHERE a.deal_id = d.id AND a.done_at IS NULL AND a.cancelled_at IS NULL), '{NONE_PLANNED}'))"
 )
 # Board order: overdue (0), due today (1), none planned (2), future (3).
 RANK = (
@@ -49,7 +49,8 @@ _JOINS = (
 # Planned activities per deal, aggregated once: cheaper than a subquery per deal at scale.
 _PLANNED = (
     " LEFT JOIN (SELECT deal_id, min(substr(due_at, 1, 10)) AS due FROM activities"
-    " WHERE done_at IS NULL AND deal_id IS NOT NULL GROUP BY deal_id) pa ON pa.deal_id = d.id"
+    " WHERE done_at IS NULL AND cancelled_at IS NULL AND deal_id IS NOT NULL GROUP BY deal_id)"
+    " pa ON pa.deal_id = d.id"
 )
 _NEXT_JOINED = (
     f"min(CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "

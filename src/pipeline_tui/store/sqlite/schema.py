@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -317,7 +317,51 @@ CREATE INDEX idx_deals_no_next_step ON deals(close_date, owner_id)
 """
 
 
-# v3 (issue 13): imports keep what the file says and invent nothing. An empty amount is
+# v3 (issue 11): a deal's next step is its earliest open planned activity. deals.next_step,
+# next_due and next_activity_id stay as a cache of it, which the store keeps in step inside
+# every write (store/sqlite/next_step.py), so the M002 indexes and every reader still work.
+# Today's next steps become planned tasks, unless the deal already plans the same subject;
+# one without a date is due on the day of the migration. Cancelled activities stay in the
+# history with when and why. idx_activities_open lets 'pipeline today' count its activity
+# sections from the index alone (a million deals plan about as many activities).
+M003_NEXT_ACTIVITY = """
+ALTER TABLE activities ADD COLUMN cancelled_at TEXT;
+ALTER TABLE activities ADD COLUMN cancel_reason TEXT;
+ALTER TABLE deals ADD COLUMN next_activity_id INTEGER;
+CREATE INDEX idx_activities_next ON activities(deal_id, due_at, id)
+  WHERE done_at IS NULL AND cancelled_at IS NULL;
+CREATE INDEX idx_activities_open ON activities(due_at, owner_id)
+  WHERE done_at IS NULL AND cancelled_at IS NULL;
+INSERT INTO activities (kind, subject, deal_id, owner_id, due_at, created_at, updated_at)
+SELECT 'task', d.next_step, d.id, d.owner_id,
+  coalesce(d.next_due, date('now', 'localtime')), d.updated_at, d.updated_at
+FROM deals d
+WHERE trim(coalesce(d.next_step, '')) <> '' AND NOT EXISTS (
+  SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL
+    AND lower(trim(a.subject)) = lower(trim(d.next_step)));
+UPDATE activities SET owner_id = coalesce(
+  (SELECT d.owner_id FROM deals d WHERE d.id = activities.deal_id),
+  (SELECT l.owner_id FROM leads l WHERE l.id = activities.lead_id))
+WHERE owner_id IS NULL;
+UPDATE deals SET (next_activity_id, next_step, next_due) = (
+  SELECT a.id, a.subject, substr(a.due_at, 1, 10) FROM activities a
+  WHERE a.deal_id = deals.id AND a.done_at IS NULL AND a.cancelled_at IS NULL
+  ORDER BY a.due_at, a.id LIMIT 1)
+WHERE next_step IS NOT NULL OR next_due IS NOT NULL
+  OR id IN (SELECT deal_id FROM activities WHERE done_at IS NULL);
+DROP VIEW activities_view;
+CREATE VIEW activities_view AS
+SELECT a.id, a.kind, a.subject, a.deal_id, a.lead_id, o.name AS owner, a.done_at, a.due_at,
+  a.outcome, a.notes, a.created_at, coalesce(d.title, l.name) AS regarding,
+  a.cancelled_at, a.cancel_reason
+FROM activities a
+LEFT JOIN owners o ON o.id = a.owner_id
+LEFT JOIN deals d ON d.id = a.deal_id
+LEFT JOIN leads l ON l.id = a.lead_id;
+"""
+
+
+# v5 (issue 13): imports keep what the file says and invent nothing. An empty amount is
 # unknown (NULL), not 0; a deal whose file gives no creation date has none until its history
 # gives one; a deal imported without its history says so (history_unknown), so conversion
 # and cycle KPIs leave it out; owners keep their old CRM's id, so OwnerId columns resolve;
@@ -378,6 +422,12 @@ def _migrations() -> object:
     @migrations(name="m002_agenda_indexes")
     def m002_agenda_indexes(db: Database) -> None:
         for statement in M002_AGENDA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    @migrations(name="m003_next_step_is_an_activity")
+    def m003_next_step_is_an_activity(db: Database) -> None:
+        for statement in M003_NEXT_ACTIVITY.split(";"):
             if statement.strip():
                 db.execute(statement)
 

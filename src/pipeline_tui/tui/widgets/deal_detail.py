@@ -67,6 +67,8 @@ def render_detail(data: DealDetailData) -> Text:
         text.append("none yet\n", style="dim")
     for act in data.activities:
         when = (act.done_at or "")[:10] if act.done_at else f"due {(act.due_at or '')[:10]}"
+        if act.cancelled_at:
+            when = f"cancelled {act.cancelled_at[:10]}"
         text.append(f"{when:<14}", style="dim" if act.done_at else "bold")
         text.append(f"{act.kind:<9}")
         text.append(act.subject)
