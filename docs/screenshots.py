@@ -21,6 +21,7 @@ SHOTS = {
     "board": ("right", "down"),
     "kpi": (),
     "leads": ("down", "down"),
+    "contacts": ("slash", *"cobalt", "enter", "enter"),  # a company in detail
     "help": ("?",),
 }
 

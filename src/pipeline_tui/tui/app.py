@@ -1,4 +1,4 @@
-"""The Textual app: four modes (deals, board, KPIs, leads), global keys, palette, errors.
+"""The Textual app: the modes (deals, board, KPIs, leads, contacts), global keys, palette, errors.
 
 Database work never runs on the UI thread. Reads use their own connection
 (``self.reader``); every change goes through a service on ``self.store`` inside one
@@ -34,10 +34,11 @@ from pipeline_tui.tui.screens.leads import LeadsScreen
 from pipeline_tui.tui.screens.palette import PipelineCommands
 
 if TYPE_CHECKING:
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
     from pipeline_tui.tui.screens.kpi import KpiScreen
 
 R = TypeVar("R")
-MODE_NAMES = ("deals", "board", "kpi", "leads")
+MODE_NAMES = ("deals", "board", "kpi", "leads", "contacts")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -47,6 +48,14 @@ def _kpi_screen() -> KpiScreen:
     from pipeline_tui.tui.screens.kpi import KpiScreen
 
     return KpiScreen()
+
+
+def _contacts_screen() -> ContactsScreen:
+    """The contacts mode, imported when first shown, like the KPIs: the board and the
+    deals table do not pay for it on their first paint."""
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
+
+    return ContactsScreen()
 
 
 class DropControlCodes(LineFilter):
@@ -83,6 +92,7 @@ class PipelineApp(App[None]):
         "board": BoardScreen,
         "kpi": _kpi_screen,
         "leads": LeadsScreen,
+        "contacts": _contacts_screen,
     }
     COMMANDS = App.COMMANDS | {PipelineCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -109,6 +119,15 @@ class PipelineApp(App[None]):
         Binding(
             "i", "switch_mode('leads')", "Leads", show=False, tooltip="The leads", id="app.leads"
         ),
+        # 'c' is Qualify on the leads screen, so the contacts take 'C'.
+        Binding(
+            "C",
+            "switch_mode('contacts')",
+            "Contacts",
+            show=False,
+            tooltip="Companies and people",
+            id="app.contacts",
+        ),  # fmt: skip
         Binding(
             "u", "undo", "Undo", tooltip="Undo the last change, like 'pipeline undo'", id="app.undo"
         ),  # fmt: skip
@@ -329,6 +348,15 @@ class PipelineApp(App[None]):
         else:
             method()
 
+    async def show_contact(self, kind: str, record: int) -> None:
+        """Open a company ("companies") or a person ("people") in the contacts mode."""
+        from pipeline_tui.tui.screens.contacts import ContactsScreen
+
+        await self.switch_mode("contacts")
+        screen = self.screen
+        if isinstance(screen, ContactsScreen):
+            screen.open_record(kind, record)
+
     async def jump_to_deal(self, deal_id: int) -> None:
         """Show a deal in the deals table, whatever the filters."""
         await self.switch_mode("deals")
@@ -356,8 +384,10 @@ def describe(result: Any) -> str:
 
 def binding_sections() -> list[tuple[str, list[BindingType]]]:
     """Every binding of the app, by where it works: the help screen lists these."""
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
     from pipeline_tui.tui.screens.forms import FormScreen
     from pipeline_tui.tui.screens.kpi import KpiScreen
+    from pipeline_tui.tui.widgets.contact_table import ContactTable
     from pipeline_tui.tui.widgets.deal_table import DealTable
     from pipeline_tui.tui.widgets.lead_table import LeadTable
 
@@ -367,5 +397,6 @@ def binding_sections() -> list[tuple[str, list[BindingType]]]:
         ("Board", list(BoardScreen.BINDINGS)),
         ("KPIs", list(KpiScreen.BINDINGS)),
         ("Leads", [*LeadsScreen.BINDINGS, *LeadTable.BINDINGS]),
+        ("Contacts", [*ContactsScreen.BINDINGS, *ContactTable.BINDINGS]),
         ("Forms", list(FormScreen.BINDINGS)),
     ]

@@ -70,6 +70,15 @@ class DealsScreen(FilteredScreen):
             "a", "log_activity", "Activity", tooltip="Log or plan an activity", id="deals.activity"
         ),  # fmt: skip
         Binding("m", "move_deal", "Move", tooltip="Move to another stage", id="deals.move"),
+        # Kept out of the footer, which has no room for it at 120 columns: '?' lists it.
+        Binding(
+            "p",
+            "add_person",
+            "Person",
+            show=False,
+            tooltip="Add a person to the deal, with a role",
+            id="deals.person",
+        ),  # fmt: skip
         Binding("w", "win_deal", "Won", tooltip="Mark the deal won", id="deals.won"),
         Binding(
             "l",
