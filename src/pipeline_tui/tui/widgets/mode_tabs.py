@@ -9,11 +9,12 @@ MODES = (
     ("board", "Board (b)"),
     ("kpi", "KPIs (k)"),
     ("leads", "Leads (i)"),
+    ("today", "Today (t)"),
 )
 
 
 class ModeTabs(Tabs):
-    """Deals, Board, KPI and Leads tabs; keys stay with the screen (the tabs never take focus)."""
+    """The mode tabs; keys stay with the screen (the tabs never take focus)."""
 
     can_focus = False
 
