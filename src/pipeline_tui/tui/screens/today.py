@@ -134,7 +134,7 @@ class TodayScreen(ActivityActions, PipelineScreen):
             name, source = owner_source(store)
             mine = store.directory.canonical_owner(name) if source != "login" else None
             owner = mine
-        sections = load_today(store, owner, today())
+        sections = load_today(store, owner, today(), CAP)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, owner, decided, mine, sections, keep)
 

@@ -38,7 +38,8 @@ def when_of(act: Activity) -> str:
 def activity_text(act: Activity, from_lead: bool, selected: bool) -> Text:
     """One activity (and its notes) as literal Text; the selected one is marked with '>'."""
     text = Text()
-    text.append("> " if selected else "  ", style="bold")
+    if selected:  # seen without colour too; the others keep the width they always had
+        text.append("> ", style="bold")
     text.append(when_of(act), style="dim" if act.state != "planned" else "bold")
     text.append(f"{act.kind:<9}")
     text.append(act.subject)
@@ -49,7 +50,7 @@ def activity_text(act: Activity, from_lead: bool, selected: bool) -> Text:
     if from_lead:
         text.append("  (from the lead)", style="dim")
     for line in (act.notes or "").splitlines():
-        text.append(f"\n{'':<{WHEN + 2}}{line}", style="dim")
+        text.append(f"\n{'':<{WHEN}}{line}", style="dim")
     if selected:
         text.stylize("reverse")
     return text
