@@ -21,6 +21,7 @@ SHOTS = {
     "board": ("right", "down"),
     "kpi": (),
     "leads": ("down", "down"),
+    "today": ("down", "down"),
     "help": ("?",),
 }
 

@@ -13,6 +13,7 @@ class StartScreen(StrEnum):
     board = "board"
     kpi = "kpi"
     leads = "leads"
+    today = "today"
 
 
 def tui(
@@ -20,7 +21,7 @@ def tui(
         StartScreen, typer.Option("--screen", help="Screen to open on.")
     ] = StartScreen.deals,
 ) -> None:
-    """Open the TUI: deals table, stage board, KPI dashboard and leads."""
+    """Open the TUI: deals table, stage board, KPI dashboard, leads and today's activities."""
     from pipeline_tui.cli.commands.common import STATE
     from pipeline_tui.config import db_path
 
