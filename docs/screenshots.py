@@ -22,6 +22,7 @@ SHOTS = {
     "kpi": (),
     "leads": ("down", "down"),
     "contacts": ("slash", *"cobalt", "enter", "enter"),  # a company in detail
+    "today": ("down", "down"),
     "help": ("?",),
 }
 

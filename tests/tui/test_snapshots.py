@@ -79,3 +79,8 @@ def test_contacts_company_detail(
 ) -> None:
     keys = ("slash", *"cobalt", "enter", "enter")  # filter, back to the list, open it
     assert snap_compare(snap_app("contacts"), terminal_size=size, run_before=_keys(*keys))
+
+
+@sizes
+def test_today_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("today"), terminal_size=size, run_before=_keys("down", "down"))

@@ -1,4 +1,4 @@
-"""The Textual app: the modes (deals, board, KPIs, leads, contacts), global keys, palette, errors.
+"""The Textual app: six modes (deals, board, KPIs, leads, contacts, today), keys, palette.
 
 Database work never runs on the UI thread. Reads use their own connection
 (``self.reader``); every change goes through a service on ``self.store`` inside one
@@ -32,13 +32,14 @@ from pipeline_tui.tui.screens.data import Meta, load_meta
 from pipeline_tui.tui.screens.deals import DealsScreen
 from pipeline_tui.tui.screens.leads import LeadsScreen
 from pipeline_tui.tui.screens.palette import PipelineCommands
+from pipeline_tui.tui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
     from pipeline_tui.tui.screens.contacts import ContactsScreen
     from pipeline_tui.tui.screens.kpi import KpiScreen
 
 R = TypeVar("R")
-MODE_NAMES = ("deals", "board", "kpi", "leads", "contacts")
+MODE_NAMES = ("deals", "board", "kpi", "leads", "contacts", "today")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -93,6 +94,7 @@ class PipelineApp(App[None]):
         "kpi": _kpi_screen,
         "leads": LeadsScreen,
         "contacts": _contacts_screen,
+        "today": TodayScreen,
     }
     COMMANDS = App.COMMANDS | {PipelineCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -128,6 +130,14 @@ class PipelineApp(App[None]):
             tooltip="Companies and people",
             id="app.contacts",
         ),  # fmt: skip
+        Binding(
+            "t",
+            "switch_mode('today')",
+            "Today",
+            show=False,
+            tooltip="Overdue, due today and this week's activities",
+            id="app.today",
+        ),
         Binding(
             "u", "undo", "Undo", tooltip="Undo the last change, like 'pipeline undo'", id="app.undo"
         ),  # fmt: skip
@@ -364,6 +374,13 @@ class PipelineApp(App[None]):
         if isinstance(screen, DealsScreen):
             screen.show_deal(deal_id)
 
+    async def jump_to_lead(self, lead_id: int) -> None:
+        """Show a lead in the leads mode, whatever the filters."""
+        await self.switch_mode("leads")
+        screen = self.screen
+        if isinstance(screen, LeadsScreen):
+            screen.show_lead(lead_id)
+
 
 def describe(result: Any) -> str:
     """A one-line confirmation of what a service did (user text kept literal by callers)."""
@@ -387,9 +404,11 @@ def binding_sections() -> list[tuple[str, list[BindingType]]]:
     from pipeline_tui.tui.screens.contacts import ContactsScreen
     from pipeline_tui.tui.screens.forms import FormScreen
     from pipeline_tui.tui.screens.kpi import KpiScreen
+    from pipeline_tui.tui.widgets.activity_list import ActivityList
     from pipeline_tui.tui.widgets.contact_table import ContactTable
     from pipeline_tui.tui.widgets.deal_table import DealTable
     from pipeline_tui.tui.widgets.lead_table import LeadTable
+    from pipeline_tui.tui.widgets.today_table import TodayTable
 
     return [
         ("Everywhere", [*PipelineApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
@@ -398,5 +417,7 @@ def binding_sections() -> list[tuple[str, list[BindingType]]]:
         ("KPIs", list(KpiScreen.BINDINGS)),
         ("Leads", [*LeadsScreen.BINDINGS, *LeadTable.BINDINGS]),
         ("Contacts", [*ContactsScreen.BINDINGS, *ContactTable.BINDINGS]),
+        ("Today", [*TodayScreen.BINDINGS, *TodayTable.BINDINGS]),
+        ("Deal detail activities (tab to them)", list(ActivityList.BINDINGS)),
         ("Forms", list(FormScreen.BINDINGS)),
     ]

@@ -14,6 +14,7 @@ class StartScreen(StrEnum):
     kpi = "kpi"
     leads = "leads"
     contacts = "contacts"
+    today = "today"
 
 
 def tui(
@@ -21,7 +22,8 @@ def tui(
         StartScreen, typer.Option("--screen", help="Screen to open on.")
     ] = StartScreen.deals,
 ) -> None:
-    """Open the TUI: deals table, stage board, KPI dashboard, leads and contacts."""
+    """Open the TUI: deals table, stage board, KPI dashboard, leads, contacts and today's
+    activities."""
     from pipeline_tui.cli.commands.common import STATE
     from pipeline_tui.config import db_path
 

@@ -16,6 +16,7 @@ from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store.api import DEAL_SORTS, DealQuery, DealRow
 from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.screens.data import load_detail
+from pipeline_tui.tui.widgets.activity_list import ActivityList
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
 from pipeline_tui.tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
 from pipeline_tui.tui.widgets.filter_box import FilterBox
@@ -212,6 +213,10 @@ class DealsScreen(FilteredScreen):
             self.query_one(DealDetail).show(None)
         else:
             self._load_detail(event.deal_id)
+
+    @on(ActivityList.Changed)
+    def _activity_changed(self, _event: ActivityList.Changed) -> None:
+        self.reload(keep=self.selected_deal_id())
 
     @work(thread=True, exclusive=True, group="deals-detail", exit_on_error=False)
     def _load_detail(self, deal_id: int) -> None:

@@ -1,5 +1,5 @@
 """The detail of one deal: every field, its people and notes, the stage history and the
-activity timeline."""
+activity timeline (a selectable list: widgets/activity_list.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pipeline_tui.models import dates
 from pipeline_tui.models.contacts import role_label
 from pipeline_tui.models.money import format_money
 from pipeline_tui.services.deal_detail import DealDetailData
+from pipeline_tui.tui.widgets.activity_list import ActivityList
 from pipeline_tui.tui.widgets.common import one_line
 
 
@@ -62,24 +63,7 @@ def render_detail(data: DealDetailData) -> Text:
         if change.by:
             text.append(f"  by {change.by}", style="dim")
         text.append("\n")
-    text.append("\nActivities\n", style="bold underline")
-    if not data.activities:
-        text.append("none yet\n", style="dim")
-    for act in data.activities:
-        when = (act.done_at or "")[:10] if act.done_at else f"due {(act.due_at or '')[:10]}"
-        if act.cancelled_at:
-            when = f"cancelled {act.cancelled_at[:10]}"
-        text.append(f"{when:<14}", style="dim" if act.done_at else "bold")
-        text.append(f"{act.kind:<9}")
-        text.append(act.subject)
-        if act.outcome:
-            text.append(f" → {act.outcome}", style="italic")
-        if data.from_lead(act):
-            text.append("  (from the lead)", style="dim")
-        text.append("\n")
-        if act.notes:
-            for line in act.notes.splitlines():
-                text.append(f"{'':<14}{line}\n", style="dim")
+    # The activities follow, selectable, in their own widget (widgets/activity_list.py).
     return text
 
 
@@ -109,10 +93,14 @@ class DealDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No deal selected.", style="dim"), id="detail-body")
+        yield ActivityList(id="detail-activities")
 
     def show(self, data: DealDetailData | None) -> None:
         body = self.query_one("#detail-body", Static)
+        acts = self.query_one(ActivityList)
+        acts.display = data is not None
         if data is None:
             body.update(Text("No deal selected.", style="dim"))
         else:
             body.update(render_detail(data))
+            acts.show(data.activities, {a.id for a in data.activities if data.from_lead(a)})

@@ -10,6 +10,7 @@ MODES = (
     ("kpi", "KPIs (k)"),
     ("leads", "Leads (i)"),
     ("contacts", "Contacts (C)"),
+    ("today", "Today (t)"),
 )
 
 
