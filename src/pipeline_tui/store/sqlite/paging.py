@@ -199,10 +199,14 @@ def board_keys(store: Reader, q: DealQuery, today: str) -> dict[int, list[tuple[
     next-activity state (overdue, today, none planned, future), then close date."""
     params: dict[str, Any] = {"today": today}
     where = _where(q, params)
+    if q.status == "open":  # a literal, so that the planner may use idx_deals_board (M007)
+        where = where.replace("d.status = :status", "d.status = 'open'")
+    # next_due alone says it: the cache has a due date exactly when a plan is open (M003).
     sql = (
         f"SELECT stage_id, {RANK} AS rank, close, id FROM ("
         f"SELECT d.stage_id, d.id, coalesce(d.close_date, '{NONE_PLANNED}') AS close, "
-        f"{NEXT_ACTIVITY} AS nx{_from(where)}{where}) ORDER BY stage_id, rank, close, id"
+        f"coalesce(d.next_due, '{NONE_PLANNED}') AS nx{_from(where)}{where}) "
+        "ORDER BY stage_id, rank, close, id"
     )
     out: dict[int, list[tuple[int, str, int]]] = {}
     for stage_id, rank, close, deal_id in _tuples(store, sql, params):
