@@ -17,6 +17,7 @@ _STATUS = {
     "done": "done_at IS NOT NULL",
     "cancelled": "cancelled_at IS NOT NULL",
 }
+_KEY = {"planned": "due_at", "done": "done_at", "cancelled": "cancelled_at"}
 
 
 def get_activity(store: Reader, activity_id: int) -> Activity:
@@ -61,7 +62,10 @@ def list_activities(store: Reader, f: ActivityFilter) -> list[Activity]:
         clauses.append("due_at < :before")
         params["before"] = f.due_before
     soonest = status == "planned"
-    key = "due_at" if soonest else "coalesce(done_at, cancelled_at, due_at)"
+    # Each status sorts on a column an index holds in that order (idx_activities_planned,
+    # idx_activities_done, idx_activities_when in store/sqlite/schema_changes.py), so the
+    # first page of a million activities is read from an index, not sorted whole.
+    key = _KEY.get(status or "", "coalesce(done_at, cancelled_at, due_at)")
     if f.after is not None:
         # Keyset: the rows after the given one in this order, so pages never shift.
         clauses.append(
