@@ -169,3 +169,25 @@ def test_as_of_replays_stage_probability_changes(history, cli):
     then = month(store, "2027-01-15")[("2027-02", "USD")]
     assert then["weighted"] == 10600.0  # Demo was still 40% then
     assert ts("2027-01-15") < ts("2027-02-01")
+
+
+def test_as_of_replays_the_next_step(history, cli):
+    """The next step is the planned activity as it stood: one done later was still to do,
+    one planned later did not exist yet."""
+    from pipeline_tui.services import activities as acts
+
+    store, clock, _, b = history
+    first = store.activities.next_for_deal(b)
+    assert first is not None and first.subject == "Call"
+    acts.done(store, first.id, "Spoke")  # Feb 1
+    clock.set("2027-02-02T09:00")
+    acts.plan(store, "demo", "Show the board", date(2027, 2, 9), deal_id=b)
+
+    def next_steps(as_of: str | None) -> tuple[str | None, str | None]:
+        args = ["deal", "list", "--format", "json"] + (["--as-of", as_of] if as_of else [])
+        row = next(d for d in cli(*args).json() if d["id"] == b)
+        return row["next_step"], row["next_due"]
+
+    assert next_steps(None) == ("Show the board", "2027-02-09")
+    assert next_steps("2027-01-30") == ("Call", "2030-12-31")
+    assert next_steps("2027-02-01") == (None, None)  # done that day, the next not yet planned

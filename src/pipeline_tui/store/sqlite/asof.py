@@ -103,6 +103,35 @@ UPDATE asof_deals SET closed_at = CASE WHEN status = 'open' THEN NULL ELSE
 WHERE id IN (SELECT deal_id FROM main.deal_history WHERE field = 'status' AND changed_at > :cut)
   AND status IS NOT (SELECT d.status FROM main.deals d WHERE d.id = asof_deals.id)
 """
+# The next step is a cache of the earliest open planned activity (store/sqlite/next_step.py),
+# not journalled: at the cut-off it is the earliest activity created by then and neither
+# done nor cancelled by then. Only deals whose activities changed after the cut-off differ.
+# A next step given when the deal was recorded (one command) dates from the deal's creation,
+# which may be backdated: it was part of the deal as entered.
+_NEXT_CANDIDATES = """
+CREATE TEMP TABLE asof_next AS
+SELECT d.id AS deal_id, NULL AS activity_id, NULL AS subject, NULL AS due
+FROM asof_deals d WHERE d.status = 'open' AND d.id IN (
+  SELECT a.deal_id FROM main.activities a WHERE a.deal_id IS NOT NULL
+    AND (a.created_at > :cut OR a.done_at > :cut OR a.cancelled_at > :cut))
+"""
+_NEXT_AT_CUT = """
+UPDATE asof_next SET (activity_id, subject, due) = (
+  SELECT a.id, a.subject, substr(a.due_at, 1, 10) FROM main.activities a
+  WHERE a.deal_id = asof_next.deal_id AND (a.done_at IS NULL OR a.done_at > :cut)
+    AND (a.cancelled_at IS NULL OR a.cancelled_at > :cut)
+    AND (coalesce(a.created_at, :cut) <= :cut OR (
+      coalesce((SELECT d.created_at FROM asof_deals d WHERE d.id = a.deal_id), :cut) <= :cut
+      AND EXISTS (
+        SELECT 1 FROM main.events ea JOIN main.events ed ON ed.command_id = ea.command_id
+        WHERE ea.entity = 'activities' AND ea.entity_id = a.id AND ea.action = 'insert'
+          AND ed.entity = 'deals' AND ed.entity_id = a.deal_id AND ed.action = 'insert')))
+  ORDER BY a.due_at, a.id LIMIT 1)
+"""
+_NEXT_APPLY = """
+UPDATE asof_deals SET next_activity_id = n.activity_id, next_step = n.subject, next_due = n.due
+FROM asof_next n WHERE n.deal_id = asof_deals.id
+"""
 HISTORY_FIELDS = ("status", "value_minor", "close_date", "probability", "category")
 
 
@@ -120,7 +149,7 @@ def replay(store: Reader, cut: str) -> Source:
     c = store.cursor()
     for name in ("asof_deals_view", "asof_stage_changes"):
         c.execute(f"DROP VIEW IF EXISTS temp.{name}")
-    for name in ("asof_deals", "asof_stages", "asof_late"):
+    for name in ("asof_deals", "asof_stages", "asof_late", "asof_next"):
         c.execute(f"DROP TABLE IF EXISTS temp.{name}")
     params = {"cut": cut}
     c.execute(_LATE_EVENTS, params)
@@ -136,6 +165,8 @@ def replay(store: Reader, cut: str) -> Source:
     _replay_fields(store, "asof_deals", "deals", cut)
     _replay_fields(store, "asof_stages", "stages", cut)
     _replay_history(store, cut)
+    for step in (_NEXT_CANDIDATES, _NEXT_AT_CUT, _NEXT_APPLY):
+        c.execute(step, params)
     c.execute(_STAGE_AT_CUT, params)
     c.execute("CREATE INDEX temp.asof_deals_status ON asof_deals(status, close_date)")
     # A view's text cannot hold parameters; ``cut`` was checked to be a plain timestamp.
