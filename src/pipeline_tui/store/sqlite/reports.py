@@ -104,6 +104,26 @@ def won_by_period(
     return [WonSum(*r) for r in store.all(won_sql(src, kind, by, scope), params)]
 
 
+def first_known(store: Reader, scope: Scope) -> str | None:
+    """When the first deal whose stage history is known was created: a replay of an
+    earlier moment would show a pipeline the records cannot speak of."""
+    sql = f"SELECT min(d.created_at) FROM deals d WHERE d.history_unknown = 0{scope.sql()}"
+    value = store.scalar(sql, scope.params())
+    return None if value is None else str(value)
+
+
+def unknown_history(store: Reader, src: Source, start: date, end: date, scope: Scope) -> int:
+    """Deals of unknown stage history a forecast accuracy of [start, end) leaves out: won in
+    it (today's record), or open at ``src``'s cut-off with a close date in it."""
+    sql = f"""
+SELECT count(*) FROM deals d WHERE d.history_unknown = 1{scope.sql()} AND (
+  (d.status = 'won' AND d.closed_at >= :start AND d.closed_at < :end)
+  OR d.id IN (SELECT r.id FROM {src.deals} r WHERE r.status = 'open'
+              AND r.close_date >= :start AND r.close_date < :end))"""
+    params = {"start": start.isoformat(), "end": end.isoformat(), **scope.params()}
+    return int(store.scalar(sql, params))
+
+
 def names(store: Reader, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]]:
     """Display name and sort key of every group id of a grouping."""
     if by == "owner":
