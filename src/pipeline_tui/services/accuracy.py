@@ -68,6 +68,7 @@ class Accuracy:
     rows: list[AccuracyRow] = field(default_factory=list)
     first_known: str | None = None  # creation of the first deal of known history
     not_replayed: list[str] = field(default_factory=list)  # no snapshot, before first_known
+    closed_undated: int = 0  # won deals of unknown close time: in no period's actual
 
     @property
     def left_out(self) -> int:
@@ -120,6 +121,7 @@ def accuracy(
     result = Accuracy(kind, span)
     if not span:
         return result
+    result.closed_undated = store.reports.closed_undated(LIVE, Scope()).get("won", 0)
     labels = {p.label for p in span}
     pairs: list[tuple[Snapshot, dict[str, Any]]] = []
     for snap in list_snapshots(store):

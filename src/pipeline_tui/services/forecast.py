@@ -106,6 +106,7 @@ class Forecast:
     day: date
     by: str | None
     rows: list[ForecastRow] = field(default_factory=list)
+    closed_undated: int = 0  # won deals of unknown close time: in no period
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [row.to_dict(self.by is not None) for row in self.rows]
@@ -192,6 +193,7 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
         return sorted(codes, key=lambda c: (c != fallback, c))
 
     result = Forecast(kind, periods, day, by)
+    result.closed_undated = store.reports.closed_undated(src, scope).get("won", 0)
     ordered_groups = sorted(groups, key=lambda g: _sort_key(g, names))
     for p in [*periods, None]:
         label = p.label if p else UNDATED

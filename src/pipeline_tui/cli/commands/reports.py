@@ -132,11 +132,17 @@ def forecast(
     if owner or pipeline:
         title += " for " + ", ".join(x for x in (owner, pipeline) if x)
     emit(rows, cols, fmt.value, title=title)
-    if any(r["period"] == UNDATED and r["deals"] for r in rows):
+    notes = [UNDATED_NOTE] if any(r["period"] == UNDATED and r["deals"] for r in rows) else []
+    if result.closed_undated:
+        notes.append(
+            f"Won leaves out {result.closed_undated} won deal(s) imported with no close date: "
+            "when they were won is unknown."
+        )
+    for note in notes:
         if fmt == Fmt.md:
-            say(f"_{UNDATED_NOTE}_")
+            say(f"_{note}_")
         else:
-            say_note(UNDATED_NOTE)
+            say_note(note)
 
 
 _DEFAULTS: dict[str, Any] = {
@@ -251,6 +257,11 @@ def accuracy(
             f"The replayed periods leave out {result.left_out} deal(s) imported without their "
             "stage history, from the forecast and from what was won "
             "(pipeline import history adds it)."
+        )
+    if result.closed_undated:
+        notes.append(
+            f"Actual won leaves out {result.closed_undated} won deal(s) imported with no close "
+            "date: when they were won is unknown."
         )
     if result.not_replayed:
         known = (result.first_known or "")[:10]

@@ -104,6 +104,16 @@ def won_by_period(
     return [WonSum(*r) for r in store.all(won_sql(src, kind, by, scope), params)]
 
 
+def closed_undated(store: Reader, src: Source, scope: Scope) -> dict[str, int]:
+    """Closed deals of unknown close time (imported with no close date), by status: every
+    report by period leaves them out, and says how many."""
+    sql = (
+        f"SELECT d.status, count(*) FROM {src.deals} d WHERE d.status IN ('won', 'lost') "
+        f"AND d.closed_at IS NULL{scope.sql()} GROUP BY d.status"
+    )
+    return {r[0]: int(r[1]) for r in store.all(sql, scope.params())}
+
+
 def first_known(store: Reader, scope: Scope) -> str | None:
     """When the first deal whose stage history is known was created: a replay of an
     earlier moment would show a pipeline the records cannot speak of."""
