@@ -17,7 +17,7 @@ from pipeline_tui.services.targets import TEAM, TargetBook, owner_id_of
 from pipeline_tui.store.api import OpenSum, Scope, Store, WonSum
 
 UNDATED = "undated/overdue"
-GROUPINGS = ("category", "owner", "stage", "pipeline")
+GROUPINGS = ("category", "owner", "team", "stage", "pipeline")
 OPEN_CATEGORIES = ("commit", "best_case", "pipeline")
 MAX_PERIODS = 120
 
@@ -180,6 +180,8 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
         groups.add(None)
     elif by == "category":
         groups.update(names)
+    elif by == "team":  # every team, like every owner: a team's empty month is news
+        groups.update(g for g in names if g is not None)
     elif by == "stage":
         groups.update(store.reports.active_stage_ids(scope.pipeline_id))
     elif by == "pipeline" and scope.pipeline_id is not None:

@@ -82,7 +82,7 @@ def forecast(
     ] = None,
     periods: Annotated[int, typer.Option(help="How many periods.")] = 3,
     by: Annotated[
-        str | None, typer.Option(help="One row per category, owner, stage or pipeline.")
+        str | None, typer.Option(help="One row per category, owner, team, stage or pipeline.")
     ] = None,
     owner: OwnerOpt = None,
     pipeline: Annotated[str | None, typer.Option(help="Only this pipeline's deals.")] = None,

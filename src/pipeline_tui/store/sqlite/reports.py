@@ -20,6 +20,7 @@ _PERIOD = {
 _GROUP = {
     None: "NULL",
     "owner": "d.owner_id",
+    "team": "(SELECT t.team FROM owners t WHERE t.id = d.owner_id)",  # schema m006
     "stage": "d.stage_id",
     "pipeline": "d.pipeline_id",
 }
@@ -139,6 +140,12 @@ def names(store: Reader, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]
     if by == "owner":
         rows = store.all("SELECT id, name, name_key FROM owners")
         return {r[0]: (r[1], (0, r[2])) for r in rows}
+    if by == "team":
+        rows = store.all("SELECT DISTINCT team FROM owners WHERE team IS NOT NULL")
+        teams: dict[Any, tuple[str, tuple[Any, ...]]] = {
+            r[0]: (r[0], (0, r[0].casefold(), r[0])) for r in rows
+        }
+        return {**teams, None: ("(no team)", (1,))}
     if by == "stage":
         rows = store.all(
             "SELECT s.id, s.name, p.name, p.is_default, p.name_key, s.archived, s.position "
