@@ -220,14 +220,16 @@ def accuracy(
             "Source",
             show=lambda r: f"snapshot {r['snapshot_id']}" if r["snapshot_id"] else r["source"],
         ),
-        Col("taken_at", "As of", show=lambda r: r["taken_at"][:10], drop=2),
+        Col("taken_at", "As of", show=lambda r: r["taken_at"][:10], drop=3),
         Col("currency", "Cur"),
         _money_col("actual", "Actual won"),
         _money_col("weighted_forecast", "Weighted fc."),
         Col(
             "weighted_accuracy", "Acc.", show=lambda r: percent(r["weighted_accuracy"]), right=True
         ),
-        _money_col("commit_forecast", "Commit fc.", drop=1),
+        # A narrow terminal loses the commit accuracy first, then the commit forecast: never
+        # an accuracy without the forecast it scores.
+        _money_col("commit_forecast", "Commit fc.", drop=2),
         Col(
             "commit_accuracy",
             "Acc.",
@@ -267,8 +269,8 @@ def accuracy(
         known = (result.first_known or "")[:10]
         notes.append(
             f"Not replayed: {', '.join(result.not_replayed)}, before the first deal of known "
-            f"history ({known})" if known else
-            f"Not replayed: {', '.join(result.not_replayed)}: no deal has a known history"
+            f"history ({known})." if known else
+            f"Not replayed: {', '.join(result.not_replayed)}: no deal has a known history."
         )  # fmt: skip
     for note in notes:
         if fmt == Fmt.md:
