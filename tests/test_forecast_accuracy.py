@@ -70,6 +70,7 @@ def test_accuracy_of_a_finished_month(story, cli):
     assert rows == [
         {
             "period": "2027-01",
+            "source": "snapshot",
             "snapshot_id": 1,
             "taken_at": "2026-12-15T12:00:00Z",
             "note": None,
@@ -79,9 +80,11 @@ def test_accuracy_of_a_finished_month(story, cli):
             "weighted_accuracy": 0.0,
             "commit_forecast": 0.0,
             "commit_accuracy": 0.0,
+            "left_out": None,
         },
         {
             "period": "2027-01",
+            "source": "snapshot",
             "snapshot_id": 1,
             "taken_at": "2026-12-15T12:00:00Z",
             "note": None,
@@ -91,11 +94,14 @@ def test_accuracy_of_a_finished_month(story, cli):
             "weighted_accuracy": 0.7273,  # 1 - 9,000 / 33,000
             "commit_forecast": 20000.0,
             "commit_accuracy": 0.6061,  # 1 - 13,000 / 33,000
+            "left_out": None,
         },
     ]
     assert accuracy(cli, "--period", "quarter") == []  # Q1 has not ended
     empty = cli("forecast", "accuracy", "--period", "quarter")
-    assert "No finished period has a snapshot taken before it began." in empty.stdout
+    # 2026-Q4 began before the first deal was made: nothing to replay, and said so.
+    assert "No forecast to compare for 2025-Q3 to 2026-Q4" in empty.stdout
+    assert "Not replayed: 2025-Q3, 2025-Q4, 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4" in empty.stdout
 
 
 def test_accuracy_of_a_finished_quarter_and_later_months(story, cli):

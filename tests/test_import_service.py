@@ -98,7 +98,9 @@ def test_deal_reimport_moves_stages_and_undo_restores_history(store: Store, tmp_
     moved = store.one("SELECT from_stage_id, to_stage_id FROM stage_changes WHERE id = 3")
     assert tuple(moved or ()) == (2, 5)
     lost = store.one("SELECT status, closed_at, stage_id FROM deals WHERE external_id = 'D2'")
-    assert lost is not None and lost["status"] == "lost" and lost["closed_at"]
+    # The file says lost but not when: unknown, not the import time, and said so.
+    assert lost is not None and lost["status"] == "lost" and lost["closed_at"] is None
+    assert report.findings["closed_undated"] == (1, [3])
     assert lost["stage_id"] == 4  # lost where it stood: Proposal
     imports.undo_import(store, report.import_id or 0)
     assert snapshot(store.path) == before

@@ -78,7 +78,7 @@ def changes(lines: list[dict]) -> list[tuple[str, str]]:
 
 def test_every_section(week, cli):
     r = review(cli)
-    assert list(r) == ["from", "to", "as_of", "owner", *KEYS, "more"]
+    assert list(r) == ["from", "to", "as_of", "owner", *KEYS, "more", "closed_undated"]
     assert r["more"] == {key: 0 for key in KEYS}  # everything fits: nothing left out
     assert (r["from"], r["to"]) == ("2027-03-09", "2027-03-15")
     fresh = ("[bold red]Fresh[/]", "new in Qualified, closes 2027-05-01")

@@ -17,7 +17,7 @@ from pipeline_tui.services.targets import TEAM, TargetBook, owner_id_of
 from pipeline_tui.store.api import OpenSum, Scope, Store, WonSum
 
 UNDATED = "undated/overdue"
-GROUPINGS = ("category", "owner", "stage", "pipeline")
+GROUPINGS = ("category", "owner", "team", "stage", "pipeline")
 OPEN_CATEGORIES = ("commit", "best_case", "pipeline")
 MAX_PERIODS = 120
 
@@ -106,6 +106,7 @@ class Forecast:
     day: date
     by: str | None
     rows: list[ForecastRow] = field(default_factory=list)
+    closed_undated: int = 0  # won deals of unknown close time: in no period
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [row.to_dict(self.by is not None) for row in self.rows]
@@ -179,6 +180,8 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
         groups.add(None)
     elif by == "category":
         groups.update(names)
+    elif by == "team":  # every team, like every owner: a team's empty month is news
+        groups.update(g for g in names if g is not None)
     elif by == "stage":
         groups.update(store.reports.active_stage_ids(scope.pipeline_id))
     elif by == "pipeline" and scope.pipeline_id is not None:
@@ -192,6 +195,7 @@ def forecast(store: Store, q: ForecastQuery) -> Forecast:
         return sorted(codes, key=lambda c: (c != fallback, c))
 
     result = Forecast(kind, periods, day, by)
+    result.closed_undated = store.reports.closed_undated(src, scope).get("won", 0)
     ordered_groups = sorted(groups, key=lambda g: _sort_key(g, names))
     for p in [*periods, None]:
         label = p.label if p else UNDATED

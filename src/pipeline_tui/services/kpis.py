@@ -14,7 +14,7 @@ from pipeline_tui.services.asof import check_as_of, source
 from pipeline_tui.services.common import default_currency
 from pipeline_tui.services.currency import converter
 from pipeline_tui.services.targets import owner_id_of
-from pipeline_tui.store.api import KpiScope, Store
+from pipeline_tui.store.api import KpiScope, Scope, Store
 
 DEFAULT_SINCE = "90d"
 KINDS = sorted(ActivityKind, key=lambda k: k.value)
@@ -151,6 +151,7 @@ class KpiReport:
     team: Kpis
     owners: list[Kpis] | None = None
     by_team: bool = False  # then ``owners`` holds one column per team
+    closed_undated: int = 0  # closed deals of unknown close time: in no window
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -158,6 +159,7 @@ class KpiReport:
             "to": self.window.last.isoformat(),
             "as_of": self.as_of.isoformat(),
             **self.team.to_dict(self.currency),
+            "closed_undated": self.closed_undated,
         }
         if self.owners is not None:
             key = "by_team" if self.by_team else "by_owner"
@@ -239,6 +241,7 @@ def kpis(
     team = collect(False)[None]
     if owner_id is not None:
         team.owner = names.get(owner_id)
+    undated = sum(store.reports.closed_undated(src, Scope(owner_id)).values())
     owners = None
     if by_team:
         per = collect(True)
@@ -246,7 +249,7 @@ def kpis(
         if None in per:
             per[None].owner = "(no team)"
             owners.append(per[None])
-        return KpiReport(win, day, fallback, team, owners, by_team=True)
+        return KpiReport(win, day, fallback, team, owners, by_team=True, closed_undated=undated)
     if by_owner:
         per = collect(True)
         order = {name: i for i, name in enumerate(store.directory.owner_names())}
@@ -257,7 +260,7 @@ def kpis(
         if None in per:
             per[None].owner = "(no owner)"
             owners.append(per[None])
-    return KpiReport(win, day, fallback, team, owners)
+    return KpiReport(win, day, fallback, team, owners, closed_undated=undated)
 
 
 def _conversion(store: Store, src: Any, k: KpiScope, out: dict[Any, Kpis]) -> None:

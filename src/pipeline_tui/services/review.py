@@ -11,7 +11,7 @@ from pipeline_tui.models.money import to_major
 from pipeline_tui.models.period import Window, window
 from pipeline_tui.services.asof import attention_at, check_as_of, source
 from pipeline_tui.services.targets import owner_id_of
-from pipeline_tui.store.api import Store
+from pipeline_tui.store.api import Scope, Store
 
 DEFAULT_SINCE = "7d"
 SECTIONS = (
@@ -34,6 +34,7 @@ class Review:
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     more: dict[str, int] = field(default_factory=dict)  # lines left out, by section
     by_team: bool = False  # each line names its owner's team; sections are ordered by team
+    closed_undated: int = 0  # closed deals of unknown close time: in no window
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class Review:
             "owner": self.owner,
             **{key: self.sections.get(key, []) for key, _ in SECTIONS},
             "more": dict(self.more),
+            "closed_undated": self.closed_undated,
             **({"by": "team"} if self.by_team else {}),
         }
 
@@ -133,6 +135,7 @@ def review(
                 _line(d, f"lost on {when}: {reason}", at=d["closed_at"], reason=d["lost_reason"])
             )
     out.more["won"] = counts.get("won", 0) - len(s["won"])
+    out.closed_undated = sum(store.reports.closed_undated(src, Scope(owner_id)).values())
     out.more["lost"] = counts.get("lost", 0) - len(s["lost"])
 
     # The stalled deals are chosen in SQL; the largest few are scored and the most urgent

@@ -51,9 +51,12 @@ class Scope:
 
     owner_id: int | None = None
     pipeline_id: int | None = None
+    # Only deals whose stage history is known (not deals.history_unknown): a replayed past
+    # (forecast accuracy) can say nothing true of the others.
+    known_history: bool = False
 
     def sql(self) -> str:
-        out = ""
+        out = " AND d.history_unknown = 0" if self.known_history else ""
         if self.owner_id is not None:
             out += " AND d.owner_id = :owner_id"
         if self.pipeline_id is not None:

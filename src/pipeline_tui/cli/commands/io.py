@@ -193,6 +193,9 @@ FINDINGS = {
     "closed_before_created": (True, "closed deal(s) closed before they were created: their "
                               "sales cycle is left out of KPIs"),
     "closed_in_future": (True, "closed deal(s) have a close date in the future"),
+    "closed_undated": (True, "closed deal(s) have no close date: when they closed is left "
+                       "unknown, not the import time, and reports by period leave them out "
+                       "('pipeline import history' dates them)"),
     "no_amount": (False, "deal(s) have no amount: kept as unknown (shown as —), left out of "
                   "sums and averages"),
     "no_created": (False, "deal(s) have no created date: left unknown, not the import time "
@@ -435,6 +438,7 @@ def history(
         {"what": "amount changes", "n": r.changes.get("value_minor", 0)},
         {"what": "close-date changes", "n": r.changes.get("close_date", 0)},
         {"what": "deals dated by their history (created)", "n": r.dated},
+        {"what": "closed deals dated by their history (closed)", "n": r.closed_dated},
         {"what": "rejected rows", "n": len(r.rejects)},
     ]
     if dry_run:

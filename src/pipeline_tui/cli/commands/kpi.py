@@ -139,6 +139,12 @@ def kpi(
             f"{MIN_CYCLE_DAYS:g} day."
         )
         say(f"_{note}_" if fmt == Fmt.md else note)
+    if report["closed_undated"]:
+        note = (
+            f"Won, lost and the win rate leave out {report['closed_undated']} closed deal(s) "
+            "imported with no close date: when they closed is unknown."
+        )
+        say(f"_{note}_" if fmt == Fmt.md else note)
     if report["conversion_left_out"]:
         note = (
             f"Stage conversion leaves out {report['conversion_left_out']} deal(s) imported "
@@ -255,4 +261,10 @@ def review(
         if more:
             hint = _MORE.get(key, f"show them with --limit {shown + more}")
             note = f"... and {more:,} more: {hint}"
+            say(f"_{note}_\n" if fmt == Fmt.md else note)
+        if key == "lost" and data["closed_undated"]:
+            note = (
+                f"Won and lost leave out {data['closed_undated']} closed deal(s) imported with "
+                "no close date: when they closed is unknown."
+            )
             say(f"_{note}_\n" if fmt == Fmt.md else note)

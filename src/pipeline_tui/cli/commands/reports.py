@@ -82,7 +82,7 @@ def forecast(
     ] = None,
     periods: Annotated[int, typer.Option(help="How many periods.")] = 3,
     by: Annotated[
-        str | None, typer.Option(help="One row per category, owner, stage or pipeline.")
+        str | None, typer.Option(help="One row per category, owner, team, stage or pipeline.")
     ] = None,
     owner: OwnerOpt = None,
     pipeline: Annotated[str | None, typer.Option(help="Only this pipeline's deals.")] = None,
@@ -132,11 +132,17 @@ def forecast(
     if owner or pipeline:
         title += " for " + ", ".join(x for x in (owner, pipeline) if x)
     emit(rows, cols, fmt.value, title=title)
-    if any(r["period"] == UNDATED and r["deals"] for r in rows):
+    notes = [UNDATED_NOTE] if any(r["period"] == UNDATED and r["deals"] for r in rows) else []
+    if result.closed_undated:
+        notes.append(
+            f"Won leaves out {result.closed_undated} won deal(s) imported with no close date: "
+            "when they were won is unknown."
+        )
+    for note in notes:
         if fmt == Fmt.md:
-            say(f"_{UNDATED_NOTE}_")
+            say(f"_{note}_")
         else:
-            say_note(UNDATED_NOTE)
+            say_note(note)
 
 
 _DEFAULTS: dict[str, Any] = {
@@ -193,33 +199,84 @@ def snapshots(fmt: FormatOpt = Fmt.table) -> None:
 
 @forecast_app.command("accuracy")
 def accuracy(
-    period: Annotated[str, typer.Option(help="month, quarter or year.")] = "month",
+    period: Annotated[str, typer.Option(help="month or quarter.")] = "month",
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="A day in the first period (default: the last finished ones)."),
+    ] = None,
+    periods: Annotated[int, typer.Option(help="How many periods (1 to 36).")] = 6,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Each finished period: snapshots taken before it began against what actually closed."""
-    from pipeline_tui.services.snapshots import accuracy as run
+    """Each finished period: its forecast (from the snapshots taken before it began, or else
+    replayed from the deals' history) against what actually closed."""
+    from pipeline_tui.services.accuracy import accuracy as run
 
-    rows = [r.to_dict() for r in run(store(), period)]
+    result = run(store(), period, day(from_), periods)
+    rows = [r.to_dict() for r in result.rows]
     cols = [
         Col("period", "Period"),
-        Col("snapshot_id", "Snap", right=True),
-        Col("taken_at", "Taken"),
+        Col(
+            "source",
+            "Source",
+            show=lambda r: f"snapshot {r['snapshot_id']}" if r["snapshot_id"] else r["source"],
+        ),
+        Col("taken_at", "As of", show=lambda r: r["taken_at"][:10], drop=3),
         Col("currency", "Cur"),
         _money_col("actual", "Actual won"),
         _money_col("weighted_forecast", "Weighted fc."),
         Col(
             "weighted_accuracy", "Acc.", show=lambda r: percent(r["weighted_accuracy"]), right=True
         ),
-        _money_col("commit_forecast", "Commit fc."),
-        Col("commit_accuracy", "Acc.", show=lambda r: percent(r["commit_accuracy"]), right=True),
+        # A narrow terminal loses the commit accuracy first, then the commit forecast: never
+        # an accuracy without the forecast it scores.
+        _money_col("commit_forecast", "Commit fc.", drop=2),
+        Col(
+            "commit_accuracy",
+            "Acc.",
+            show=lambda r: percent(r["commit_accuracy"]),
+            right=True,
+            drop=1,
+        ),
     ]
-    emit(
-        rows,
-        cols,
-        fmt.value,
-        title=f"Forecast accuracy by {period}",
-        empty="No finished period has a snapshot taken before it began.",
-    )
+    if fmt in (Fmt.json, Fmt.csv):
+        emit(rows, cols, fmt.value)
+        return
+    if not rows and result.periods:
+        first, last = result.periods[0].label, result.periods[-1].label
+        span = first if first == last else f"{first} to {last}"
+        empty = f"No forecast to compare for {span}: no snapshot taken before, and no history."
+    else:
+        empty = "No finished period in that range."
+    emit(rows, cols, fmt.value, title=f"Forecast accuracy by {result.kind}", empty=empty)
+    notes = []
+    if any(r["source"] == "history" for r in rows):
+        notes.append(
+            "history: the forecast replayed from the deals' history as it stood the day "
+            "before the period began (no snapshot was taken before it)."
+        )
+    if result.left_out:
+        notes.append(
+            f"The replayed periods leave out {result.left_out} deal(s) imported without their "
+            "stage history, from the forecast and from what was won "
+            "(pipeline import history adds it)."
+        )
+    if result.closed_undated:
+        notes.append(
+            f"Actual won leaves out {result.closed_undated} won deal(s) imported with no close "
+            "date: when they were won is unknown."
+        )
+    if result.not_replayed:
+        known = (result.first_known or "")[:10]
+        notes.append(
+            f"Not replayed: {', '.join(result.not_replayed)}, before the first deal of known "
+            f"history ({known})." if known else
+            f"Not replayed: {', '.join(result.not_replayed)}: no deal has a known history."
+        )  # fmt: skip
+    for note in notes:
+        if fmt == Fmt.md:
+            say(f"_{note}_")
+        else:
+            say_note(note)
 
 
 @target_app.command("set")

@@ -57,6 +57,7 @@ class HistoryResult:
     deals: int = 0
     replaced: int = 0  # deals that had a history before (replaced by the file's)
     dated: int = 0  # deals whose creation the history dated (unknown or later before)
+    closed_dated: int = 0  # closed deals of unknown close time: the history's status dates it
     stage_changes: int = 0
     changes: Counter[str] = field(default_factory=Counter)  # field -> dated changes
     rejects: list[tuple[int, str]] = field(default_factory=list)
@@ -75,6 +76,7 @@ class HistoryResult:
             "deals": self.deals,
             "replaced": self.replaced,
             "dated": self.dated,
+            "closed_dated": self.closed_dated,
             "stage_changes": self.stage_changes,
             "changes": {f: self.changes.get(f, 0) for f in FIELDS},
             "rejected": len(self.rejects),
@@ -320,6 +322,7 @@ def _write(
         result.deals += 1
         stage: int | None = None
         last: dict[str, Any] = {}
+        status_at: str | None = None
         for m in moments:
             to = m["stage"] or (created.get((pid, name_key(m["new_stage"]))) if m["new_stage"]
                                 else None)  # fmt: skip
@@ -337,10 +340,18 @@ def _write(
                                            "changed_at": m["at"]})  # fmt: skip
                 if f in last:
                     result.changes[f] += 1
+                if f == "status":
+                    status_at = m["at"]
                 last[f] = value
         first = moments[0]["at"]
         changes: dict[str, Any] = {"history_unknown": 0}
         if deal["created_at"] is None or deal["created_at"] > first:
             changes["created_at"] = first
             result.dated += 1
+        # A closed deal imported with no close date: it closed when its history last reached
+        # the status it has (the latest date the history gives), never at the import.
+        undated = deal["status"] != "open" and deal["closed_at"] is None
+        if undated and last.get("status") == deal["status"]:
+            changes["closed_at"] = status_at
+            result.closed_dated += 1
         tx.update("deals", deal_id, changes)

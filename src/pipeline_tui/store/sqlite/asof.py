@@ -9,7 +9,8 @@
 # An imported history (deal_history, `pipeline import history`) then says what a deal's
 # status, amount, close date, probability and category were at the cut-off: the last value
 # it gives at or before it. A deal whose creation is unknown (imported without a date) is
-# in every replay: nothing says it was not there yet.
+# in every replay: nothing says it was not there yet. A deal that closed after the cut-off
+# was open at it, unless an imported history dates its status otherwise.
 # Stages are replayed the same way, so their probabilities and categories are as they were.
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ REPLAYED = Source(
 )
 
 # Fields never replayed from events: identity, and the stage, which comes from history.
-_FIXED = {"id", "stage_id", "pipeline_id", "created_at"}
+_FIXED = {"id", "stage_id", "pipeline_id", "created_at", "history_unknown"}
 
 _LATE_EVENTS = """
 CREATE TEMP TABLE asof_late AS
@@ -43,10 +44,13 @@ UPDATE asof_deals SET stage_id = (
   SELECT sc.to_stage_id FROM main.stage_changes sc
   WHERE sc.deal_id = asof_deals.id AND sc.changed_at <= :cut
   ORDER BY sc.changed_at DESC, sc.id DESC LIMIT 1)
-WHERE id IN (SELECT deal_id FROM main.stage_changes WHERE changed_at > :cut)
+WHERE (id IN (SELECT deal_id FROM main.stage_changes WHERE changed_at > :cut)
+       OR id IN (SELECT deal_id FROM main.deal_history WHERE changed_at > :cut))
   AND EXISTS (SELECT 1 FROM main.stage_changes sc
               WHERE sc.deal_id = asof_deals.id AND sc.changed_at <= :cut)
 """
+# (A deal whose imported history runs past the cut-off may sit today in a stage its history
+# never names: a won deal imported in the first stage. Its stage then is the history's.)
 
 # deals_view reads these three tables; the replayed view reads their replays instead.
 _VIEW_SWAPS = (
@@ -91,8 +95,13 @@ UPDATE asof_deals SET "{field}" = CASE WHEN EXISTS (SELECT 1 FROM main.deal_hist
   ELSE (SELECT h.before FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at > :cut
    ORDER BY h.changed_at, h.id LIMIT 1) END
-WHERE id IN (SELECT deal_id FROM main.deal_history WHERE field = '{field}' AND changed_at > :cut)
+WHERE id IN (SELECT deal_id FROM main.deal_history WHERE changed_at > :cut)
+  AND EXISTS (SELECT 1 FROM main.deal_history h
+              WHERE h.deal_id = asof_deals.id AND h.field = '{field}')
 """
+# A deal whose history runs past the cut-off takes each field the history gives from it,
+# even one that no longer changed after the cut-off: today's value need not be the history's
+# last (a won deal's forecast category "Closed" is no category, and erases none).
 # A status the history gives at the cut-off that differs from today's: closed when that
 # status was reached, or not closed at all.
 _CLOSED_AT_CUT = """
@@ -100,7 +109,7 @@ UPDATE asof_deals SET closed_at = CASE WHEN status = 'open' THEN NULL ELSE
   (SELECT h.changed_at FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = 'status' AND h.changed_at <= :cut
    ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) END
-WHERE id IN (SELECT deal_id FROM main.deal_history WHERE field = 'status' AND changed_at > :cut)
+WHERE id IN (SELECT deal_id FROM main.deal_history WHERE changed_at > :cut)
   AND status IS NOT (SELECT d.status FROM main.deals d WHERE d.id = asof_deals.id)
 """
 # The next step is a cache of the earliest open planned activity (store/sqlite/next_step.py),
@@ -132,6 +141,15 @@ _NEXT_APPLY = """
 UPDATE asof_deals SET next_activity_id = n.activity_id, next_step = n.subject, next_due = n.due
 FROM asof_next n WHERE n.deal_id = asof_deals.id
 """
+# A deal closed after the cut-off was still open at it, whatever says it closed: an imported
+# deal's win is no journalled change (its row was inserted won), so nothing above reopens
+# it. Only an imported history's dated status outranks its close time.
+_NOT_CLOSED_YET = """
+UPDATE asof_deals SET status = 'open', closed_at = NULL, lost_reason = NULL
+WHERE status <> 'open' AND closed_at > :cut
+  AND NOT EXISTS (SELECT 1 FROM main.deal_history h
+                  WHERE h.deal_id = asof_deals.id AND h.field = 'status')
+"""
 HISTORY_FIELDS = ("status", "value_minor", "close_date", "probability", "category")
 
 
@@ -140,6 +158,7 @@ def _replay_history(store: Reader, cut: str) -> None:
     for field in HISTORY_FIELDS:
         c.execute(_HISTORY_AT_CUT.replace("{field}", field), {"cut": cut})
     c.execute(_CLOSED_AT_CUT, {"cut": cut})
+    c.execute(_NOT_CLOSED_YET, {"cut": cut})
 
 
 def replay(store: Reader, cut: str) -> Source:

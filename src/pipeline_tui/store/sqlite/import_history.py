@@ -19,14 +19,16 @@ def owners_index(store: Reader) -> list[dict[str, Any]]:
 
 
 def deals_by_external_ids(store: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """external id -> the (oldest) deal carrying it: id, pipeline, currency, created_at."""
+    """external id -> the (oldest) deal carrying it: id, pipeline, currency, created_at,
+    owner, history_unknown, status and closed_at."""
     out: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), _CHUNK):
         part = ids[i : i + _CHUNK]
         marks = ", ".join("?" for _ in part)
         for r in store.all(
             "SELECT id, external_id, pipeline_id, currency, created_at, owner_id, "
-            f"history_unknown FROM deals WHERE external_id IN ({marks}) ORDER BY id DESC",
+            "history_unknown, status, closed_at "
+            f"FROM deals WHERE external_id IN ({marks}) ORDER BY id DESC",
             tuple(part),
         ):
             out[r["external_id"]] = dict(r)

@@ -201,7 +201,7 @@ _DEAL_CO = (
     "WHERE x.external_id = r.company_ext), co.id) ELSE co.id END"
 )
 _ST = "coalesce(r.status, sm.status, l.status)"
-_CLOSED = "coalesce(r.closed_at, r.close_date || 'T12:00:00Z', :now)"
+_CLOSED = "coalesce(r.closed_at, r.close_date || 'T12:00:00Z')"  # else unknown, never :now
 # A new deal's history starts with its entry into the stage the file names, at the creation
 # date the file gives. Without both (no date; or an outcome such as Closed Won, not a stage)
 # nothing is invented: the deal's history is unknown until `pipeline import history`.
@@ -258,6 +258,9 @@ DEALS = EntitySql(
         "closed_before_created": f"{_ST_NEW} <> 'open' AND r.created_at IS NOT NULL "
         f"AND {_CLOSED_AT} < r.created_at",
         "closed_in_future": f"{_ST_NEW} <> 'open' AND {_CLOSED_AT} > :now",
+        "closed_undated": f"{_ST_NEW} <> 'open' AND {_CLOSED_AT} IS NULL AND NOT EXISTS (SELECT 1 "
+        "FROM temp.imp_matched m JOIN deals x ON x.id = m.target WHERE m.line = r.line "
+        "AND x.closed_at IS NOT NULL)",
         "history_unknown": f"{_UNKNOWN_HISTORY} AND r.line NOT IN "
         "(SELECT line FROM temp.imp_matched)",
     },

@@ -42,6 +42,9 @@ class Reports(Family):
     open_by_period = guarded(reports.open_by_period)
     open_undated = guarded(reports.open_undated)
     won_by_period = guarded(reports.won_by_period)
+    first_known = guarded(reports.first_known)
+    closed_undated = guarded(reports.closed_undated)
+    unknown_history = guarded(reports.unknown_history)
     names = guarded(reports.names)
     active_stage_ids = guarded(reports.active_stage_ids)
 

@@ -20,6 +20,7 @@ _PERIOD = {
 _GROUP = {
     None: "NULL",
     "owner": "d.owner_id",
+    "team": "(SELECT t.team FROM owners t WHERE t.id = d.owner_id)",  # schema m006
     "stage": "d.stage_id",
     "pipeline": "d.pipeline_id",
 }
@@ -104,11 +105,47 @@ def won_by_period(
     return [WonSum(*r) for r in store.all(won_sql(src, kind, by, scope), params)]
 
 
+def closed_undated(store: Reader, src: Source, scope: Scope) -> dict[str, int]:
+    """Closed deals of unknown close time (imported with no close date), by status: every
+    report by period leaves them out, and says how many."""
+    sql = (
+        f"SELECT d.status, count(*) FROM {src.deals} d WHERE d.status IN ('won', 'lost') "
+        f"AND d.closed_at IS NULL{scope.sql()} GROUP BY d.status"
+    )
+    return {r[0]: int(r[1]) for r in store.all(sql, scope.params())}
+
+
+def first_known(store: Reader, scope: Scope) -> str | None:
+    """When the first deal whose stage history is known was created: a replay of an
+    earlier moment would show a pipeline the records cannot speak of."""
+    sql = f"SELECT min(d.created_at) FROM deals d WHERE d.history_unknown = 0{scope.sql()}"
+    value = store.scalar(sql, scope.params())
+    return None if value is None else str(value)
+
+
+def unknown_history(store: Reader, src: Source, start: date, end: date, scope: Scope) -> int:
+    """Deals of unknown stage history a forecast accuracy of [start, end) leaves out: won in
+    it (today's record), or open at ``src``'s cut-off with a close date in it."""
+    sql = f"""
+SELECT count(*) FROM deals d WHERE d.history_unknown = 1{scope.sql()} AND (
+  (d.status = 'won' AND d.closed_at >= :start AND d.closed_at < :end)
+  OR d.id IN (SELECT r.id FROM {src.deals} r WHERE r.status = 'open'
+              AND r.close_date >= :start AND r.close_date < :end))"""
+    params = {"start": start.isoformat(), "end": end.isoformat(), **scope.params()}
+    return int(store.scalar(sql, params))
+
+
 def names(store: Reader, by: str | None) -> dict[Any, tuple[str, tuple[Any, ...]]]:
     """Display name and sort key of every group id of a grouping."""
     if by == "owner":
         rows = store.all("SELECT id, name, name_key FROM owners")
         return {r[0]: (r[1], (0, r[2])) for r in rows}
+    if by == "team":
+        rows = store.all("SELECT DISTINCT team FROM owners WHERE team IS NOT NULL")
+        teams: dict[Any, tuple[str, tuple[Any, ...]]] = {
+            r[0]: (r[0], (0, r[0].casefold(), r[0])) for r in rows
+        }
+        return {**teams, None: ("(no team)", (1,))}
     if by == "stage":
         rows = store.all(
             "SELECT s.id, s.name, p.name, p.is_default, p.name_key, s.archived, s.position "
