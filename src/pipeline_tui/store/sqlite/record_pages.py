@@ -32,17 +32,29 @@ class _Spec:
 
 _COMPANY = " LEFT JOIN companies co ON co.id = {a}.company_id"
 SPECS = {
-    "leads": _Spec("leads l", "l", "l.created_at", True, ("l.name", "co.name", "l.email"),
-                   _COMPANY.format(a="l")),  # fmt: skip
+    "leads": _Spec(
+        "leads l",
+        "l",
+        "l.created_at",
+        True,
+        ("l.name", "co.name", "l.email"),
+        _COMPANY.format(a="l"),
+    ),
     "companies": _Spec(
-        "companies c", "c", "c.name_key", False,
+        "companies c",
+        "c",
+        "c.name_key",
+        False,
         ("c.name", "c.domain", "c.industry", "c.city", "c.country"),
-    ),  # fmt: skip
+    ),
     "people": _Spec(
-        "contacts p", "p", "lower(coalesce(p.name, p.email, ''))", False,
+        "contacts p",
+        "p",
+        "lower(coalesce(p.name, p.email, ''))",
+        False,
         ("p.name", "p.email", "p.more_emails", "p.phone", "p.title", "co.name"),
         _COMPANY.format(a="p"),
-    ),  # fmt: skip
+    ),
     # Unguided, the planner walks every activity not done through idx_activities_done and
     # reads each row for cancelled_at (see activities.planned_section).
     "planned": _Spec("activities a INDEXED BY idx_activities_open", "a", "a.due_at", False, ()),
