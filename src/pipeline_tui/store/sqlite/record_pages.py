@@ -3,8 +3,9 @@
 Like the deals table's pages (paging.py): a count first, then pages of rows, each either
 after the row just above it (a keyset page, whose cost does not grow with depth) or at an
 offset (a jump far from anything loaded). Every order ends in the id, so it is total, and
-each leads with an indexed key: idx_leads_created, the companies' name_key, the open plans'
-idx_activities_open (schema_changes.py: M003), idx_contacts_sort (schema_changes.py: M008).
+each leads with an indexed key: idx_leads_list and idx_contacts_list (schema_changes.py:
+M009), the companies' name_key, the open plans' idx_activities_open (M003). A key is never
+NULL, so that the row-value comparisons (key, id) > (?, ?) hold for every row.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ SPECS = {
     "leads": _Spec(
         "leads l",
         "l",
-        "l.created_at",
+        "coalesce(l.created_at, '')",
         True,
         ("l.name", "co.name", "l.email"),
         _COMPANY.format(a="l"),
@@ -112,7 +113,9 @@ def page(store: Reader, q: RecordQuery, offset: int, limit: int,
     if after is not None:
         anchor = store.one(f"SELECT {key}, {me}{sql} AND {me} = :after", {**params, "after": after})
     if anchor is not None:
-        sql += f" AND ({key}, {me}) {'<' if s.descending else '>'} (:k, :i)"
+        op = "<" if s.descending else ">"
+        # The key alone as well: SQLite seeks an expression index on it, not on the row value.
+        sql += f" AND {key} {op}= :k AND ({key}, {me}) {op} (:k, :i)"
         params["k"], params["i"] = anchor[0], anchor[1]
         tail = ""
     else:
