@@ -213,6 +213,7 @@ class PagedTable(ScrollView, can_focus=True):
     def move_to(self, index: int, direction: int = 1) -> None:
         if self.total:
             self.cursor = self._nearest(index, direction)
+            self._scroll_to_cursor()  # also when it stays: the view may have lost it
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta, 1 if delta > 0 else -1)
@@ -237,3 +238,5 @@ class PagedTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(0, self.total)
+        # A smaller view may have left the cursor below it (the window shrank, say).
+        self.call_after_refresh(self._scroll_to_cursor)
