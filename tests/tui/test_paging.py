@@ -176,3 +176,19 @@ async def test_a_write_elsewhere_recounts_and_the_cursor_stays_on_its_lead(
         await pilot.press("home")
         await settle(pilot)
         assert table.current is not None and table.current.name == "Written elsewhere"
+
+
+async def test_the_cursor_stays_in_view_when_the_window_shrinks(
+    make_app: Any, big_db: Path
+) -> None:
+    app = make_app("leads")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(LeadTable)
+        await pilot.press("end")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        top, height = round(table.scroll_offset.y), table.scrollable_content_region.height
+        assert top <= table.cursor < top + height
+        assert "Bulk lead 0000" in screen_text(app)
