@@ -23,13 +23,8 @@ def test_an_old_database_gets_the_list_indexes_and_keeps_its_leads(db_path: Path
     db_path.chmod(0o600)
     store = Store(db_path)
     try:
-<<<<<<< HEAD
         assert store.schema_version() == 9
-        assert INDEXES <= _indexes(store)
-=======
-        assert store.schema_version() == 8
         assert _indexes(store) >= INDEXES
->>>>>>> 2f4042c (Lint: wrap the m008 comment)
         names = [r[0] for r in store.all("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
         assert names[-1] == "m009_list_indexes"
         q = RecordQuery("leads")
