@@ -11,7 +11,7 @@ from textual.widgets import Input, Select
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.tui.screens.deals import DealsScreen
 from pipeline_tui.tui.screens.lead_forms import DisqualifyForm, QualifyForm
-from pipeline_tui.tui.screens.leads import LeadsScreen, load_leads
+from pipeline_tui.tui.screens.leads import LeadsScreen, lead_query
 from pipeline_tui.tui.widgets.deal_table import DealTable
 from pipeline_tui.tui.widgets.lead_table import LeadTable
 from tests.tui.hostile_data import query
@@ -378,14 +378,16 @@ async def test_ids_names_and_dates_whole_at_both_sizes(
             assert all(lead.email and lead.email[:20] in shown for lead in lead_table(app).leads)
 
 
-def test_load_leads_caps_and_says_more(demo_db: Path) -> None:
+def test_the_open_leads_query_pages_new_and_working_leads_newest_first(demo_db: Path) -> None:
+    expected = query(demo_db, "SELECT id FROM leads WHERE status IN ('new', 'working') "
+                     "ORDER BY created_at DESC, id DESC")  # fmt: skip
     store = Store(demo_db)
     try:
-        leads, more = load_leads(store, "open", None, None, cap=4)
-        assert len(leads) == 4 and more
-        everything, more_all = load_leads(store, "open", None, None)
-        assert len(everything) == 11 and not more_all
-        assert leads == everything[:4]  # the newest, across both statuses
+        q = lead_query("open", None, None)
+        assert store.pages.record_count(q) == len(expected) == 11
+        first = store.pages.record_page(q, 0, 4)
+        rest = store.pages.record_page(q, 4, 100, after=first[-1].id)
+        assert [lead.id for lead in first + rest] == [r[0] for r in expected]
     finally:
         store.close()
 

@@ -125,19 +125,29 @@ async def test_t_lists_overdue_today_and_the_next_seven_days(make_app: Any, demo
         assert table(app).current is not None and table(app).current.id == week[-1]
 
 
-async def test_sections_are_bounded_with_a_count_of_the_rest(make_app: Any, demo_db: Path,
+async def test_pages_that_cross_sections_list_every_activity(make_app: Any, demo_db: Path,
                                                             monkeypatch: Any) -> None:  # fmt: skip
     from pipeline_tui.tui.screens import today
+    from pipeline_tui.tui.widgets import paged_table
 
-    monkeypatch.setattr(today, "CAP", 2)
+    # Pages of three lines: most pages hold the end of one section and the start of the next.
+    monkeypatch.setattr(paged_table, "PAGE", 3)
+    monkeypatch.setattr(today, "PAGE", 3)
     overdue = section_ids(demo_db, None, "2026-11-27")
+    due = section_ids(demo_db, "2026-11-27", "2026-11-28")
+    week = section_ids(demo_db, "2026-11-28", "2026-12-05")
     app = make_app("today")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert f"Overdue ({len(overdue)})" in text
-        assert f"… {len(overdue) - 2} more: pipeline activity list --overdue" in text
-        assert len(table(app).activities) <= 6
+        assert f"Overdue ({len(overdue)})" in text and "more:" not in text
+        titles = [ln.text for ln in table(app).lines if ln.title]
+        assert titles == [f"Overdue ({len(overdue)})", f"Due today, 2026-11-27 ({len(due)})",
+                          f"Next 7 days, to 2026-12-04 ({len(week)})"]  # fmt: skip
+        await pilot.press("end")  # a few lines more than the screen: the rest load now
+        await settle(pilot)
+        assert table(app).current is not None and table(app).current.id == week[-1]
+        assert [a.id for a in table(app).activities] == overdue + due + week
 
 
 async def test_complete_with_an_outcome_then_plan_the_next_step(

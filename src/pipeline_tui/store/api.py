@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the models load on first use (see models/__init__.py)
     )
     from pipeline_tui.models.target import Target
     from pipeline_tui.store.import_plan import SPOOL_COLUMNS, ImportPlan, ImportRecord, StageMapRow
-    from pipeline_tui.store.page_records import DealQuery, DealRow, StageTotals
+    from pipeline_tui.store.page_records import DealQuery, DealRow, RecordQuery, StageTotals
     from pipeline_tui.store.records import (
         DEAL_SORTS,
         LIVE,
@@ -67,6 +67,7 @@ __all__ = [
     "ImportSession",
     "KpiScope",
     "OpenSum",
+    "RecordQuery",
     "SchemaTooNew",
     "Scope",
     "Source",
@@ -103,6 +104,7 @@ _RECORDS = {
     "ImportRecord": "import_plan",
     "KpiScope": "report_records",
     "OpenSum": "report_records",
+    "RecordQuery": "page_records",
     "Scope": "report_records",
     "Source": "records",
     "StageMapRow": "import_plan",
@@ -334,6 +336,15 @@ class DealPages(Protocol):
     def stage_totals(self, q: DealQuery) -> dict[int, StageTotals]: ...
     def owner_names(self) -> list[str]: ...
     def deal_titles(self, pattern: str, limit: int) -> list[tuple[int, str, str | None, str]]: ...
+    # The leads, contacts and Today lists (RecordQuery says which), paged the same way.
+    def record_count(self, q: RecordQuery) -> int: ...
+    def record_page(
+        self, q: RecordQuery, offset: int, limit: int, after: int | None = None
+    ) -> list[Any]:
+        """Rows from ``offset``; ``after`` (the id just above) makes it a keyset page."""
+        ...
+
+    def record_position(self, q: RecordQuery, record_id: int) -> int | None: ...
 
 
 class ReportReads(Protocol):

@@ -17,7 +17,7 @@ SPOOL_COLUMNS: dict[str, tuple[str, ...]] = {
               "company_ext", "custom"),
     "activities": ("ident", "ext", "self_id", "kind", "subject", "deal_ext", "deal_self",
                    "lead_ext", "lead_self", "lead_ekey", "okey", "done_at", "due_at",
-                   "outcome", "notes", "created_at", "custom"),
+                   "outcome", "notes", "cancelled_at", "cancel_reason", "created_at", "custom"),
     "companies": ("ident", "ext", "self_id", "name", "nkey", "domain", "industry", "size",
                   "city", "country", "okey", "notes", "created_at", "custom"),
     "people": ("ident", "ext", "self_id", "name", "email", "ekey", "phone", "title", "co_ext",

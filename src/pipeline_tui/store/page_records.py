@@ -47,3 +47,22 @@ class StageTotals:
     count: int
     totals: dict[str, int]
     weighted: dict[str, int]
+
+
+# The lists RecordQuery pages, each in its own order (store/sqlite/record_pages.py).
+RECORD_KINDS = ("leads", "companies", "people", "planned")
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What the leads, contacts or Today list shows; None means 'any'.
+
+    Leads come newest first, companies and people by name, planned activities (open plans
+    due in [start, end), from any time when start is None) soonest first."""
+
+    kind: str  # one of RECORD_KINDS
+    statuses: tuple[str, ...] | None = None  # leads only
+    owner: str | None = None
+    text: str | None = None
+    start: str | None = None  # planned only
+    end: str | None = None  # planned only

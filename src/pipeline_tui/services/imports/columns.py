@@ -260,6 +260,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),  # fmt: skip
         "notes": _NOTES,
         "created_at": _CREATED,
+        # What `export activities` writes for a cancelled plan (store/sqlite/exports.py).
+        "cancelled_at": ("cancelledat", "canceledat", "cancelledon", "canceledon"),
+        "cancel_reason": ("cancelreason", "cancellationreason", "cancelledreason"),
     },
     # `pipeline import companies`: Salesforce Account, HubSpot companies, Pipedrive
     # organizations, Maven accounts.csv.

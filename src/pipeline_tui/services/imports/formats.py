@@ -13,7 +13,7 @@ from pipeline_tui.services.imports.sniff import Source, open_range, records
 DATE_FIELDS = {
     "leads": ("created_at",),
     "deals": ("close_date", "next_due", "created_at", "closed_at"),
-    "activities": ("done_at", "due_at", "created_at"),
+    "activities": ("done_at", "due_at", "cancelled_at", "created_at"),
     "companies": ("created_at",),
     "people": ("created_at",),
     "history": ("changed_at", "close_date"),
@@ -87,7 +87,7 @@ def decide_formats(
     shown = {}
     for n, fmt in formats.items():
         words = _SHOWN.get(fmt, f"month names ({fmt})")
-        if n in ("created_at", "closed_at", "done_at", "due_at", "changed_at") and zone:
+        if n in (*DATE_FIELDS["activities"], "closed_at", "changed_at") and zone:
             words += f", times in {zone}"
         shown[mapping.column(n)] = words
     return formats, shown

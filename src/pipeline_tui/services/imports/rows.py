@@ -255,7 +255,8 @@ def activities(spec: Spec, seen: Seen) -> Builder:
     get = cell
     f = spec.fields
     ix = {k: f.get(k) for k in ("external_id", "kind", "subject", "deal", "lead", "owner",
-                                "status", "outcome", "notes", "custom")}  # fmt: skip
+                                "status", "outcome", "notes", "cancel_reason",
+                                "custom")}  # fmt: skip
     ids = id_reader(spec.db_key, "activity")
     deal_ids, lead_ids = id_reader(spec.db_key, "deal"), id_reader(spec.db_key, "lead")
     done_c, created = (
@@ -263,6 +264,7 @@ def activities(spec: Spec, seen: Seen) -> Builder:
         date_reader(spec, "created_at", timestamp=True),
     )
     due_ts = date_reader(spec, "due_at", timestamp=True)
+    cancelled_c = date_reader(spec, "cancelled_at", timestamp=True)
     kind = mapper(KIND, "activity kind", ", ".join(k.value for k in ActivityKind))
     done_map = mapper(DONE, "activity status", "done or planned")
     owner = namer("owner", seen, collapse=True)
@@ -300,6 +302,9 @@ def activities(spec: Spec, seen: Seen) -> Builder:
             if when is None:
                 raise BadValue("no done date and no due date")
             done_at = when
+        cancelled_at = cancelled_c(r[f["cancelled_at"]]) if cancelled_c else None
+        if cancelled_at is not None and done_at is not None:
+            raise BadValue("both done and cancelled")
         custom = custom_json(get(r, ix["custom"]))
         ow = get(r, ix["owner"]).strip() or None
         ident = None
@@ -313,8 +318,9 @@ def activities(spec: Spec, seen: Seen) -> Builder:
                 break
         return (line, None, ident, ext, self_id, k, subject, deal_ext, deal_self, lead_ext,
                 lead_self, lead_ekey, owner(ow) if ow else None, done_at, due_at,
-                text_or_none(get(r, ix["outcome"])), text_or_none(get(r, ix["notes"])), when,
-                custom, *[text_or_none(r[i]) for i in xs])  # fmt: skip
+                text_or_none(get(r, ix["outcome"])), text_or_none(get(r, ix["notes"])),
+                cancelled_at, text_or_none(get(r, ix["cancel_reason"])) if cancelled_at else None,
+                when, custom, *[text_or_none(r[i]) for i in xs])  # fmt: skip
 
     return blank_nulls(build)
 

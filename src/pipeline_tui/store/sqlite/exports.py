@@ -43,7 +43,8 @@ ORDER BY l.id""",
 SELECT {_key("a", "activity")} AS external_id, a.kind, a.subject,
   CASE WHEN a.deal_id IS NOT NULL THEN {_key("d", "deal")} END AS deal,
   CASE WHEN a.lead_id IS NOT NULL THEN {_key("l", "lead")} END AS lead,
-  o.name AS owner, a.done_at, a.due_at, a.outcome, a.notes, a.created_at, a.custom
+  o.name AS owner, a.done_at, a.due_at, a.outcome, a.notes, a.created_at, a.custom,
+  a.cancelled_at, a.cancel_reason
 FROM activities a
 LEFT JOIN deals d ON d.id = a.deal_id
 LEFT JOIN leads l ON l.id = a.lead_id

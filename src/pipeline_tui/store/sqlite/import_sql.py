@@ -336,9 +336,9 @@ ACTIVITIES = EntitySql(
     joins=_ACT_JOINS,
     insert=(
         "INSERT INTO activities (kind, subject, deal_id, lead_id, owner_id, done_at, due_at, "
-        "outcome, notes, created_at, updated_at, external_id, custom) "
-        "SELECT coalesce(r.kind, 'task'), r.subject, rf.deal_id, rf.lead_id, "
-        "{OWNER}, r.done_at, r.due_at, r.outcome, r.notes, "
+        "outcome, notes, cancelled_at, cancel_reason, created_at, updated_at, external_id, "
+        "custom) SELECT coalesce(r.kind, 'task'), r.subject, rf.deal_id, rf.lead_id, "
+        "{OWNER}, r.done_at, r.due_at, r.outcome, r.notes, r.cancelled_at, r.cancel_reason, "
         "r.created_at, :now, r.ext, nullif({CUSTOM}, '{}') "
         f"FROM {{S}}.rows r {_ACT_JOINS} WHERE {NEW} ORDER BY r.line"
     ),
@@ -352,6 +352,8 @@ ACTIVITIES = EntitySql(
         "due_at": "coalesce(r.due_at, l.due_at)",
         "outcome": "coalesce(r.outcome, l.outcome)",
         "notes": "coalesce(r.notes, l.notes)",
+        "cancelled_at": "coalesce(r.cancelled_at, l.cancelled_at)",
+        "cancel_reason": "coalesce(r.cancel_reason, l.cancel_reason)",
         "created_at": "coalesce(r.created_at, l.created_at)",
         "external_id": "coalesce(r.ext, l.external_id)",
         "custom": MERGED,

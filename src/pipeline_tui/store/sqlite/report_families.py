@@ -9,6 +9,7 @@ from pipeline_tui.store.sqlite import (
     import_records,
     kpis,
     paging,
+    record_pages,
     reports,
     review,
     targets,
@@ -34,6 +35,9 @@ class Pages(Family):
     stage_totals = guarded(paging.stage_totals)
     owner_names = guarded(paging.owner_names)
     deal_titles = guarded(paging.deal_titles)
+    record_count = guarded(record_pages.count)
+    record_page = guarded(record_pages.page)
+    record_position = guarded(record_pages.position)
 
 
 class Reports(Family):

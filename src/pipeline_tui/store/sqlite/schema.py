@@ -11,6 +11,7 @@ from pipeline_tui.store.sqlite.schema_changes import (
     M006_TABLES,
     M007_BOARD,
     M008_DONE_INDEX,
+    M009_LISTS,
     relax,
     relax_deals,
 )
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -380,6 +381,12 @@ def _migrations() -> object:
     @migrations(name="m008_done_index")
     def m008_done_index(db: Database) -> None:
         for statement in M008_DONE_INDEX.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    @migrations(name="m009_list_indexes")
+    def m009_list_indexes(db: Database) -> None:
+        for statement in M009_LISTS.split(";"):
             if statement.strip():
                 db.execute(statement)
 

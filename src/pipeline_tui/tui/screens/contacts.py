@@ -21,8 +21,8 @@ from pipeline_tui.models import NotFoundError
 from pipeline_tui.services import companies as company_service
 from pipeline_tui.services import notes as note_service
 from pipeline_tui.services import people as people_service
-from pipeline_tui.store.api import Store
-from pipeline_tui.tui.screens.base import FilteredScreen
+from pipeline_tui.store.api import RecordQuery, Store
+from pipeline_tui.tui.screens.paged_list import PagedListScreen
 from pipeline_tui.tui.widgets.contact_detail import ContactDetail, ContactView
 from pipeline_tui.tui.widgets.contact_table import (
     COMPANIES,
@@ -36,21 +36,8 @@ from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
-CAP = 1000  # records listed; the text and owner filters reach the rest
-Query = tuple[str, str | None, str | None]  # kind, owner, text
 # The actions that act on the list, hidden from the footer while a record is open.
 _LIST_ONLY = {"filter", "kind", "open_record"}
-
-
-def load_records(store: Store, kind: str, owner: str | None, text: str | None,
-                 cap: int = CAP) -> tuple[list[Any], bool]:  # fmt: skip
-    """The first ``cap`` companies (dicts, with open deals) or people by name, and whether
-    more match."""
-    if kind == COMPANIES:
-        records: list[Any] = store.companies.list_companies(text, owner, cap + 1)
-    else:
-        records = store.people.list_people(text, None, owner, cap + 1)
-    return records[:cap], len(records) > cap
 
 
 def load_view(store: Store, kind: str, record: int) -> ContactView | None:
@@ -66,7 +53,7 @@ def load_view(store: Store, kind: str, record: int) -> ContactView | None:
         return None
 
 
-class ContactsScreen(FilteredScreen):
+class ContactsScreen(PagedListScreen):
     """Companies or people, and one of them in detail."""
 
     mode = "contacts"
@@ -107,7 +94,6 @@ class ContactsScreen(FilteredScreen):
     def __init__(self) -> None:
         super().__init__()
         self.kind = COMPANIES
-        self.more = False
         self.opened: tuple[str, int] | None = None  # the record in detail, if one is open
         self.view: ContactView | None = None
 
@@ -129,8 +115,8 @@ class ContactsScreen(FilteredScreen):
     def table(self) -> ContactTable:
         return self.query_one(ContactTable)
 
-    def query_now(self) -> Query:
-        return self.kind, self.papp.owner, self.text or None
+    def list_query(self) -> RecordQuery:
+        return RecordQuery(self.kind, owner=self.papp.owner, text=self.text or None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Hidden while a record is open: the list they act on is not on screen.
@@ -142,22 +128,14 @@ class ContactsScreen(FilteredScreen):
         current = self.table.current if self.is_mounted else None
         if keep is None and current is not None and self.table.kind == self.kind:
             keep = record_id(current)  # an id of the other list would name another record
-        self._load(self.query_now(), keep)
+        if self.is_mounted:
+            self.table.show_kind(self.kind)
+        self.load_list(keep)
         if self.opened is not None:
             self._load_view(*self.opened)
 
-    @work(thread=True, exclusive=True, group="contacts-list", exit_on_error=False)
-    def _load(self, q: Query, keep: int | None) -> None:
-        records, more = load_records(self.papp.reader, *q)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, q, records, more, keep)
-
-    def _loaded(self, q: Query, records: list[Any], more: bool, keep: int | None) -> None:
-        if q != self.query_now():
-            return  # the filters changed meanwhile; a newer list is on its way
-        self.more = more
-        self.query_one(ContactHeader).kind = q[0]
-        self.table.show(q[0], records, keep)
+    def list_counted(self) -> None:
+        self.query_one(ContactHeader).kind = self.kind
         self._show_status()
 
     @on(ContactTable.Highlighted)
@@ -166,11 +144,9 @@ class ContactsScreen(FilteredScreen):
 
     def _show_status(self) -> None:
         table = self.table
-        total = len(table.records)
+        total = table.total
         what = "companies" if self.kind == COMPANIES else "people"
         count = f"{table.cursor + 1:,} of {total:,} {what}" if total else f"No {what} match"
-        if self.more:
-            count += f" (the first {CAP:,}; filter to see others)"
         parts = [count, f"owner: {self.papp.owner or 'everyone'}"]
         if self.text:
             parts.append(f"text: {self.text}")

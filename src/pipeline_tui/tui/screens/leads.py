@@ -16,8 +16,8 @@ from textual.worker import get_current_worker
 from pipeline_tui.models import Deal, Lead, NotFoundError
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import leads as lead_service
-from pipeline_tui.store.api import Store
-from pipeline_tui.tui.screens.base import FilteredScreen
+from pipeline_tui.store.api import RecordQuery, Store
+from pipeline_tui.tui.screens.paged_list import PagedListScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.lead_detail import LeadDetail
@@ -26,19 +26,12 @@ from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
 # "open" is new and working together: the leads someone still has to work.
 STATUSES: list[str | None] = ["open", "new", "working", "qualified", "disqualified", None]
-CAP = 1000  # newest leads listed; the text, status and owner filters reach the rest
 
 
-def load_leads(
-    store: Store, status: str | None, owner: str | None, text: str | None, cap: int = CAP
-) -> tuple[list[Lead], bool]:
-    """The newest ``cap`` leads that match, newest first, and whether more match."""
-    statuses = ["new", "working"] if status == "open" else [status]
-    leads: list[Lead] = []
-    for one in statuses:
-        leads += store.leads.list_leads(one, owner, text, cap + 1)
-    leads.sort(key=lambda lead: (lead.created_at or "", lead.id), reverse=True)
-    return leads[:cap], len(leads) > cap
+def lead_query(status: str | None, owner: str | None, text: str | None) -> RecordQuery:
+    """The leads list's query: "open" is new and working; None is any status."""
+    statuses = ("new", "working") if status == "open" else (status,) if status else None
+    return RecordQuery("leads", statuses, owner, text)
 
 
 @dataclass(frozen=True)
@@ -62,7 +55,7 @@ def qualify(store: Store, lead_id: int, values: dict[str, Any]) -> Qualified:
     return Qualified(lead_id, lead_service.qualify_lead(store, lead_id, minor, **fields))
 
 
-class LeadsScreen(FilteredScreen):
+class LeadsScreen(PagedListScreen):
     """Leads, newest first, with the selected one in detail."""
 
     mode = "leads"
@@ -117,8 +110,6 @@ class LeadsScreen(FilteredScreen):
     def __init__(self) -> None:
         super().__init__()
         self.status: str | None = "open"
-        self.more = False
-        self._keep: int | None = None
 
     def compose(self) -> ComposeResult:
         yield ModeTabs("leads")
@@ -138,39 +129,25 @@ class LeadsScreen(FilteredScreen):
     def table(self) -> LeadTable:
         return self.query_one(LeadTable)
 
-    def query_now(self) -> tuple[str | None, str | None, str | None]:
-        return self.status, self.papp.owner, self.text or None
+    def list_query(self) -> RecordQuery:
+        return lead_query(self.status, self.papp.owner, self.text or None)
 
     # -- loading --------------------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
         current = self.table.current if self.is_mounted else None
-        self._keep = keep if keep is not None else (current.id if current else None)
-        self._load(self.query_now(), self._keep)
+        self.load_list(keep if keep is not None else (current.id if current else None))
 
-    @work(thread=True, exclusive=True, group="leads-list", exit_on_error=False)
-    def _load(self, q: tuple[str | None, str | None, str | None], keep: int | None) -> None:
-        leads, more = load_leads(self.papp.reader, *q)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, q, leads, more, keep)
-
-    def _loaded(
-        self, q: tuple[str | None, str | None, str | None], leads: list[Lead], more: bool,
-        keep: int | None,
-    ) -> None:  # fmt: skip
-        if q != self.query_now():
-            return  # the filters changed meanwhile; a newer list is on its way
-        self.more = more
-        self.table.show(leads, keep)
+    def list_counted(self) -> None:
         self._show_status()
 
     @on(LeadTable.Highlighted)
     def _highlighted(self, event: LeadTable.Highlighted) -> None:
         self._show_status()
-        if event.lead_id is None:
+        if event.row is None:
             self.query_one(LeadDetail).show(None)
         else:
-            self._load_detail(event.lead_id)
+            self._load_detail(event.row.id)
 
     @work(thread=True, exclusive=True, group="leads-detail", exit_on_error=False)
     def _load_detail(self, lead_id: int) -> None:
@@ -185,10 +162,8 @@ class LeadsScreen(FilteredScreen):
 
     def _show_status(self) -> None:
         table = self.table
-        total = len(table.leads)
+        total = table.total
         count = f"{table.cursor + 1:,} of {total:,}" if total else "No leads match"
-        if self.more:
-            count += f" (the newest {CAP:,}; filter to see others)"
         status = {"open": "open (new, working)", None: "all statuses"}.get(
             self.status, str(self.status)
         )

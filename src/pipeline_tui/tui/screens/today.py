@@ -1,13 +1,12 @@
 """The Today screen: overdue, due today and the next seven days of planned activities.
 
-Each section is read through the open plans' partial index (store.activities
-.planned_section, schema M003) and bounded at CAP rows with its full count, so a database
-with a million planned activities still draws at once; "N more" says what is left out.
+Each section is counted, then read a page at a time as it is scrolled through the open
+plans' partial index (store.pages.record_page, schema M003), so every planned activity is
+listed and a database with a million of them still draws at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -21,35 +20,20 @@ from textual.worker import get_current_worker
 
 from pipeline_tui.models import Activity
 from pipeline_tui.models.dates import today
-from pipeline_tui.models.keys import name_key
-from pipeline_tui.store.api import Store
+from pipeline_tui.store.api import RecordQuery
 from pipeline_tui.tui.screens.activity_actions import ActivityActions
 from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.widgets.common import one_line
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
-from pipeline_tui.tui.widgets.today_table import Line, TodayHeader, TodayTable
+from pipeline_tui.tui.widgets.paged_table import PAGE
+from pipeline_tui.tui.widgets.today_table import Span, TodayHeader, TodayTable, spans_of
 
-CAP = 100  # activities listed per section; the rest are counted
 WEEK = 7  # days after today in the last section
-MORE = {
-    "overdue": "pipeline activity list --overdue",
-    "today": "pipeline activity list --due-before tomorrow",
-    "week": "pipeline activity list --status planned",
-}
 
 
-@dataclass(frozen=True)
-class Section:
-    key: str  # overdue, today or week
-    title: str
-    activities: list[Activity]
-    total: int
-
-
-def load_today(store: Store, owner: str | None, day: date, cap: int = CAP) -> list[Section]:
-    """The three sections for ``owner`` (None: everyone), each at most ``cap`` long."""
-    key = name_key(owner) if owner else None
+def sections_of(owner: str | None, day: date) -> list[tuple[str, str, RecordQuery]]:
+    """(key, title, query) of the three sections for ``owner`` (None: everyone)."""
     iso = day.isoformat()
     tomorrow = (day + timedelta(days=1)).isoformat()
     end = (day + timedelta(days=WEEK + 1)).isoformat()
@@ -58,25 +42,8 @@ def load_today(store: Store, owner: str | None, day: date, cap: int = CAP) -> li
         ("today", f"Due today, {iso}", iso, tomorrow),
         ("week", f"Next {WEEK} days, to {(day + timedelta(days=WEEK)).isoformat()}", tomorrow, end),
     ]
-    out = []
-    for name, title, start, stop in spans:
-        found, total = store.activities.planned_section(start, stop, key, cap)
-        out.append(Section(name, title, found, total))
-    return out
-
-
-def lines_of(sections: list[Section]) -> list[Line]:
-    """Each section's title, its activities, and what was left out."""
-    lines: list[Line] = []
-    for s in sections:
-        lines.append(Line(f"{s.title} ({s.total:,})", section=s.key, title=True))
-        lines += [Line("", a, s.key) for a in s.activities]
-        if not s.total:
-            lines.append(Line("  nothing planned", section=s.key))
-        elif s.total > len(s.activities):
-            left = s.total - len(s.activities)
-            lines.append(Line(f"  … {left:,} more: {MORE[s.key]}", section=s.key))
-    return lines
+    return [(key, title, RecordQuery("planned", owner=owner, start=start, end=stop))
+            for key, title, start, stop in spans]  # fmt: skip
 
 
 class TodayScreen(ActivityActions, PipelineScreen):
@@ -100,6 +67,7 @@ class TodayScreen(ActivityActions, PipelineScreen):
         self.mine: str | None = None  # the configured owner (config set owner), if any
         self._owner_set = False  # the default (mine or everyone) is decided on first load
         self.totals = (0, 0, 0)
+        self.queries: list[RecordQuery] = []  # of the sections shown, in order
 
     def compose(self) -> ComposeResult:
         yield ModeTabs("today")
@@ -134,21 +102,54 @@ class TodayScreen(ActivityActions, PipelineScreen):
             name, source = owner_source(store)
             mine = store.directory.canonical_owner(name) if source != "login" else None
             owner = mine
-        sections = load_today(store, owner, today(), CAP)
+        sections = sections_of(owner, today())
+        counts = [store.pages.record_count(q) for _k, _t, q in sections]
+        spans = spans_of([(k, t, n) for (k, t, _q), n in zip(sections, counts, strict=True)])
+        position = None
+        for span, (_k, _t, q) in zip(spans, sections, strict=True):
+            found = store.pages.record_position(q, keep) if keep is not None else None
+            if found is not None:
+                position = span.start + 1 + found
+        queries = [q for _k, _t, q in sections]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, owner, decided, mine, sections, keep)
+            self.app.call_from_thread(self._loaded, owner, decided, mine, queries, spans,
+                                      position)  # fmt: skip
 
     def _loaded(self, owner: str | None, decided: bool, mine: str | None,
-                sections: list[Section], keep: int | None) -> None:  # fmt: skip
+                queries: list[RecordQuery], spans: list[Span],
+                position: int | None) -> None:  # fmt: skip
         if not decided:
             if self._owner_set:
                 return  # decided meanwhile; a newer list is on its way
             self._owner_set, self.mine, self.owner = True, mine, mine
         elif owner != self.owner:
             return  # the filter changed meanwhile
-        self.totals = (sections[0].total, sections[1].total, sections[2].total)
-        self.table.show(lines_of(sections), keep)
+        self.queries = queries
+        self.totals = (spans[0].count, spans[1].count, spans[2].count)
+        self.table.show_spans(spans, position)
         self._show_title()
+
+    @on(TodayTable.PageWanted)
+    def _page_wanted(self, event: TodayTable.PageWanted) -> None:
+        """The page's activities, section by section: keyset after the row above when it
+        is loaded and of the same section, else at the offset in the section."""
+        table, first = self.table, event.page * PAGE
+        parts: list[tuple[int, RecordQuery, int, int, int | None]] = []
+        for span, q in zip(table.spans, self.queries, strict=False):
+            lo, hi = max(first, span.start + 1), min(first + PAGE, span.start + 1 + span.count)
+            if lo < hi:
+                above = table.rows.get(lo - 1) if lo - 1 > span.start else None
+                parts.append((lo, q, lo - span.start - 1, hi - lo, above.id if above else None))
+        self._load_page(table, event.page, event.generation, parts)
+
+    @work(thread=True, exit_on_error=False)
+    def _load_page(self, table: TodayTable, page: int, generation: int,
+                   parts: list[tuple[int, RecordQuery, int, int, int | None]]) -> None:  # fmt: skip
+        rows: list[Activity | None] = [None] * PAGE
+        for lo, q, offset, n, after in parts:
+            for i, act in enumerate(self.papp.reader.pages.record_page(q, offset, n, after)):
+                rows[lo - page * PAGE + i] = act
+        self.app.call_from_thread(table.set_page, page, generation, rows)
 
     def _show_title(self) -> None:
         overdue, due, week = self.totals
@@ -200,7 +201,7 @@ class TodayScreen(ActivityActions, PipelineScreen):
     @on(TodayTable.Highlighted)
     def _highlighted(self, event: TodayTable.Highlighted) -> None:
         """Under the list: the selected activity's id, record and notes (cut to a line)."""
-        act = event.activity
+        act: Activity | None = event.row
         line = Text()
         if act is not None:
             record = f"deal {act.deal_id}" if act.deal_id else f"lead {act.lead_id}"

@@ -1,9 +1,8 @@
 """The Today list: section titles and planned activities, a Line API widget with a cursor.
 
-Each section (overdue, today, the next seven days) is bounded by the screen
-(screens/today.py), so the widget holds a few hundred lines at most and draws only the
-visible ones, like the leads table (widgets/lead_table.py). The cursor rests only on
-activities; titles and "N more" lines are skipped.
+Each section (overdue, today, the next seven days) is listed whole: its title, then its
+activities, which load a page at a time like every paged table (widgets/paged_table.py).
+The cursor rests only on activities; titles and "nothing planned" lines are skipped.
 """
 
 from __future__ import annotations
@@ -12,23 +11,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.binding import Binding, BindingType
-from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widget import Widget
 
 from pipeline_tui.models import Activity
-from pipeline_tui.tui.widgets.lead_table import cell
-from pipeline_tui.tui.widgets.strips import text_strip
+from pipeline_tui.tui.widgets.paged_table import PagedTable, cell
 
 
 @dataclass(frozen=True)
 class Line:
-    """One drawn line: a section title, an activity of a section, or a note ("N more")."""
+    """One drawn line: a section title, an activity of a section, or a note."""
 
     text: str
     activity: Activity | None = None
@@ -83,94 +74,100 @@ class TodayHeader(Widget):
         return line
 
 
-class TodayTable(ScrollView, can_focus=True):
-    """Sections of planned activities with a cursor on one activity."""
+@dataclass(frozen=True)
+class Span:
+    """Where one section lies in the list: its title at ``start``, then its ``count``
+    activities (or one "nothing planned" line)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-    ]
+    key: str  # overdue, today or week
+    title: str
+    start: int
+    count: int
+
+    @property
+    def end(self) -> int:
+        return self.start + 1 + max(self.count, 1)
+
+
+def spans_of(sections: list[tuple[str, str, int]]) -> list[Span]:
+    """The spans of (key, title, count) sections laid one after another."""
+    out, start = [], 0
+    for key, title, n in sections:
+        out.append(Span(key, title, start, n))
+        start = out[-1].end
+    return out
+
+
+class TodayTable(PagedTable):
+    """Sections of planned activities with a cursor on one activity, a page at a time."""
+
+    PREFIX = "today-table"
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "today-table--cursor",
+        "today-table--dim",
         "today-table--title",
         "today-table--overdue",
         "today-table--today",
         "today-table--note",
     }
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index of the highlighted line (always an activity's, when there is one)."""
-
-    @dataclass
-    class Highlighted(Message):
-        """The cursor rests on an activity (None when there is none)."""
-
-        activity: Activity | None
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Line] = []
+        self.spans: list[Span] = []
 
-    def show(self, lines: list[Line], keep: int | None = None) -> None:
-        """Draw ``lines``; the cursor goes to activity ``keep`` if listed, else near where
-        it was (the next activity after a completed one, say)."""
-        self.lines = lines
-        self.virtual_size = Size(self.size.width, len(lines))
-        found = next((i for i, ln in enumerate(lines) if ln.activity and ln.activity.id == keep),
-                     None)  # fmt: skip
-        target = found if found is not None else self._nearest(self.cursor, 1)
-        self.set_reactive(TodayTable.cursor, target)
-        self._scroll_to_cursor()
-        self.refresh()
-        self.post_message(self.Highlighted(self.current))
+    def show_spans(self, spans: list[Span], cursor: int | None = None) -> None:
+        """Lay the sections out (their rows load by page); the cursor goes to ``cursor``,
+        else near where it was (the next activity after a completed one, say)."""
+        self.spans = spans
+        self.reset(spans[-1].end if spans else 0, cursor)
 
-    @property
-    def current(self) -> Activity | None:
-        if 0 <= self.cursor < len(self.lines):
-            return self.lines[self.cursor].activity
-        return None
+    def span_at(self, index: int) -> Span | None:
+        return next((s for s in self.spans if s.start <= index < s.end), None)
+
+    def selectable(self, index: int) -> bool:
+        span = self.span_at(index)
+        return span is not None and span.start < index <= span.start + span.count
 
     @property
     def activities(self) -> list[Activity]:
-        return [ln.activity for ln in self.lines if ln.activity is not None]
+        """The activities loaded so far, in order."""
+        return self.loaded
 
-    def _nearest(self, index: int, direction: int) -> int:
-        """The activity line at ``index`` or the first one from there in ``direction`` (then
-        the other way); 0 when there is none."""
-        index = max(0, min(index, len(self.lines) - 1))
-        for step in (direction, -direction):
-            i = index
-            while 0 <= i < len(self.lines):
-                if self.lines[i].activity is not None:
-                    return i
-                i += step
-        return 0
+    @property
+    def lines(self) -> list[Line]:
+        """Every line as drawn (titles, activities; an activity not loaded is "…")."""
+        out = []
+        for i in range(self.total):
+            span = self.span_at(i)
+            key = span.key if span else ""
+            if i in self.rows:
+                out.append(Line("", self.rows[i], key))
+            elif span is not None and i == span.start:
+                out.append(Line(self._title(span), section=key, title=True))
+            else:
+                out.append(Line("  nothing planned" if span and not span.count else "…",
+                                section=key))  # fmt: skip
+        return out
+
+    @staticmethod
+    def _title(span: Span) -> str:
+        return f"{span.title} ({span.count:,})"
 
     # -- drawing ------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        if index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
-        line = self.lines[index]
-        if line.activity is None:
-            name = "today-table--title" if line.title else "today-table--note"
-            text = Text(line.text, style=self.get_component_rich_style(name, partial=True))
-        else:
-            text = self._row(line.activity, line.section, width)
-        if index == self.cursor and line.activity is not None:
-            cursor = self.get_component_rich_style("today-table--cursor")
-            text.stylize(cursor)
-            text.style = self.rich_style + cursor
-        text.truncate(width, pad=True)
-        return text_strip(text, width, self.app.console)
+    def fixed_line(self, index: int, width: int) -> Text | None:
+        span = self.span_at(index)
+        if span is None or span.start < index <= span.start + span.count:
+            return None
+        if index == span.start:
+            return Text(self._title(span), self.get_component_rich_style("today-table--title",
+                                                                         partial=True))  # fmt: skip
+        note = self.get_component_rich_style("today-table--note", partial=True)
+        return Text("  nothing planned", style=note)
 
-    def _row(self, act: Activity, section: str, width: int) -> Text:
+    def draw_row(self, act: Activity, width: int, index: int) -> Text:
+        span = self.span_at(index)
+        section = span.key if span else ""
         line = Text(no_wrap=True, style=self.rich_style)
         late = section == "overdue"
         for key, _label, w in today_layout(width):
@@ -189,48 +186,3 @@ class TodayTable(ScrollView, can_focus=True):
             line.append_text(cell(value, w))
             line.append(" ")
         return line
-
-    # -- moving -------------------------------------------------------------------------
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        self.refresh()
-        self.post_message(self.Highlighted(self.current))
-
-    def _scroll_to_cursor(self) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        top = round(self.scroll_offset.y)
-        # Show the section title above the first activity of the list.
-        want = 0 if self.cursor == self._nearest(0, 1) else self.cursor
-        if want < top:
-            self.scroll_to(y=want, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-
-    def move_to(self, index: int, direction: int = 1) -> None:
-        if self.activities:
-            self.cursor = self._nearest(index, direction)
-
-    def action_cursor(self, delta: int) -> None:
-        self.move_to(self.cursor + delta, 1 if delta > 0 else -1)
-
-    def action_page(self, direction: int) -> None:
-        step = max(1, self.scrollable_content_region.height - 1)
-        self.move_to(self.cursor + direction * step, direction)
-
-    def action_jump(self, where: int) -> None:
-        if where < 0:
-            self.move_to(len(self.lines) - 1, -1)
-        else:
-            self.move_to(0, 1)
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is not None:
-            self.focus()
-            index = round(self.scroll_offset.y) + offset.y
-            if 0 <= index < len(self.lines) and self.lines[index].activity is not None:
-                self.cursor = index
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.lines))
