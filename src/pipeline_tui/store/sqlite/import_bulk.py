@@ -13,8 +13,10 @@ from pipeline_tui.store.sqlite.schema_contacts import FTS
 # default, 1 MB, makes a million people hundreds of segments and as many merges; 64 MB makes
 # them a few, which takes about half the time. It is a setting of the table (its _config),
 # so it is set back to the default before the import's transaction commits.
-_FTS_HASH_BYTES = 64 << 20
-_FTS_HASH_DEFAULT = 1 << 20
+# Its segments are not merged during the fill either (automerge 0): later writes merge them
+# a little at a time, and FTS5 merges at once if ever 16 pile up on one level (crisismerge).
+# setting -> (for the fill, FTS5's default)
+_FTS_BULK = {"hashsize": (64 << 20, 1 << 20), "automerge": (0, 4)}
 # A secondary index is dropped and made again (one sort) rather than kept row by row when an
 # import adds at least this share of the rows the table will hold and this many rows: made
 # from sorted keys, it costs a fraction of as many inserts in random key order.
@@ -49,12 +51,14 @@ def bulk_fts(conn: sqlite3.Connection, table: str | None, run: Run) -> Iterator[
     cols = ", ".join(FTS[table])
     fts = f"fts_{table}"
     if _scalar(conn, f"SELECT 1 FROM {table} WHERE id > ? LIMIT 1", (last,)):
-        conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {_FTS_HASH_BYTES})")
+        for key, value in _FTS_BULK.items():
+            conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES (?, ?)", (key, value[0]))
         run(
             f"INSERT INTO {fts}(rowid, {cols}) SELECT id, {cols} FROM {table} "
             f"WHERE id > {last} ORDER BY id"
         )
-        conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {_FTS_HASH_DEFAULT})")
+        for key, value in _FTS_BULK.items():
+            conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES (?, ?)", (key, value[1]))
     conn.execute(str(sql))
 
 
