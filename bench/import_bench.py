@@ -7,6 +7,12 @@ the three tools side by side, each on a fresh database, and prints medians and r
 
     python bench/import_bench.py                 # 1,000,000 rows, 3 runs each
     python bench/import_bench.py --rows 200000 --repeat 1
+    python bench/import_bench.py --baseline /tmp/base/.venv --only-pipeline
+
+With --baseline (a virtualenv holding an earlier build of pipeline-tui), that build's
+`pipeline import leads` runs too, interleaved with this one on the same file, and the bench
+prints both trees' rows per second and their ratio (issue 13 asks for at least 0.90 of the
+rows per second before leads were linked to people and companies).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 FIRST = ["Ana", "José", "Zoë", "Li", "Jürgen", "Anne-Marie", "O'Brien", "Ngozi", "Søren",
@@ -87,18 +94,51 @@ def _fresh(folder: Path, name: str) -> Path:
     return db
 
 
-def run_pipeline(folder: Path, csv_path: Path) -> float:
+def _import_with(bin_dir: Path, folder: Path, csv_path: Path, label: str) -> float:
     db = _fresh(folder, "pipeline.db")
-    exe = shutil.which("pipeline", path=str(Path(sys.executable).parent)) or "pipeline"
+    exe = shutil.which("pipeline", path=str(bin_dir)) or "pipeline"
     # The database is created first so that the timing covers the import alone.
     subprocess.run([exe, "init"], env=_env(db), check=True, capture_output=True)
     start = time.perf_counter()
     subprocess.run([exe, "import", "leads", str(csv_path), "--tz", "UTC"], env=_env(db),
                    check=True, capture_output=True)  # fmt: skip
     took = time.perf_counter() - start
-    n = sqlite3.connect(db).execute("SELECT count(*) FROM leads").fetchone()[0]
-    print(f"    pipeline import leads: {n:,} leads stored", flush=True)
+    conn = sqlite3.connect(db)
+    n = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    linked = ""
+    if "contact_id" in {r[1] for r in conn.execute("PRAGMA table_info(leads)")}:
+        people = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        with_person = conn.execute(
+            "SELECT count(*) FROM leads WHERE contact_id IS NOT NULL"
+        ).fetchone()[0]
+        with_company = conn.execute(
+            "SELECT count(*) FROM leads WHERE company_id IS NOT NULL"
+        ).fetchone()[0]
+        linked = f", {people:,} people; {with_person:,} linked to a person, "
+        linked += f"{with_company:,} to a company"
+    conn.close()
+    print(f"    {label}: {n:,} leads stored{linked}", flush=True)
     return took
+
+
+def run_pipeline(folder: Path, csv_path: Path) -> float:
+    return _import_with(Path(sys.executable).parent, folder, csv_path, "pipeline import leads")
+
+
+def baseline_runner(venv: Path, name: str) -> Callable[[Path, Path], float]:
+    """Run `pipeline import leads` of the build installed in ``venv``."""
+
+    def run(folder: Path, csv_path: Path) -> float:
+        return _import_with(venv / "bin", folder, csv_path, f"baseline {name}")
+
+    return run
+
+
+def baseline_name(venv: Path) -> str:
+    """The baseline's commit, when its virtualenv sits in a git checkout; else its path."""
+    found = subprocess.run(["git", "-C", str(venv.parent), "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True)  # fmt: skip
+    return found.stdout.strip() or str(venv)
 
 
 def run_sqlite3(folder: Path, csv_path: Path) -> float:
@@ -124,6 +164,9 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="keep the generated CSV at this path")
+    ap.add_argument("--baseline", type=Path, help="virtualenv of an earlier build to compare")
+    ap.add_argument("--only-pipeline", action="store_true",
+                    help="leave out sqlite3 .import and sqlite-utils")  # fmt: skip
     args = ap.parse_args()
     src = Path(__file__).resolve().parents[1] / "src"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True)
@@ -137,11 +180,14 @@ def main() -> None:
               f"{time.perf_counter() - t:.1f} s: {csv_path}")  # fmt: skip
         print(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
               f"SQLite {sqlite3.sqlite_version}")  # fmt: skip
-        tools = {
-            "pipeline import leads": run_pipeline,
-            "sqlite3 .import (floor)": run_sqlite3,
-            "sqlite-utils insert --csv": run_sqlite_utils,
-        }
+        tools: dict[str, Callable[[Path, Path], float]] = {"pipeline import leads": run_pipeline}
+        base = ""
+        if args.baseline is not None:
+            base = f"baseline {baseline_name(args.baseline)}"
+            tools[base] = baseline_runner(args.baseline, base.split(" ", 1)[1])
+        if not args.only_pipeline:
+            tools["sqlite3 .import (floor)"] = run_sqlite3
+            tools["sqlite-utils insert --csv"] = run_sqlite_utils
         times: dict[str, list[float]] = {name: [] for name in tools}
         for i in range(args.repeat):  # interleaved, so drift in the machine hits all three
             for name, fn in tools.items():
@@ -154,9 +200,16 @@ def main() -> None:
         print(f"  {'tool':28} {'median s':>9} {'rows/s':>10} {'time / pipeline':>16}")
         for name, m in med.items():
             print(f"  {name:28} {m:9.2f} {args.rows / m:10,.0f} {m / ours:16.2f}")
-        print(f"\npipeline vs sqlite3 .import: {med['sqlite3 .import (floor)'] / ours:.2f}× "
-              f"(goal ≥ 0.35×); vs sqlite-utils: {med['sqlite-utils insert --csv'] / ours:.1f}× "
-              f"(goal ≥ 8×); {args.rows / ours:,.0f} rows/s (goal ≥ 300,000)")  # fmt: skip
+        if not args.only_pipeline:
+            shell, su = med["sqlite3 .import (floor)"], med["sqlite-utils insert --csv"]
+            print(f"\npipeline vs sqlite3 .import: {shell / ours:.2f}× (goal ≥ 0.35×); "
+                  f"vs sqlite-utils: {su / ours:.1f}× (goal ≥ 8×); "
+                  f"{args.rows / ours:,.0f} rows/s (goal ≥ 300,000)")  # fmt: skip
+        if base:
+            then, now = args.rows / med[base], args.rows / ours
+            print(f"\n{args.rows:,} leads, median of {args.repeat} interleaved run(s): this tree "
+                  f"{now:,.0f} rows/s, {base} {then:,.0f} rows/s; ratio {now / then:.2f} "
+                  "(goal ≥ 0.90)")  # fmt: skip
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -51,6 +51,10 @@ class EntitySql:
     # A table that before_insert fills with many rows: its full-text index is filled once,
     # set-based, after them rather than by its trigger row by row (import_session.py).
     bulk_fts: str | None = None
+    # Indexes a large import is better off making again once at its end than keeping row by
+    # row (import_bulk.py): those whose keys come in random order (dates, emails, names).
+    # Keys in the order rows are added (ids, references) or of a few values cost less kept.
+    bulk_indexes: tuple[str, ...] = ()
     default_owner: bool = True  # rows without an owner get the import's owner ({OWNER})
     # name -> condition on a valid row (with ``joins``): what the summary warns about
     findings: dict[str, str] = field(default_factory=dict)
@@ -141,6 +145,7 @@ LEADS = EntitySql(
     ),
     before_insert=_LEAD_PEOPLE,
     bulk_fts="contacts",
+    bulk_indexes=("idx_leads_created", "idx_leads_email_key", "idx_contacts_name"),
     update_exprs={
         "name": "coalesce(r.name, l.name)",
         "company_id": "coalesce(co.id, l.company_id)",
