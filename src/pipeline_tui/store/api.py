@@ -542,19 +542,27 @@ class Maintenance(Protocol):
 
 
 def _sqlite_path(target: str | Path) -> Path:
-    text = str(target)
-    if text.startswith(("postgresql://", "postgres://", "service=")):
-        raise StoreError(f"{text.split('://')[0]} databases are not supported yet")
+    from pipeline_tui.store.postgres.target import is_server, masked
+
+    if is_server(target):
+        raise StoreError(f"{masked(str(target))}: not available on a PostgreSQL database yet")
     return Path(target)
 
 
 def open_store(
     target: str | Path, *, actor: str | None = None, argv: list[str] | None = None
 ) -> Store:
-    """Open the database the user named: a file path today (a server URL later)."""
+    """Open the database the user named: a file path, a ``postgresql://`` URL or
+    ``service=NAME`` (the server backend loads, with psycopg, only for those)."""
+    from pipeline_tui.store.postgres.target import is_server
+
+    if is_server(target):
+        from pipeline_tui.store.postgres import open_pg
+
+        return open_pg(str(target).strip(), actor=actor, argv=argv)
     from pipeline_tui.store.sqlite import SqliteStore
 
-    return SqliteStore(_sqlite_path(target), actor=actor, argv=argv)
+    return SqliteStore(Path(target), actor=actor, argv=argv)
 
 
 def maintenance(target: str | Path) -> Maintenance:

@@ -131,7 +131,7 @@ class PipelineApp(App[None]):
         super().__init__()
         from pipeline_tui.services.common import actor_name
 
-        self.db_path = Path(db)
+        self.db_path = db if isinstance(db, str) else Path(db)  # a str may be a server URL
         self.store = open_store(self.db_path)  # the only connection that writes
         self.store.actor = actor_name(self.store)
         self.reader = open_store(self.db_path)

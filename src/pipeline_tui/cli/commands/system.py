@@ -24,11 +24,14 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False,
 ) -> None:
     """Create the database (and load the demo pipeline with --demo)."""
+    from pathlib import Path
+
     from pipeline_tui.cli.commands.common import STATE
-    from pipeline_tui.config import db_path
+    from pipeline_tui.config import db_target
     from pipeline_tui.services.demo import load_demo
 
-    existed = db_path(STATE.db).exists()
+    target = db_target(STATE.db)
+    existed = not isinstance(target, Path) or target.exists()  # a server's database exists
     st = store()
     deals = st.deals.deal_count()
     say(f"{'Using existing' if existed else 'Created'} database {st.location}")

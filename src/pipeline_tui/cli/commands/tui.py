@@ -22,9 +22,9 @@ def tui(
 ) -> None:
     """Open the TUI: deals table, stage board, KPI dashboard and leads."""
     from pipeline_tui.cli.commands.common import STATE
-    from pipeline_tui.config import db_path
+    from pipeline_tui.config import db_target
 
-    run(db_path(STATE.db), screen.value)
+    run(db_target(STATE.db), screen.value)
 
 
 def run(path: object, screen: str = "deals") -> None:
