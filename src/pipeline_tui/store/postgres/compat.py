@@ -101,6 +101,12 @@ class Cursor:
             self.execute(sql, params)
         return self
 
+    @property
+    def description(self) -> list[tuple[str, None, None, None, None, None, None]] | None:
+        """Column names as sqlite3 gives them: (name, None, ...) per column."""
+        found = self._cur.description
+        return None if found is None else [(c.name, *(None,) * 6) for c in found]
+
     def fetchone(self) -> Any:
         with translated():
             return self._cur.fetchone()

@@ -47,7 +47,8 @@ class PgDatabase:
     def __init__(self, target: str, *, actor: str | None = None, argv: list[str] | None = None):
         self.target = target
         self.actor = actor
-        self.argv = argv or []
+        # The journal records the command line: never a password typed into --db.
+        self.argv = [masked(a) for a in argv or []]
         self.busy_timeout_ms = BUSY_TIMEOUT_MS  # read once, as SQLite's connection does
         self._conn = connect(target)
         self._lock = threading.RLock()

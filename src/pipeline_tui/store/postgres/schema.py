@@ -25,14 +25,22 @@ CREATE TABLE pipeline_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NUL
 INSERT INTO pipeline_state (key, value) VALUES ('changes', 0)
 """
 # What SQLite reads as it stands, spelled for PostgreSQL: functions the queries call
-# (julianday over ISO text, sum over booleans), so that the query text itself carries over.
+# (julianday and date over ISO text, json_extract and json_type of a top-level key, sum
+# over booleans),
+# so that the query text itself carries over.
 COMPAT_FUNCTIONS = """
-CREATE FUNCTION julianday(t TEXT) RETURNS DOUBLE PRECISION LANGUAGE sql STABLE AS
+CREATE OR REPLACE FUNCTION julianday(t TEXT) RETURNS DOUBLE PRECISION LANGUAGE sql STABLE AS
 $$ SELECT extract(epoch FROM (CASE WHEN t = 'now' THEN now() AT TIME ZONE 'UTC'
    ELSE CAST(replace(replace(t, 'T', ' '), 'Z', '') AS timestamp) END)) / 86400.0 + 2440587.5 $$;
-CREATE FUNCTION _sum_bool(s BIGINT, b BOOLEAN) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS
-$$ SELECT s + CASE WHEN b THEN 1 ELSE 0 END $$;
-CREATE AGGREGATE sum(BOOLEAN) (SFUNC = _sum_bool, STYPE = BIGINT, INITCOND = '0')
+CREATE OR REPLACE FUNCTION date(t TEXT, modifier TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+$$ SELECT to_char(CAST(substr(t, 1, 10) AS date) + CAST(modifier AS interval), 'YYYY-MM-DD') $$;
+CREATE OR REPLACE FUNCTION json_extract(t TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+$$ SELECT CAST(t AS jsonb) #>> string_to_array(substr(path, 3), '.') $$;
+CREATE OR REPLACE FUNCTION json_type(t TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+$$ SELECT jsonb_typeof(CAST(t AS jsonb) #> string_to_array(substr(path, 3), '.')) $$;
+CREATE OR REPLACE FUNCTION _sum_bool(s BIGINT, b BOOLEAN) RETURNS BIGINT LANGUAGE sql
+IMMUTABLE AS $$ SELECT s + CASE WHEN b THEN 1 ELSE 0 END $$;
+CREATE OR REPLACE AGGREGATE sum(BOOLEAN) (SFUNC = _sum_bool, STYPE = BIGINT, INITCOND = '0')
 """
 
 _TYPES = (
@@ -99,7 +107,8 @@ def migrate(conn: Connection, now: str) -> None:
     """Apply every pending migration inside the caller's transaction; record the version."""
     fresh = conn.raw.execute("SELECT to_regclass('pipeline_state') IS NULL").fetchone()
     if fresh is not None and fresh[0]:
-        _run(conn, STATE_TABLES, COMPAT_FUNCTIONS)
+        _run(conn, STATE_TABLES)
+    _run(conn, COMPAT_FUNCTIONS)  # replaced on every upgrade, so a fix reaches old databases
     applied = {r[0] for r in conn.raw.execute("SELECT name FROM pipeline_migrations")}
     for name, step in MIGRATIONS:
         if name not in applied:

@@ -152,7 +152,7 @@ class PgStore(PgDatabase):
 
     @property
     def reports(self) -> ReportReads:
-        from pipeline_tui.store.sqlite.report_families import Reports
+        from pipeline_tui.store.postgres.reports import Reports
 
         return self._family("reports", Reports)
 
