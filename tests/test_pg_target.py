@@ -97,3 +97,23 @@ def test_a_sqlite_command_never_imports_psycopg(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("clean")
+
+
+def test_the_tui_is_given_a_server_url_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline_tui.cli.commands import tui as command
+    from pipeline_tui.tui import app as tui_app
+
+    seen: list[object] = []
+
+    class FakeApp:
+        def __init__(self, db: object, screen: str) -> None:
+            seen.append(db)
+
+        def run(self) -> None: ...
+        def close_stores(self) -> None: ...
+
+    monkeypatch.setattr(tui_app, "PipelineApp", FakeApp)
+    url = "postgresql://ana@db.example.com/pipeline"
+    command.run(url)
+    command.run(Path("/tmp/p.db"))
+    assert seen == [url, Path("/tmp/p.db")]

@@ -33,7 +33,8 @@ def run(path: object, screen: str = "deals") -> None:
 
     from pipeline_tui.tui.app import PipelineApp
 
-    app = PipelineApp(Path(str(path)), screen)
+    # A server URL stays a str: as a Path, "postgresql://" would fold into a file name.
+    app = PipelineApp(path if isinstance(path, str) else Path(str(path)), screen)
     try:
         app.run()
     finally:
