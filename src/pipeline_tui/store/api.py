@@ -545,7 +545,9 @@ def _sqlite_path(target: str | Path) -> Path:
     from pipeline_tui.store.postgres.target import is_server, masked
 
     if is_server(target):
-        raise StoreError(f"{masked(str(target))}: not available on a PostgreSQL database yet")
+        raise StoreError(
+            f"{masked(str(target))}: backup, restore and doctor work on SQLite files only"
+        )
     return Path(target)
 
 

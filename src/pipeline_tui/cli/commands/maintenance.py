@@ -13,14 +13,12 @@ from pipeline_tui.cli.render import Col, emit, say
 
 def _db() -> Path:
     from pipeline_tui.config import db_target
-    from pipeline_tui.store.api import StoreError
+    from pipeline_tui.store.api import maintenance
 
     target = db_target(STATE.db)
-    if not isinstance(target, Path):  # a server: its backup is not written yet (issue 14)
-        from pipeline_tui.store.postgres.target import masked
-
-        raise StoreError(f"{masked(target)}: backup, restore and doctor work on SQLite files only")
-    return target
+    if not isinstance(target, Path):  # a server: refused in one line, password masked
+        maintenance(target)
+    return Path(target)
 
 
 def backup(
