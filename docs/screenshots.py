@@ -21,6 +21,8 @@ SHOTS = {
     "board": ("right", "down"),
     "kpi": (),
     "leads": ("down", "down"),
+    "contacts": ("slash", *"cobalt", "enter", "enter"),  # a company in detail
+    "today": ("down", "down"),
     "help": ("?",),
 }
 

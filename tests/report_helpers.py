@@ -66,9 +66,10 @@ def deal(
     probability: int | None = None,
     pipeline: str | None = None,
     next_step: str | None = "Call",
-    next_due: str | None = None,
+    next_due: str | None = "2030-12-31",
 ) -> int:
-    """Add a deal; ``created`` backdates it (noon UTC unless a time is given)."""
+    """Add a deal; ``created`` backdates it (noon UTC unless a time is given). Its next step
+    is a planned activity, due by default long after every report date the tests use."""
     made = svc.add_deal(
         store,
         svc.DealInput(
@@ -82,7 +83,7 @@ def deal(
             probability=probability,
             pipeline=pipeline,
             next_step=next_step,
-            next_due=date.fromisoformat(next_due) if next_due else None,
+            next_due=date.fromisoformat(next_due) if next_due and next_step else None,
         ),
         at=ts(created) if created else None,
     )

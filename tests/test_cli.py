@@ -95,7 +95,7 @@ def test_today_shows_overdue_items_from_demo(demo: Cli) -> None:
     assert r.exit_code == 0
     assert "Overdue activities" in r.stdout and "due " in r.stdout
     data = demo("today", "--format", "json").json()
-    assert data["overdue_activities"] and data["next_step_overdue"]
+    assert data["overdue_activities"] and "next_step_overdue" not in data
     assert all(a["due_at"] < data["date"] for a in data["overdue_activities"])
 
 
@@ -173,7 +173,7 @@ def test_deal_lifecycle_log_and_undo(cli: Cli) -> None:
         (["activity", "log", "--deal", "1", "lunch", "x"], "invalid activity kind"),
         (["activity", "plan", "--deal", "1", "call", "x", "--due", "someday"], "invalid date"),
         (["activity", "done", "999"], "no activity with id 999"),
-        (["activity", "list", "--state", "maybe"], "invalid state"),
+        (["activity", "list", "--status", "maybe"], "invalid status"),
         (["stage", "remove", "Lead In"], "give --to OTHER"),
         (["stage", "add", "Won", "--probability", "100"], "outcome"),
         (["stage", "move", "Demo", "9"], "invalid position 9"),

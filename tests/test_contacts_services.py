@@ -178,3 +178,28 @@ def test_a_lead_links_a_person_and_qualifying_carries_it(store: Store) -> None:
     deal = qualify_lead(store, lead.id, 500_00)
     assert (deal.company, deal.contact) == ("Olmo", "Rosa M. Olmo")
     assert [r.person_id for r in store.people.deal_people([deal.id])] == [person]
+
+
+def test_a_new_person_on_a_deal_is_one_command(store: Store) -> None:
+    deal = add_deal(store, DealInput(title="Pilot", company="Acme"))
+    found = people.add_new_to_deal(store, deal.id, " Nadia Brandt ", "Economic buyer",
+                                   emails=["nadia@acme.example"], company="Acme")  # fmt: skip
+    assert (found.name, found.role, found.email) == (
+        "Nadia Brandt",
+        "economic_buyer",
+        "nadia@acme.example",
+    )
+    assert store.people.get_person(found.person_id).company == "Acme"
+    last = store.journal.last_undoable()
+    assert last is not None
+    assert last["summary"] == "deal 1: new person 'Nadia Brandt' as economic buyer"
+    with pytest.raises(PipelineError, match="invalid role"):
+        people.add_new_to_deal(store, deal.id, "Someone", "boss")
+    with pytest.raises(NotFoundError):
+        people.add_new_to_deal(store, 999, "Someone", "user")
+    with pytest.raises(ConflictError, match="belongs to person"):  # nothing half-written
+        people.add_new_to_deal(store, deal.id, "Twin", "user", emails=["NADIA@acme.example"])
+    assert store.people.people_named("Someone") == store.people.people_named("Twin") == []
+    journal.undo(store)  # the person and the role go together
+    assert store.people.deal_people([deal.id]) == []
+    assert store.people.people_named("Nadia Brandt") == []

@@ -29,7 +29,7 @@ def test_export_deals_csv_has_portable_keys_names_and_plain_amounts(cli, demo_st
     assert rows[0]["value"] == f"{first['value_minor'] // 100}.{first['value_minor'] % 100:02d}"
     assert list(rows[0]) == ["external_id", "title", "company", "contact", "contact_email",
         "owner", "pipeline", "stage", "status", "value", "currency", "probability", "category",
-        "close_date", "next_step", "next_due", "lost_reason", "lead", "created_at", "closed_at",
+        "close_date", "lost_reason", "lead", "created_at", "closed_at",
         "custom"]  # fmt: skip
     assert cli("export", "deals").stdout == result.stdout  # stable: diffs cleanly
 

@@ -208,7 +208,7 @@ def test_currencies_are_not_summed(book, cli):
         (["--to", "2027-01-01"], "--to needs --from"),
         (["--from", "2027-03-01", "--to", "2027-02-01"], "is before --from"),
         (["--since", "soon"], "invalid span 'soon'"),
-        (["--by", "stage"], "kpi groups by owner only"),
+        (["--by", "stage"], "kpi groups by owner or team"),
         (["--owner", "Zed"], "no owner named 'Zed'"),
         (["--as-of", "2027-04-01"], "in the future"),
     ],

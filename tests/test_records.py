@@ -226,10 +226,12 @@ def test_the_login_is_not_made_an_owner_while_others_exist(
     for cmd in (
         ("deal", "add", "X", "--value", "10"),
         ("lead", "add", "Y"),
-        ("activity", "log", "call", "Hi", "--deal", "5"),
     ):
         one_error(demo(*cmd), "your login 'root' is not an owner", "--owner NAME", "config set")
     assert dump(db_path) == before
+    # An activity's owner is the one who must do it: the deal's owner, never the login.
+    logged = demo("activity", "log", "call", "Hi", "--deal", "5", "--format", "json")
+    assert logged.exit_code == 0 and logged.json()["owner"] == "Ben Okafor"  # type: ignore[index]
     assert demo("deal", "move", "5", "Demo").exit_code == 0  # a move names no owner
     assert demo("owner", "list").stdout == owners_before
     assert demo("deal", "add", "X", "--value", "10", "--owner", "Ana Ruiz").exit_code == 0

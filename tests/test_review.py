@@ -79,7 +79,7 @@ def changes(lines: list[dict]) -> list[tuple[str, str]]:
 def test_every_section(week, cli):
     r = review(cli)
     assert list(r) == ["from", "to", "as_of", "owner", *KEYS, "more"]
-    assert r["more"] == {"stalled": 0}  # everything fits: nothing left out
+    assert r["more"] == {key: 0 for key in KEYS}  # everything fits: nothing left out
     assert (r["from"], r["to"]) == ("2027-03-09", "2027-03-15")
     fresh = ("[bold red]Fresh[/]", "new in Qualified, closes 2027-05-01")
     assert changes(r["new_deals"]) == [fresh]
@@ -95,8 +95,10 @@ def test_every_section(week, cli):
     line = r["won"][0]
     assert (line["owner"], line["value"], line["currency"]) == ("Ben", 2000.0, "USD")
     # Slipper has sat in Demo since Feb 1; Backslider's next step was cleared. Old renewal
-    # moved on the 9th and has a next step: its overdue call is listed below, not here.
+    # moved on the 9th, but its next step is its earliest planned activity, the call due on
+    # the 12th (issue 11): overdue, so it is stalled too, and the call is listed below.
     assert [(x["deal"], x["reasons"]) for x in r["stalled"]] == [
+        ("Old renewal", ["next step overdue since 2027-03-12"]),
         ("Backslider", ["no next step"]),  # attention 10.2: no next step, idle 42 days
         ("Slipper", ["42 days in stage (threshold 21)"]),  # attention 8.36
     ]
@@ -216,15 +218,111 @@ def test_review_queries_bind_one_parameter_for_any_number_of_deals(store: Store)
 def test_a_big_stalled_section_shows_the_most_urgent_and_counts_the_rest(
     store: Store, monkeypatch, cli
 ):
-    from pipeline_tui.services import review as review_service
-
-    monkeypatch.setattr(review_service, "STALLED_SHOWN", 3)
     clock = Clock(monkeypatch, "2026-01-01T09:00")
     ids = [deal(store, f"Idle {i}", 1_000 * (i + 1), stage="Demo") for i in range(8)]
     clock.set("2026-11-30T09:00")  # months in the stage, no next step: all eight stalled
-    r = review(cli, "--since", "7d")
+    r = review(cli, "--since", "7d", "--limit", "3")
     assert [line["deal_id"] for line in r["stalled"]] == ids[::-1][:3]  # the largest first
     assert r["more"]["stalled"] == 5
-    table = cli("review", "--since", "7d").stdout
+    table = cli("review", "--since", "7d", "--limit", "3").stdout
     assert "Stalled deals (3 most urgent of 8)" in table
     assert "... and 5 more: pipeline deal list --sort attention" in table
+
+
+@pytest.fixture
+def busy(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
+    """A week with four lines in every section, of different sizes, two of them Ben's."""
+    clock = Clock(monkeypatch, "2027-02-01T09:00")
+    size = [3_000, 9_000, 1_000, 7_000]  # deal i is worth size[i]: shown order 1, 3, 0, 2
+    owners = ["Ana", "Ben", "Ana", "Ben"]
+    ids: dict[str, list[int]] = {}
+
+    def four(name: str, **kw: object) -> list[int]:
+        return [
+            deal(store, f"{name} {i}", size[i], owner=owners[i], **kw)  # type: ignore[arg-type]
+            for i in range(4)
+        ]
+
+    for key in ("advance", "back", "win", "loss"):
+        ids[key] = four(key.title(), stage="Demo", close="2027-03-01")
+    ids["slip"] = four("Slip", stage="Demo", close="2027-03-10", next_step=None)
+    clock.set("2027-03-10T09:00")
+    ids["new"] = four("New", stage="Qualified", close="2027-06-01")
+    for i in range(4):
+        move(store, ids["advance"][i], "Proposal")
+        move(store, ids["back"][i], "Qualified")
+        svc.edit_deal(store, ids["slip"][i], close_date=date(2027, 4, 10 + i))
+        won(store, ids["win"][i], "2027-03-11")
+        lost(store, ids["loss"][i], "2027-03-12", "Price")
+        plan_activity(
+            store, "call", f"Chase {i}", date(2027, 3, 11 + i), deal_id=ids["new"][i],
+            owner=owners[i],
+        )  # fmt: skip
+    clock.set("2027-03-15T09:00")
+    return ids
+
+
+BY_SECTION = {
+    "new_deals": "new",
+    "advanced": "advance",
+    "moved_back": "back",
+    "slipped": "slip",
+    "won": "win",
+    "lost": "loss",
+}
+
+
+def test_every_section_shows_its_largest_lines_and_counts_the_rest(busy, cli):
+    whole = review(cli)  # four lines a section: all fit in the default 25
+    assert all(whole["more"][key] == 0 for key in KEYS)
+    r = review(cli, "--limit", "2")
+    for key, name in BY_SECTION.items():
+        assert [x["deal_id"] for x in r[key]] == [busy[name][1], busy[name][3]], key
+        assert r["more"][key] == 2, key
+        assert r[key] == whole[key][:2], key  # the same lines, only fewer
+    # Stalled: the slipped deals (no next step) and the rest, counted in SQL, ranked in Python.
+    assert len(r["stalled"]) == 2
+    assert r["more"]["stalled"] == len(whole["stalled"]) - 2
+    assert r["stalled"] == whole["stalled"][:2]
+    # Overdue activities: the most overdue first (due the 11th, then the 12th).
+    assert [x["change"] for x in r["overdue_activities"]] == [
+        "call 'Chase 0' due 2027-03-11 (4 days late)",
+        "call 'Chase 1' due 2027-03-12 (3 days late)",
+    ]
+    assert r["more"]["overdue_activities"] == 2  # Chase 2 and 3, due the 13th and 14th
+
+
+def test_a_bounded_section_counts_one_owners_lines(busy, cli):
+    r = review(cli, "--limit", "1", "--owner", "Ben")
+    for key, name in BY_SECTION.items():
+        assert [x["deal_id"] for x in r[key]] == [busy[name][1]], key  # Ben's largest
+        assert r["more"][key] == 1, key  # and his other one
+    assert [x["change"][:14] for x in r["overdue_activities"]] == ["call 'Chase 1'"]
+    assert r["more"]["overdue_activities"] == 1  # Chase 3, due the 14th
+
+
+def test_a_bounded_review_as_of_a_past_day(busy, cli):
+    r = review(cli, "--limit", "1", "--as-of", "2027-03-14", "--since", "7d")
+    whole = review(cli, "--as-of", "2027-03-14", "--since", "7d")
+    for key in KEYS:
+        assert r[key] == whole[key][:1], key
+        assert r["more"][key] == max(len(whole[key]) - 1, 0), key
+
+
+def test_the_table_names_how_a_section_was_cut(busy, cli):
+    out = cli("review", "--limit", "2").stdout
+    assert "New deals (2 largest of 4)" in out
+    assert "... and 2 more: show them with --limit 4" in out
+    assert "Overdue activities (2 most overdue of 4)" in out
+    assert "... and 2 more: pipeline activity list --overdue" in out
+    md = cli("review", "--limit", "2", "--format", "md").stdout
+    assert "## Won (2 largest of 4)" in md
+    assert "_... and 2 more: show them with --limit 4_" in md
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_limit_below_one_is_refused(busy, cli, limit):
+    result = cli("review", "--limit", limit)
+    assert result.exit_code == 1
+    assert f"invalid limit {limit}: use 1 or more" in result.stderr
+    assert result.stdout == ""

@@ -43,7 +43,8 @@ def test_current_code_opens_it_and_reads_the_data(v1_db: Path, cli: Cli) -> None
             t: store.scalar(f"SELECT count(*) FROM {t}")
             for t in ("deals", "leads", "activities", "stage_changes", "imports", "targets")
         }
-        assert counts == {"deals": 60, "leads": 16, "activities": 251, "stage_changes": 210,
+        # m003 planned the 3 next steps the v1 demo kept only as text (issue 11).
+        assert counts == {"deals": 60, "leads": 16, "activities": 254, "stage_changes": 210,
                           "imports": 1, "targets": 2}  # fmt: skip
     finally:
         store.close()
@@ -117,3 +118,40 @@ def test_a_later_migration_backs_up_the_v1_file_first(
     finally:
         copy.close()
     assert backup.stat().st_mode & 0o077 == 0
+
+
+def test_m003_turns_v1_next_steps_into_planned_activities(v1_db: Path, cli: Cli) -> None:
+    """Issue 11 on the v1 file: each next step is a planned activity, once; the cache on the
+    deal points at it; the file was backed up before the migration."""
+    from pipeline_tui.store.sqlite.next_step import stale_deals
+
+    old = sqlite3.connect(v1_db)
+    steps = old.execute(
+        "SELECT id, next_step, next_due FROM deals WHERE next_step IS NOT NULL AND "
+        "status = 'open' ORDER BY id"
+    ).fetchall()
+    old.close()
+    assert len(steps) == 30
+    store = Store(v1_db)
+    try:
+        assert stale_deals(store._conn) == []
+        assert store.scalar("SELECT count(*) FROM activities WHERE owner_id IS NULL") == 0
+        for deal_id, subject, due in steps:
+            planned = store.all(
+                "SELECT id, subject, substr(due_at, 1, 10) AS due FROM activities "
+                "WHERE deal_id = ? AND done_at IS NULL AND cancelled_at IS NULL",
+                (deal_id,),
+            )
+            # The v1 demo kept each step twice (text and plan): now it is one activity.
+            assert [r["subject"] for r in planned] == [subject]
+            cached = store.one("SELECT * FROM deals WHERE id = ?", (deal_id,))
+            assert cached is not None and cached["next_activity_id"] == planned[0]["id"]
+            assert cached["next_due"] == planned[0]["due"] == (due or planned[0]["due"])
+    finally:
+        store.close()
+    assert list(v1_db.parent.glob(f"{v1_db.name}.v1-*.bak"))  # the automatic backup
+    today = cli("today", "--format", "json")
+    assert today.exit_code == 0, today.stderr
+    data: Any = today.json()
+    listed = [a["id"] for a in data["overdue_activities"] + data["activities_due_today"]]
+    assert len(listed) == len(set(listed))

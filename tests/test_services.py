@@ -201,9 +201,15 @@ def test_agenda_groups(store: Store) -> None:
         store, DealInput("Fine", 1, next_step="Call", next_due=today + timedelta(days=3))
     )
     a = agenda(store)
-    assert [d.id for d in a.next_step_overdue] == [overdue.id]
-    assert [d.id for d in a.next_step_today] == [due.id]
+    # A deal's next step is a planned activity: listed once, as that activity (issue 11).
+    assert [x.deal_id for x in a.overdue] == [overdue.id]
+    assert [x.deal_id for x in a.due_today] == [due.id]
     assert [d.id for d in a.no_next_step] == [none.id]
+    assert [key for key, _title, _items in a.sections()] == [
+        "overdue_activities",
+        "activities_due_today",
+        "no_next_step",
+    ]
     assert agenda(store, owner="Nobody").no_next_step == []
 
 

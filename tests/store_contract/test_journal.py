@@ -38,22 +38,24 @@ def test_insert_without_journal_writes_no_event(store: Store) -> None:
 
 
 def test_update_journals_the_changed_fields_and_stamps_updated_at(store: Store) -> None:
-    deal_id = insert_deal(store, "Pilot", value_minor=100, next_step="Call")
+    deal_id = insert_deal(store, "Pilot", value_minor=100, close_date="2027-01-31")
     with store.tx("edit pilot") as tx:
-        old = tx.update("deals", deal_id, {"title": "Pilot", "value_minor": 250, "next_step": None})
+        old = tx.update(
+            "deals", deal_id, {"title": "Pilot", "value_minor": 250, "close_date": None}
+        )
         now = tx.now
     assert ISO_TS.match(now)
     assert now != PAST
-    assert old["value_minor"] == 100 and old["next_step"] == "Call"  # the row as it was
+    assert old["value_minor"] == 100 and old["close_date"] == "2027-01-31"  # the row as it was
     stored = row(store, "deals", deal_id)
     assert stored is not None
-    assert (stored["title"], stored["value_minor"], stored["next_step"]) == ("Pilot", 250, None)
+    assert (stored["title"], stored["value_minor"], stored["close_date"]) == ("Pilot", 250, None)
     assert stored["updated_at"] == now
     ev = events(store)[-1]
     assert (ev.entity, ev.entity_id, ev.action) == ("deals", deal_id, "update")
     # Only what changed: the unchanged title is in neither side.
-    assert ev.before == {"value_minor": 100, "next_step": "Call", "updated_at": PAST}
-    assert ev.after == {"value_minor": 250, "next_step": None, "updated_at": now}
+    assert ev.before == {"value_minor": 100, "close_date": "2027-01-31", "updated_at": PAST}
+    assert ev.after == {"value_minor": 250, "close_date": None, "updated_at": now}
 
 
 def test_update_with_no_difference_writes_nothing(store: Store) -> None:

@@ -25,9 +25,12 @@ def test_undo_service_reverts_an_edit_then_an_add_exactly(store: Store) -> None:
     edited = row(store, "deals", deal.id)
     assert edited is not None and edited["updated_at"] != added["updated_at"]
 
+    # Clearing the next step cancelled its planned activity: two rows changed, both undone.
+    assert edited["next_step"] is None and store.activities.open_count(deal.id) == 0
     result = journal.undo(store)
-    assert result.summary == f"edit deal {deal.id}" and result.changes == 1
+    assert result.summary == f"edit deal {deal.id}" and result.changes == 2
     assert row(store, "deals", deal.id) == added  # every column, updated_at included
+    assert added["next_step"] == "Call" and store.activities.open_count(deal.id) == 1
 
     result = journal.undo(store)
     assert result.summary == "add deal 'Pilot'"

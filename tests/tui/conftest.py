@@ -97,7 +97,12 @@ async def settle(pilot: Any, rounds: int = 40) -> None:
             if not [w for w in app.workers if w.group != "poll" and not w.is_finished]:
                 return
         else:
-            await app.workers.wait_for_complete(busy)
+            from textual.worker import WorkerCancelled
+
+            try:
+                await app.workers.wait_for_complete(busy)
+            except WorkerCancelled:  # an exclusive reload superseded it: wait for the next
+                continue
     raise AssertionError("workers did not settle")
 
 

@@ -135,7 +135,8 @@ async def test_new_deal_edit_activity_and_move_forms(make_app: Any, demo_db: Pat
         await settle(pilot)
         logged = for_deal(app.reader, deal.id)
         assert [(a.subject, a.notes, a.state) for a in logged] == [
-            ("Discovery call", "Pain: [red]spreadsheets[/]", "done")
+            ("Discovery call", "Pain: [red]spreadsheets[/]", "done"),
+            ("Call back", None, "planned"),  # the form's next step is a planned activity
         ]
         assert "Pain: [red]spreadsheets[/]" in screen_text(app)  # the timeline, literally
 

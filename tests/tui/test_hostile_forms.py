@@ -115,7 +115,10 @@ async def test_forms_save_typed_hostile_text_byte_for_byte(hostile_app: Any) -> 
         await type_into(pilot, "#due", "+3d")
         await step(pilot, "ctrl+s")  # a planned one
         assert query(db, "SELECT subject, due_at FROM activities WHERE deal_id = ? AND "
-                     "done_at IS NULL", (deal_id,)) == [(ANSI, "2026-11-30")]  # fmt: skip
+                     "done_at IS NULL ORDER BY id", (deal_id,)) == [
+            (LINK, "2026-11-27"),  # the form's next step: a planned task, due today
+            (ANSI, "2026-11-30"),
+        ]  # fmt: skip
 
         await step(pilot, "m")
         text = screen_text(app)

@@ -50,8 +50,12 @@ async def test_deals_screen_filters_sorting_palette_and_help(hostile_app: Any) -
             assert drawn(name) in text, name
         first = table(app).current
         assert first is not None and first.title == WON
-        for label, value in (("Company", OBRIEN), ("Contact", LINK), ("Owner", WON),
-                             ("Next step", FORMULA)):  # fmt: skip
+        for label, value in (
+            ("Company", OBRIEN),
+            ("Contact", LINK),
+            ("Owner", WON),
+            ("Next step", CLOSE),
+        ):  # fmt: skip (its earliest plan)
             assert f"{label:<13}{value}" in text, label  # the detail pane
         assert f"call     {drawn(ANSI)} → {RTL}" in text and f"{'':<14}{CJK}" in text
         assert "1T USD" in text and "999,999,999,9…" not in text  # the huge value, not cut

@@ -8,6 +8,7 @@ import pytest
 from textual.filter import Monochrome
 
 from pipeline_tui.tui.screens.board import BoardScreen
+from pipeline_tui.tui.screens.contacts import ContactsScreen
 from pipeline_tui.tui.screens.kpi import KpiScreen
 from pipeline_tui.tui.screens.leads import LeadsScreen
 
@@ -35,6 +36,13 @@ async def test_every_screen_draws_under_no_color(
         await settle(pilot)
         assert isinstance(app.screen, LeadsScreen)
         assert "Tomás García" in screen_text(app)  # an open lead of the demo
+        await pilot.press("C")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        assert "Cobalt Ridge Software" in screen_text(app)
+        await pilot.press("enter")  # the first company, in detail
+        await settle(pilot)
+        assert "Accra Digital Services  company #68" in screen_text(app)
         await pilot.press("question_mark")
         await settle(pilot)
         assert "Keys" in screen_text(app)

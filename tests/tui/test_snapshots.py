@@ -66,3 +66,21 @@ def test_leads_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Siz
 @sizes
 def test_help_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
     assert snap_compare(snap_app("deals"), terminal_size=size, run_before=_keys("question_mark"))
+
+
+@sizes
+def test_contacts_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("contacts"), terminal_size=size, run_before=_keys("down", "down"))
+
+
+@sizes
+def test_contacts_company_detail(
+    snap_compare: Any, snap_app: Any, demo_db: Path, size: Size
+) -> None:
+    keys = ("slash", *"cobalt", "enter", "enter")  # filter, back to the list, open it
+    assert snap_compare(snap_app("contacts"), terminal_size=size, run_before=_keys(*keys))
+
+
+@sizes
+def test_today_screen(snap_compare: Any, snap_app: Any, demo_db: Path, size: Size) -> None:
+    assert snap_compare(snap_app("today"), terminal_size=size, run_before=_keys("down", "down"))

@@ -18,11 +18,16 @@ class Activity:
     due_at: str | None
     outcome: str | None
     notes: str | None
-    created_at: str
+    created_at: str | None  # None: imported from a file that gave no date
     regarding: str | None = None
+    cancelled_at: str | None = None
+    cancel_reason: str | None = None
 
     @property
     def state(self) -> str:
+        """planned (still to do), done or cancelled (kept in the history)."""
+        if self.cancelled_at:
+            return "cancelled"
         return "done" if self.done_at else "planned"
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,4 +45,6 @@ class Activity:
             "outcome": self.outcome,
             "notes": self.notes,
             "created_at": self.created_at,
+            "cancelled_at": self.cancelled_at,
+            "cancel_reason": self.cancel_reason,
         }

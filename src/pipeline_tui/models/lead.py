@@ -16,7 +16,7 @@ class Lead:
     source: str | None
     owner: str | None
     status: str
-    created_at: str
+    created_at: str | None  # None: imported from a file that gave no date
     notes: str | None
     disqualify_reason: str | None = None
     deal_id: int | None = None

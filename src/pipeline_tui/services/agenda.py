@@ -20,20 +20,19 @@ SECTION_LIMIT = 20
 _CANDIDATES = 10
 MORE = {
     "overdue_activities": "pipeline activity list --overdue",
-    "activities_due_today": "pipeline activity list --state planned --due-before tomorrow",
-    "next_step_overdue": "pipeline deal list --sort attention",
-    "next_step_due_today": "pipeline deal list --sort attention",
+    "activities_due_today": "pipeline activity list --status planned --due-before tomorrow",
     "no_next_step": "pipeline deal list --no-next-step",
 }
 
 
 @dataclass
 class Agenda:
+    """A deal's next step is its first planned activity (schema.M003), so a deal whose next
+    step is overdue or due today is listed once, as that activity, with the deal it is on."""
+
     day: date
     overdue: list[Activity] = field(default_factory=list)
     due_today: list[Activity] = field(default_factory=list)
-    next_step_overdue: list[Deal] = field(default_factory=list)
-    next_step_today: list[Deal] = field(default_factory=list)
     no_next_step: list[Deal] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -42,8 +41,6 @@ class Agenda:
         return [
             ("overdue_activities", "Overdue activities", self.overdue),
             ("activities_due_today", "Activities due today", self.due_today),
-            ("next_step_overdue", "Deals with an overdue next step", self.next_step_overdue),
-            ("next_step_due_today", "Deals with a next step due today", self.next_step_today),
             ("no_next_step", "Open deals with no next step", self.no_next_step),
         ]
 
@@ -64,8 +61,9 @@ def _by_attention(store: Store, found: tuple[list[Deal], int], limit: int, day: 
 def agenda(
     store: Store, owner: str | None = None, day: date | None = None, limit: int = SECTION_LIMIT
 ) -> Agenda:
-    """Overdue and due-today plans, and deals whose next step is overdue, due or missing:
-    each section at most ``limit`` long (deals ranked by attention), with its full count."""
+    """Overdue and due-today plans (deals' next steps among them), and open deals with no
+    next step: each section at most ``limit`` long (deals ranked by attention), with its
+    full count."""
     if limit < 1:
         raise PipelineError(f"invalid limit {limit}: use 1 or more")
     day = day or today()
@@ -78,14 +76,9 @@ def agenda(
     result.due_today, result.totals["activities_due_today"] = store.activities.planned_section(
         iso, tomorrow, key, limit
     )
-    for section, kind, attr in (
-        ("next_step_overdue", "overdue", "next_step_overdue"),
-        ("next_step_due_today", "today", "next_step_today"),
-        ("no_next_step", "none", "no_next_step"),
-    ):
-        found = store.deals.next_step_section(kind, iso, key, limit * _CANDIDATES)
-        result.totals[section] = found[1]
-        setattr(result, attr, _by_attention(store, found, limit, day))
+    found = store.deals.next_step_section("none", iso, key, limit * _CANDIDATES)
+    result.totals["no_next_step"] = found[1]
+    result.no_next_step = _by_attention(store, found, limit, day)
     return result
 
 

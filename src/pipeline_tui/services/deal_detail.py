@@ -22,6 +22,7 @@ class DealDetailData:
     attention: Attention | None
     people: list[DealPerson] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    next_activity: Activity | None = None  # the next step (services/activities.py next_step)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `deal show` (field names are part of the CLI contract)."""
@@ -33,6 +34,7 @@ class DealDetailData:
             lead_id=deal.lead_id,
             stage_entered_at=deal.stage_entered_at,
             custom=deal.custom,
+            next_activity=None if self.next_activity is None else self.next_activity.to_dict(),
         )
         if self.attention is not None:
             record["attention"] = {
@@ -83,4 +85,5 @@ def deal_detail(store: Store, deal_id: int) -> DealDetailData:
         found,
         store.people.deal_people([deal_id]),
         store.notes.for_deal(deal_id),
+        store.activities.next_for_deal(deal_id),
     )

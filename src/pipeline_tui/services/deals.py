@@ -20,10 +20,9 @@ from pipeline_tui.services.common import (
     currency_or_default,
     default_owner,
 )
+from pipeline_tui.services.next_step import UNSET, set_next_step
 from pipeline_tui.services.stale import check_stale, shown
 from pipeline_tui.store.api import Store, WriteTx
-
-UNSET: Any = object()
 
 
 @dataclass
@@ -111,8 +110,6 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
                 "probability": d.probability,
                 "category": check_category(d.category),
                 "close_date": d.close_date.isoformat() if d.close_date else None,
-                "next_step": clean_text(d.next_step, "next step"),
-                "next_due": d.next_due.isoformat() if d.next_due else None,
                 "lead_id": d.lead_id,
                 "custom": json.dumps(d.custom) if d.custom else None,
                 "created_at": created,
@@ -129,6 +126,11 @@ def add_deal(store: Store, d: DealInput, *, at: datetime | None = None) -> Deal:
                 "owner_id": owner_id,
             },
         )
+        if clean_text(d.next_step, "next step"):
+            # The next step is the deal's first planned activity (schema.M003).
+            set_next_step(
+                store, tx, store.deals.get_deal(deal_id), d.next_step, d.next_due or UNSET
+            )
     return store.deals.get_deal(deal_id)
 
 
@@ -184,19 +186,24 @@ def edit_deal(
                 changes["probability"] = check_probability(value)
             elif key == "category":
                 changes["category"] = check_category(value)
-            elif key in ("close_date", "next_due"):
+            elif key == "close_date":
                 changes[key] = value.isoformat() if value else None
-            elif key == "next_step":
-                changes["next_step"] = clean_text(value, "next step")
-            else:
+            elif key not in ("next_step", "next_due"):
                 raise PipelineError(f"unknown deal field {key!r}")
-        if changes.get("next_due") and not changes.get("next_step", deal.next_step):
-            raise PipelineError("--next-due needs a next step")
         if expected:
             show = partial(_show, deal.currency, changes.get("currency"))
             check_stale(f"deal {deal_id}", editable_fields(deal), expected, fields, show)
         if changes:
             tx.update("deals", deal_id, changes)
+        if "next_step" in fields or "next_due" in fields:
+            # Written as the deal's next planned activity, never as free text on the deal.
+            set_next_step(
+                store,
+                tx,
+                store.deals.get_deal(deal_id),
+                fields.get("next_step", UNSET),
+                fields.get("next_due", UNSET),
+            )
     return store.deals.get_deal(deal_id)
 
 

@@ -65,7 +65,6 @@ def _activities(
 def _deal(store: Store, day: date, d: dict[str, Any]) -> int:
     store.actor = d["owner"]
     history = d["history"]
-    next_due = d.get("next_due_in_days")
     deal = deals.add_deal(
         store,
         deals.DealInput(
@@ -78,13 +77,12 @@ def _deal(store: Store, day: date, d: dict[str, Any]) -> int:
             stage=history[0][0],
             probability=d.get("probability"),
             close_date=day + timedelta(days=d["close_in_days"]),
-            next_step=d.get("next_step"),
-            next_due=None if next_due is None else day + timedelta(days=next_due),
         ),
         at=_at(day, d["created_days_ago"], 9),
     )
     for stage, days_ago in history[1:]:
         deals.move_deal(store, deal.id, stage, at=_at(day, days_ago, 13))
+    # A deal's next step is its first planned activity: the demo plans each one once.
     _activities(store, day, d.get("activities", []), d["owner"], deal_id=deal.id)
     if d["status"] == "won":
         deals.win_deal(store, deal.id, at=_at(day, d["closed_days_ago"], 17))

@@ -150,6 +150,7 @@ class KpiReport:
     currency: str  # the report currency (--currency), else the default one
     team: Kpis
     owners: list[Kpis] | None = None
+    by_team: bool = False  # then ``owners`` holds one column per team
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -159,7 +160,8 @@ class KpiReport:
             **self.team.to_dict(self.currency),
         }
         if self.owners is not None:
-            out["by_owner"] = [k.to_dict(self.currency) for k in self.owners]
+            key = "by_team" if self.by_team else "by_owner"
+            out[key] = [k.to_dict(self.currency) for k in self.owners]
         return out
 
 
@@ -173,6 +175,7 @@ def kpis(
     by_owner: bool = False,
     as_of: date | None = None,
     currency: str | None = None,
+    by_team: bool = False,
 ) -> KpiReport:
     day = check_as_of(as_of)
     win = window(first, last, since, day, DEFAULT_SINCE)
@@ -184,7 +187,8 @@ def kpis(
     fallback = into or default_currency(store)
 
     def collect(grouped: bool) -> dict[Any, Kpis]:
-        k = KpiScope(win.start_ts, win.end_ts, day, owner_id, grouped)
+        k = KpiScope(win.start_ts, win.end_ts, day, owner_id, grouped and not by_team,
+                     grouped and by_team)  # fmt: skip
         out: dict[Any, Kpis] = defaultdict(Kpis)
 
         def money(group: Any, code: str) -> tuple[Money, Any]:
@@ -227,7 +231,7 @@ def kpis(
             if group in out:
                 out[group].conversion_left_out = n
         for group, item in out.items():
-            item.owner = names.get(group) if grouped else None
+            item.owner = (group if by_team else names.get(group)) if grouped else None
             item.activities = {kind.value: item.activities.get(kind.value, 0) for kind in KINDS}
             item.money = dict(sorted(item.money.items(), key=lambda kv: (kv[0] != fallback, kv[0])))
         return out
@@ -236,6 +240,13 @@ def kpis(
     if owner_id is not None:
         team.owner = names.get(owner_id)
     owners = None
+    if by_team:
+        per = collect(True)
+        owners = sorted((v for g, v in per.items() if g is not None), key=lambda v: v.owner or "")
+        if None in per:
+            per[None].owner = "(no team)"
+            owners.append(per[None])
+        return KpiReport(win, day, fallback, team, owners, by_team=True)
     if by_owner:
         per = collect(True)
         order = {name: i for i, name in enumerate(store.directory.owner_names())}

@@ -245,6 +245,24 @@ def add_to_deal(store: Store, deal_id: int, person_id: int, role: str) -> DealPe
     return next(r for r in store.people.deal_people([deal_id]) if r.person_id == person_id)
 
 
+def add_new_to_deal(
+    store: Store,
+    deal_id: int,
+    name: str,
+    role: str,
+    *,
+    emails: Sequence[str] = (),
+    company: str | None = None,
+) -> DealPerson:
+    """Create a person and put them on a deal's buying committee: one command, one undo."""
+    key = check_role(role)
+    store.deals.get_deal(deal_id)
+    clean = (clean_text(name, "name", required=True) or "").strip()
+    with store.tx(f"deal {deal_id}: new person {clean!r} as {role_label(key)}"):
+        person = add_person(store, clean, emails=emails, company=company)
+        return add_to_deal(store, deal_id, person.id, key)
+
+
 def remove_from_deal(store: Store, deal_id: int, person_id: int) -> Person:
     """Take a person off a deal: their role there, and the deal's contact if it is them."""
     deal_row_contact = None

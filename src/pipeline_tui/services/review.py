@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import to_major
 from pipeline_tui.models.period import Window, window
 from pipeline_tui.services.asof import attention_at, check_as_of, source
@@ -32,6 +33,7 @@ class Review:
     owner: str | None
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     more: dict[str, int] = field(default_factory=dict)  # lines left out, by section
+    by_team: bool = False  # each line names its owner's team; sections are ordered by team
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,11 +43,18 @@ class Review:
             "owner": self.owner,
             **{key: self.sections.get(key, []) for key, _ in SECTIONS},
             "more": dict(self.more),
+            **({"by": "team"} if self.by_team else {}),
         }
 
 
-# Stalled deals shown in a review, the most urgent first; a meeting reads a page, not 90,000.
-STALLED_SHOWN = 25
+# Lines shown per section, the most urgent first; a meeting reads a page, not 90,000. The
+# rest are counted (Review.more), in SQL, so a review of a million deals reads a few pages.
+SHOWN = 25
+# How each section ranks its lines, for "25 largest of 2,689".
+RANKED = {key: "largest" for key, _ in SECTIONS} | {
+    "stalled": "most urgent",
+    "overdue_activities": "most overdue",
+}
 
 
 def _line(deal: dict[str, Any], change: str, **extra: Any) -> dict[str, Any]:
@@ -72,8 +81,17 @@ def _plural(n: int, word: str) -> str:
 
 
 def review(
-    store: Store, since: str | None = None, owner: str | None = None, as_of: date | None = None
+    store: Store,
+    since: str | None = None,
+    owner: str | None = None,
+    as_of: date | None = None,
+    limit: int = SHOWN,
+    by_team: bool = False,
 ) -> Review:
+    """The review of the window ending on ``as_of`` (today): at most ``limit`` lines a
+    section, and how many each left out."""
+    if limit < 1:
+        raise PipelineError(f"invalid limit {limit}: use 1 or more")
     day = check_as_of(as_of)
     win = window(None, None, since, day, DEFAULT_SINCE)
     owner_id = owner_id_of(store, owner) if owner else None
@@ -83,22 +101,29 @@ def review(
     s = out.sections
 
     s["new_deals"] = []
-    for d in store.review.new_deals(src, start, end, owner_id):
+    rows, total = store.review.new_deals(src, start, end, owner_id, limit)
+    for d in rows:
         first = d["first_stage"] or d["stage"]
         change = f"new in {first}" + (f", now {d['stage']}" if first != d["stage"] else "")
         change += f", closes {d['close_date']}" if d["close_date"] else ", no close date"
         if d["status"] != "open":
             change += f", {d['status']}"
         s["new_deals"].append(_line(d, change, at=d["created_at"]))
+    out.more["new_deals"] = total - len(rows)
+
     s["advanced"], s["moved_back"] = [], []
-    for m in store.review.stage_moves(src, start, end, owner_id):
-        key = "advanced" if m["to_pos"] > m["from_pos"] else "moved_back"
+    moves, directions = store.review.stage_moves(src, start, end, owner_id, limit)
+    for m in moves:
+        key = "advanced" if m["forward"] else "moved_back"
         change = f"{m['from_stage']} → {m['to_stage']} on {m['changed_at'][:10]}"
         s[key].append(_line(m, change, at=m["changed_at"]))
+    out.more["advanced"] = directions.get(True, 0) - len(s["advanced"])
+    out.more["moved_back"] = directions.get(False, 0) - len(s["moved_back"])
 
-    s["slipped"] = _slipped(store, src, start, end, owner_id)
+    s["slipped"], out.more["slipped"] = _slipped(store, src, start, end, owner_id, limit)
     s["won"], s["lost"] = [], []
-    for d in store.review.closed_deals(src, start, end, owner_id):
+    closed, counts = store.review.closed_deals(src, start, end, owner_id, limit)
+    for d in closed:
         when = d["closed_at"][:10]
         if d["status"] == "won":
             s["won"].append(_line(d, f"won on {when}", at=d["closed_at"]))
@@ -107,12 +132,12 @@ def review(
             s["lost"].append(
                 _line(d, f"lost on {when}: {reason}", at=d["closed_at"], reason=d["lost_reason"])
             )
+    out.more["won"] = counts.get("won", 0) - len(s["won"])
+    out.more["lost"] = counts.get("lost", 0) - len(s["lost"])
 
     # The stalled deals are chosen in SQL; the largest few are scored and the most urgent
-    # shown, the rest counted (out.more): a big pipeline has tens of thousands.
-    candidates, out.more["stalled"] = store.review.stalled_deals(
-        src, day.isoformat(), owner_id, STALLED_SHOWN * 10
-    )
+    # shown, the rest counted: a big pipeline has tens of thousands.
+    candidates, total = store.review.stalled_deals(src, day.isoformat(), owner_id, limit * 10)
     scores = attention_at(store, src, day, list(candidates))
     stalled = [a for a in scores.values() if a.stalled]
     stalled.sort(key=lambda a: (-a.score, a.deal_id))
@@ -123,12 +148,13 @@ def review(
             reasons=list(a.stalled_reasons),
             attention=a.score,
         )
-        for a in stalled[:STALLED_SHOWN]
+        for a in stalled[:limit]
     ]
-    out.more["stalled"] -= len(s["stalled"])
+    out.more["stalled"] = total - len(s["stalled"])
 
     s["overdue_activities"] = []
-    for a in store.review.overdue_activities(src, day.isoformat(), owner_id):
+    overdue, total = store.review.overdue_activities(src, day.isoformat(), owner_id, limit)
+    for a in overdue:
         late = _days(a["due_at"], day.isoformat())
         line = _line(
             {
@@ -143,13 +169,30 @@ def review(
             lead_id=a["lead_id"],
         )
         s["overdue_activities"].append(line)
+    out.more["overdue_activities"] = total - len(overdue)
+    out.more = {key: out.more[key] for key, _ in SECTIONS}  # in the printed order
+    if by_team:
+        _by_team(store, out)
     return out
 
 
+def _by_team(store: Store, out: Review) -> None:
+    """Name each line's team and order every section by team (stable: each team's lines keep
+    their order); lines whose owner has no team come last."""
+    teams = store.directory.owner_teams()
+    out.by_team = True
+    for lines in out.sections.values():
+        for line in lines:
+            line["team"] = teams.get(line.get("owner") or "")
+        lines.sort(key=lambda line: (line["team"] is None, line["team"] or ""))
+
+
 def _slipped(
-    store: Store, src: Any, start: str, end: str, owner_id: int | None
-) -> list[dict[str, Any]]:
-    """Deals whose close date ended the window later than it began it."""
+    store: Store, src: Any, start: str, end: str, owner_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Deals whose close date ended the window later than it began it: the ``limit``
+    largest, and how many were left out. Close-date edits are a person's edits, so the
+    window's few are sorted here; only the lines shown count their pushes."""
     first: dict[int, tuple[str | None, str]] = {}
     last: dict[int, str | None] = {}
     for c in store.review.close_date_changes(src, start, end):
@@ -157,12 +200,16 @@ def _slipped(
         last[c["deal_id"]] = c["new"]
     slipped = [i for i, (old, _) in first.items() if old is not None and (last[i] or "") > old]
     deals = store.review.deals_by_id(src, slipped)
-    counts = store.review.pushes(src, slipped)
+    found = [
+        deals[i]
+        for i in slipped
+        if i in deals and (owner_id is None or deals[i]["owner_id"] == owner_id)
+    ]
+    found.sort(key=lambda d: (-d["value_minor"], d["id"]))
+    counts = store.review.pushes(src, [d["id"] for d in found[:limit]])
     out = []
-    for i in slipped:
-        d = deals.get(i)
-        if d is None or (owner_id is not None and d["owner_id"] != owner_id):
-            continue
+    for d in found[:limit]:
+        i = d["id"]
         old, new = first[i][0] or "", last[i] or ""
         n = counts.get(i, 0)
         change = (
@@ -170,4 +217,4 @@ def _slipped(
             f"pushed {_plural(n, 'time')} overall"
         )
         out.append(_line(d, change, old_close=old, new_close=new, pushes=n))
-    return out
+    return out, len(found) - len(out)

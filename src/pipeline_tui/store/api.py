@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the models load on first use (see models/__init__.py)
         MIN_CYCLE_DAYS,
         NONE_PLANNED,
         UNDATED,
+        ActivityFilter,
         DealFilter,
         DealSignals,
         Source,
@@ -50,6 +51,7 @@ __all__ = [
     "NONE_PLANNED",
     "SPOOL_COLUMNS",
     "UNDATED",
+    "ActivityFilter",
     "Busy",
     "Capabilities",
     "Check",
@@ -91,6 +93,7 @@ _RECORDS = {
     "NONE_PLANNED": "records",
     "SPOOL_COLUMNS": "import_plan",
     "UNDATED": "records",
+    "ActivityFilter": "records",
     "Check": "report_records",
     "DealFilter": "records",
     "DealQuery": "page_records",
@@ -223,14 +226,11 @@ class ActivityReads(Protocol):
     def planned_section(
         self, start: str | None, end: str, owner_key: str | None, limit: int
     ) -> tuple[list[Activity], int]: ...
-    def list_activities(
-        self,
-        *,
-        planned_before: str | None = None,
-        state: str | None = None,
-        owner: str | None = None,
-        limit: int | None = None,
-    ) -> list[Activity]: ...
+    def list_activities(self, f: ActivityFilter) -> list[Activity]: ...
+    def next_for_deal(self, deal_id: int) -> Activity | None:
+        """The deal's next step: its earliest planned activity neither done nor cancelled."""
+
+    def open_count(self, deal_id: int) -> int: ...
 
 
 class StageReads(Protocol):
@@ -252,6 +252,7 @@ class Directory(Protocol):
     def owners(self) -> list[dict[str, object]]: ...
     def canonical_owner(self, name: str) -> str | None: ...
     def owner_names_by_id(self) -> dict[int, str]: ...
+    def owner_teams(self) -> dict[str, str | None]: ...  # owner name -> team (m006)
     def owner_holdings(self, owner: int) -> dict[str, tuple[str, list[int]]]:
         """Every row naming the owner, by kind ("open deals"...): kind -> (table, ids)."""
         ...
@@ -366,25 +367,27 @@ class KpiReads(Protocol):
 
 
 class ReviewReads(Protocol):
+    """Each section: at most ``limit`` lines, ranked in SQL, and how many there are in all."""
+
     def new_deals(
-        self, src: Source, start: str, end: str, owner_id: int | None
-    ) -> list[dict[str, Any]]: ...
+        self, src: Source, start: str, end: str, owner_id: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
     def stage_moves(
-        self, src: Source, start: str, end: str, owner_id: int | None
-    ) -> list[dict[str, Any]]: ...
+        self, src: Source, start: str, end: str, owner_id: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], dict[bool, int]]: ...
     def close_date_changes(self, src: Source, start: str, end: str) -> list[dict[str, Any]]: ...
     def pushes(self, src: Source, deal_ids: list[int]) -> dict[int, int]: ...
     def deals_by_id(self, src: Source, deal_ids: list[int]) -> dict[int, dict[str, Any]]: ...
     def closed_deals(
-        self, src: Source, start: str, end: str, owner_id: int | None
-    ) -> list[dict[str, Any]]: ...
+        self, src: Source, start: str, end: str, owner_id: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]: ...
     def open_deals(self, src: Source, owner_id: int | None) -> dict[int, dict[str, Any]]: ...
     def stalled_deals(
         self, src: Source, day: str, owner_id: int | None, limit: int
     ) -> tuple[dict[int, dict[str, Any]], int]: ...
     def overdue_activities(
-        self, src: Source, day: str, owner_id: int | None
-    ) -> list[dict[str, Any]]: ...
+        self, src: Source, day: str, owner_id: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
     def signals(self, src: Source, deal_ids: list[int] | None = None) -> list[DealSignals]: ...
 
 
@@ -461,6 +464,10 @@ class ImportSession(Protocol):
         ...
 
     def finish_import(self, counts: dict[str, int], extras: dict[str, int]) -> None: ...
+
+    # After write() of companies: records imported earlier now linked to them, by kind.
+    linked: dict[str, int]
+
     def undo(self, import_id: int) -> int:
         """Revert a whole import and mark its command undone; return how many rows changed."""
         ...

@@ -9,15 +9,19 @@ from typing import Any
 # (services/imports/rows.py) make tuples in this order, the import session reads them by name.
 SPOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "leads": ("ident", "ext", "self_id", "name", "email", "phone", "ckey", "source", "okey",
-              "status", "notes", "created_at", "disq", "custom"),
+              "status", "notes", "created_at", "disq", "ekey", "custom"),
     "deals": ("ident", "ext", "self_id", "title", "title_auto", "tkey", "ckey", "contact",
               "contact_email", "cekey", "okey", "pkey", "skey", "status",
               "value_minor", "currency", "probability", "category", "close_date", "next_step",
               "next_due", "lost_reason", "created_at", "closed_at", "lead_ext", "lead_self",
-              "custom"),
+              "company_ext", "custom"),
     "activities": ("ident", "ext", "self_id", "kind", "subject", "deal_ext", "deal_self",
                    "lead_ext", "lead_self", "lead_ekey", "okey", "done_at", "due_at",
                    "outcome", "notes", "created_at", "custom"),
+    "companies": ("ident", "ext", "self_id", "name", "nkey", "domain", "industry", "size",
+                  "city", "country", "okey", "notes", "created_at", "custom"),
+    "people": ("ident", "ext", "self_id", "name", "email", "ekey", "phone", "title", "co_ext",
+               "ckey", "okey", "notes", "created_at", "custom"),
 }  # fmt: skip
 
 
@@ -43,6 +47,9 @@ class ImportPlan:
     actor_key: str | None = None
     custom_column: bool = False
     stage_map: list[StageMapRow] = field(default_factory=list)
+    # Custom-field names (folded: lower case, no spaces) that hold a company's old id, for
+    # linking the records imported before their companies (`import companies`).
+    company_refs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,6 @@ class ImportRecord:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
-            **{f"created_{k}": v for k, v in self.extras.items()},
+            **{k if k.startswith("linked_") else f"created_{k}": v for k, v in self.extras.items()},
             "undone": self.undone,
         }

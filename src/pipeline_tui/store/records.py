@@ -22,6 +22,20 @@ class DealFilter:
 
 
 @dataclass(frozen=True)
+class ActivityFilter:
+    """Which activities `activity list` shows; planned ones (or due_before) come soonest
+    first, the rest newest first. ``after`` is the last id of the previous page (keyset)."""
+
+    deal_id: int | None = None
+    lead_id: int | None = None
+    owner: str | None = None
+    status: str | None = None  # planned, done or cancelled; None means all
+    due_before: str | None = None  # planned and due before this ISO date
+    limit: int | None = None
+    after: int | None = None
+
+
+@dataclass(frozen=True)
 class DealSignals:
     id: int
     value_minor: int | None

@@ -1,4 +1,4 @@
-"""The Textual app: four modes (deals, board, KPIs, leads), global keys, palette, errors.
+"""The Textual app: six modes (deals, board, KPIs, leads, contacts, today), keys, palette.
 
 Database work never runs on the UI thread. Reads use their own connection
 (``self.reader``); every change goes through a service on ``self.store`` inside one
@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.segment import Segment
 from textual import work
@@ -30,13 +30,33 @@ from pipeline_tui.tui.screens.base import PipelineScreen
 from pipeline_tui.tui.screens.board import BoardScreen
 from pipeline_tui.tui.screens.data import Meta, load_meta
 from pipeline_tui.tui.screens.deals import DealsScreen
-from pipeline_tui.tui.screens.kpi import KpiScreen
 from pipeline_tui.tui.screens.leads import LeadsScreen
 from pipeline_tui.tui.screens.palette import PipelineCommands
+from pipeline_tui.tui.screens.today import TodayScreen
+
+if TYPE_CHECKING:
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
+    from pipeline_tui.tui.screens.kpi import KpiScreen
 
 R = TypeVar("R")
-MODE_NAMES = ("deals", "board", "kpi", "leads")
+MODE_NAMES = ("deals", "board", "kpi", "leads", "contacts", "today")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _kpi_screen() -> KpiScreen:
+    """The KPI dashboard, imported when first shown: its charts (plotext) and figures cost
+    the board and the deals table about 40 ms of their first paint (bench/tui_bench.py)."""
+    from pipeline_tui.tui.screens.kpi import KpiScreen
+
+    return KpiScreen()
+
+
+def _contacts_screen() -> ContactsScreen:
+    """The contacts mode, imported when first shown, like the KPIs: the board and the
+    deals table do not pay for it on their first paint."""
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
+
+    return ContactsScreen()
 
 
 class DropControlCodes(LineFilter):
@@ -49,7 +69,8 @@ class DropControlCodes(LineFilter):
     """
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        if not any(_CONTROL.search(s.text) for s in segments if not s.control):
+        # One search over the whole line: a search per segment was 4% of a first paint.
+        if not _CONTROL.search("".join([s.text for s in segments if not s.control])):
             return segments
         out = []
         for segment in segments:
@@ -70,8 +91,10 @@ class PipelineApp(App[None]):
     MODES: ClassVar[dict[str, Any]] = {
         "deals": DealsScreen,
         "board": BoardScreen,
-        "kpi": KpiScreen,
+        "kpi": _kpi_screen,
         "leads": LeadsScreen,
+        "contacts": _contacts_screen,
+        "today": TodayScreen,
     }
     COMMANDS = App.COMMANDS | {PipelineCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,6 +120,23 @@ class PipelineApp(App[None]):
         # 'l' is Lost on the deals table and the board, so the leads take 'i' (inbound).
         Binding(
             "i", "switch_mode('leads')", "Leads", show=False, tooltip="The leads", id="app.leads"
+        ),
+        # 'c' is Qualify on the leads screen, so the contacts take 'C'.
+        Binding(
+            "C",
+            "switch_mode('contacts')",
+            "Contacts",
+            show=False,
+            tooltip="Companies and people",
+            id="app.contacts",
+        ),  # fmt: skip
+        Binding(
+            "t",
+            "switch_mode('today')",
+            "Today",
+            show=False,
+            tooltip="Overdue, due today and this week's activities",
+            id="app.today",
         ),
         Binding(
             "u", "undo", "Undo", tooltip="Undo the last change, like 'pipeline undo'", id="app.undo"
@@ -318,12 +358,28 @@ class PipelineApp(App[None]):
         else:
             method()
 
+    async def show_contact(self, kind: str, record: int) -> None:
+        """Open a company ("companies") or a person ("people") in the contacts mode."""
+        from pipeline_tui.tui.screens.contacts import ContactsScreen
+
+        await self.switch_mode("contacts")
+        screen = self.screen
+        if isinstance(screen, ContactsScreen):
+            screen.open_record(kind, record)
+
     async def jump_to_deal(self, deal_id: int) -> None:
         """Show a deal in the deals table, whatever the filters."""
         await self.switch_mode("deals")
         screen = self.screen
         if isinstance(screen, DealsScreen):
             screen.show_deal(deal_id)
+
+    async def jump_to_lead(self, lead_id: int) -> None:
+        """Show a lead in the leads mode, whatever the filters."""
+        await self.switch_mode("leads")
+        screen = self.screen
+        if isinstance(screen, LeadsScreen):
+            screen.show_lead(lead_id)
 
 
 def describe(result: Any) -> str:
@@ -345,9 +401,14 @@ def describe(result: Any) -> str:
 
 def binding_sections() -> list[tuple[str, list[BindingType]]]:
     """Every binding of the app, by where it works: the help screen lists these."""
+    from pipeline_tui.tui.screens.contacts import ContactsScreen
     from pipeline_tui.tui.screens.forms import FormScreen
+    from pipeline_tui.tui.screens.kpi import KpiScreen
+    from pipeline_tui.tui.widgets.activity_list import ActivityList
+    from pipeline_tui.tui.widgets.contact_table import ContactTable
     from pipeline_tui.tui.widgets.deal_table import DealTable
     from pipeline_tui.tui.widgets.lead_table import LeadTable
+    from pipeline_tui.tui.widgets.today_table import TodayTable
 
     return [
         ("Everywhere", [*PipelineApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
@@ -355,5 +416,8 @@ def binding_sections() -> list[tuple[str, list[BindingType]]]:
         ("Board", list(BoardScreen.BINDINGS)),
         ("KPIs", list(KpiScreen.BINDINGS)),
         ("Leads", [*LeadsScreen.BINDINGS, *LeadTable.BINDINGS]),
+        ("Contacts", [*ContactsScreen.BINDINGS, *ContactTable.BINDINGS]),
+        ("Today", [*TodayScreen.BINDINGS, *TodayTable.BINDINGS]),
+        ("Deal detail activities (tab to them)", list(ActivityList.BINDINGS)),
         ("Forms", list(FormScreen.BINDINGS)),
     ]

@@ -96,8 +96,12 @@ def add(
     stage: Annotated[str | None, typer.Option(help="Stage; default the first.")] = None,
     probability: Annotated[int | None, typer.Option(help="Override the stage's %.")] = None,
     close: Annotated[str | None, typer.Option("--close", help="Expected close date.")] = None,
-    next_step: Annotated[str | None, typer.Option(help="The next thing to do.")] = None,
-    next_due: Annotated[str | None, typer.Option(help="When the next step is due.")] = None,
+    next_step: Annotated[
+        str | None, typer.Option(help="The next thing to do (planned as a task).")
+    ] = None,
+    next_due: Annotated[
+        str | None, typer.Option("--next-due", "--due", help="When it is due (default today).")
+    ] = None,
     created: Annotated[
         str | None, typer.Option("--created", help="When the deal was created (backdating).")
     ] = None,
@@ -223,8 +227,7 @@ SHOW_FIELDS = [
     ("company", "Company"),
     ("contact", "Contact"),
     ("owner", "Owner"),
-    ("next_step", "Next step"),
-    ("next_due", "Next due"),
+    ("next_shown", "Next step"),
     ("lost_reason", "Lost reason"),
     ("created_shown", "Created"),
     ("closed_shown", "Closed"),
@@ -232,6 +235,20 @@ SHOW_FIELDS = [
     ("lead_id", "From lead"),
     ("custom_shown", "Custom fields"),
 ]
+
+
+def _activity_when(a: dict[str, Any]) -> str:
+    if a["cancelled_at"]:
+        return f"cancelled {a['cancelled_at'][:10]}"
+    return _when(a["done_at"]) or f"due {a['due_at']}"
+
+
+def _next_shown(nxt: dict[str, Any] | None) -> str | None:
+    """The next step as `deal show` prints it: the planned activity, with its id."""
+    if nxt is None:
+        return None
+    where = f"activity {nxt['id']}: {nxt['kind']}, due {nxt['due_at']}, {nxt['owner']}"
+    return f"{nxt['subject']} ({where})"
 
 
 @app.command("show")
@@ -255,6 +272,7 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         closed_shown=_when(record["closed_at"]),
         stage_entered_shown=_when(record["stage_entered_at"]),
         custom_shown=record["custom"] or None,
+        next_shown=_next_shown(record["next_activity"]),
     )
     fields = [(k, label) for k, label in SHOW_FIELDS if shown.get(k) not in (None, "")]
     history_cols = [
@@ -264,7 +282,7 @@ def show(deal_id: DealId, fmt: FormatOpt = Fmt.table) -> None:
         Col("by", "By", flex=True),
     ]
     activity_cols = [
-        Col("when", "When", show=lambda a: _when(a["done_at"]) or f"due {a['due_at']}"),
+        Col("when", "When", show=_activity_when),
         Col("kind", "Kind", show=lambda a: a["kind"] + (" (lead)" if a["from_lead"] else "")),
         Col("subject", "Subject", flex=True),
         Col("outcome", "Outcome", flex=True),
@@ -313,8 +331,13 @@ def edit(
     close: Annotated[
         str | None, typer.Option("--close", help="Close date ('none' clears).")
     ] = None,
-    next_step: Annotated[str | None, typer.Option(help="Next step ('' clears).")] = None,
-    next_due: Annotated[str | None, typer.Option(help="Next step due ('none' clears).")] = None,
+    next_step: Annotated[
+        str | None,
+        typer.Option(help="Next step: plans it, or renames the planned one ('' cancels)."),
+    ] = None,
+    next_due: Annotated[
+        str | None, typer.Option("--next-due", "--due", help="When the next step is due.")
+    ] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Change fields of a deal."""

@@ -29,6 +29,8 @@ PREVIEW = {
               "close_date"),
     "activities": ("line", "action", "kind", "subject", "regarding", "owner", "done_at",
                    "due_at"),
+    "companies": ("line", "action", "name", "domain", "industry", "city", "country", "owner"),
+    "people": ("line", "action", "name", "email", "title", "company", "owner"),
 }  # fmt: skip
 FileArg = Annotated[str, typer.Argument(help="The CSV file, or - for stdin.", show_default=False)]
 
@@ -130,6 +132,7 @@ def _as_dict(r: ImportResult) -> dict[str, Any]:
         "owner_assumed": r.owner_assumed or None,
         "closed_stage_names": [{"stage": n, **c} for n, c in r.closed_stage_names],
         "stage_order": r.stage_order,
+        "linked": r.linked,
         "seconds": round(r.seconds, 3),
     }
 
@@ -140,7 +143,7 @@ def _summary(r: ImportResult) -> None:
     delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(r.delimiter, r.delimiter)
     say(visible(f"Read {r.source}: {r.encoding}, {delim}-separated, {r.rows:,} rows."))
     mapped = [f"{c} -> {f}" for c, f in r.columns if f not in ("custom", "ignored")]
-    custom = [c for c, f in r.columns if f in ("custom", "product")]
+    custom = [c for c, f in r.columns if f in ("custom", "product", "company_ref")]
     ignored = [c for c, f in r.columns if f == "ignored"]
     say(visible("Columns: " + ", ".join(mapped)))
     if custom:
@@ -170,6 +173,8 @@ def _summary(r: ImportResult) -> None:
     cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
     emit(counts, cols, "table", title=f"{verb} {r.entity} in {r.seconds:.1f} s")
     _findings(r)
+    for what, n in r.linked.items():
+        say(f"Linked {n:,} {what} imported earlier to their company (by its id).")
     if r.rejects_file:
         warn(visible(f"{r.rejected:,} rejected row(s) written to {r.rejects_file}"))
     elif r.dry_run and r.rejects:
@@ -195,6 +200,13 @@ FINDINGS = {
     "history_unknown": (False, "new deal(s) have no known stage history (no created date, or "
                         "closed): stage conversion leaves them out until 'pipeline import "
                         "history'"),
+    "no_created_lead": (False, "lead(s) have no created date: left unknown, not the import "
+                        "time"),
+    "no_created_activity": (False, "activit(y/ies) have no created date: left unknown, not "
+                            "the import time"),
+    "company_unknown": (False, "row(s) name a company id not imported yet (AccountId): kept "
+                        "as a custom field, and linked when 'pipeline import companies' "
+                        "brings that company"),
 }  # fmt: skip
 
 
@@ -326,7 +338,7 @@ def _register(entity: str) -> None:
     import_app.command(entity)(command)
 
 
-for _entity in ("leads", "deals", "activities"):
+for _entity in ("leads", "deals", "activities", "companies", "people"):
     _register(_entity)
 
 

@@ -69,7 +69,7 @@ def _count(field: str, key: str) -> Getter:
 def _columns(report: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
     columns = [report]
     headers = ["Team" if not report["owner"] else report["owner"]]
-    for k in report.get("by_owner", []):
+    for k in report.get("by_owner", report.get("by_team", [])):
         columns.append(k)
         headers.append(k["owner"] or "(no owner)")
     return columns, headers
@@ -93,7 +93,9 @@ def kpi(
         str | None, typer.Option(help="The window as a look-back: 90d, 12w, 6m, 1y (default 90d).")
     ] = None,
     owner: OwnerOpt = None,
-    by: Annotated[str | None, typer.Option(help="'owner': a column per owner.")] = None,
+    by: Annotated[
+        str | None, typer.Option(help="'owner': a column per owner; 'team': per team.")
+    ] = None,
     as_of: AsOfOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = Fmt.table,
@@ -102,15 +104,17 @@ def kpi(
     from pipeline_tui.services.kpis import kpis
     from pipeline_tui.store.api import MIN_CYCLE_DAYS
 
-    if by is not None and by.strip().lower() != "owner":
-        raise PipelineError(f"invalid --by {by!r}: kpi groups by owner only")
+    grouping = by.strip().lower() if by is not None else None
+    if grouping not in (None, "owner", "team"):
+        raise PipelineError(f"invalid --by {by!r}: kpi groups by owner or team")
     report = kpis(
         store(),
         first=day(from_),
         last=day(to),
         since=since,
         owner=owner,
-        by_owner=by is not None,
+        by_owner=grouping == "owner",
+        by_team=grouping == "team",
         as_of=day(as_of),
         currency=currency,
     ).to_dict()
@@ -193,18 +197,29 @@ REVIEW_COLS = [
 ]
 
 
+# Where a section's lines left out of the review can be read in full.
+_MORE = {
+    "stalled": "pipeline deal list --sort attention",
+    "overdue_activities": "pipeline activity list --overdue",
+}
+
+
 def review(
     since: Annotated[str, typer.Option(help="The window: 7d, 2w, 1m ...")] = "7d",
     owner: OwnerOpt = None,
+    by: Annotated[str | None, typer.Option(help="'team': each line's team, grouped.")] = None,
     as_of: AsOfOpt = None,
+    limit: Annotated[int, typer.Option(help="At most N lines a section.")] = 25,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The pipeline-meeting printout: new, advanced, moved back, slipped, won, lost, stalled,
     overdue. --format md pastes into meeting notes."""
-    from pipeline_tui.services.review import SECTIONS
+    from pipeline_tui.services.review import RANKED, SECTIONS
     from pipeline_tui.services.review import review as run
 
-    result = run(store(), since, owner, day(as_of))
+    if by is not None and by.strip().lower() != "team":
+        raise PipelineError(f"invalid --by {by!r}: review groups by team only")
+    result = run(store(), since, owner, day(as_of), limit, by_team=by is not None)
     data = result.to_dict()
     if fmt == Fmt.json:
         say(to_json(data))
@@ -216,6 +231,8 @@ def review(
             for line in data[key]
         ]
         keys = ["section", "deal_id", "deal", "owner", "value", "currency", "change"]
+        if result.by_team:
+            keys.insert(4, "team")
         emit([{k: row.get(k) for k in keys} for row in flat], [Col(k, k) for k in keys], "csv")
         return
     heading = f"Pipeline review, {data['from']} to {data['to']}"
@@ -228,8 +245,14 @@ def review(
     for key, title in SECTIONS:
         lines = data[key]
         more = data["more"].get(key, 0)
-        count = f"{len(lines)} most urgent of {len(lines) + more}" if more else str(len(lines))
-        emit(lines, REVIEW_COLS, fmt.value, title=f"{title} ({count})", empty="None.")
+        shown = len(lines)
+        count = f"{shown} {RANKED[key]} of {shown + more}" if more else str(shown)
+        cols = REVIEW_COLS
+        if result.by_team:
+            team = Col("team", "Team", flex=True, show=lambda r: r["team"] or "(no team)")
+            cols = [team, *REVIEW_COLS]
+        emit(lines, cols, fmt.value, title=f"{title} ({count})", empty="None.")
         if more:
-            note = f"... and {more:,} more: pipeline deal list --sort attention"
+            hint = _MORE.get(key, f"show them with --limit {shown + more}")
+            note = f"... and {more:,} more: {hint}"
             say(f"_{note}_\n" if fmt == Fmt.md else note)

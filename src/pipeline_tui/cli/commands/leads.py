@@ -26,7 +26,7 @@ LIST_COLS = [
     Col("source", "Source", flex=True, drop=1),
     Col("owner", "Owner", flex=True, drop=2),
     Col("status", "Status"),
-    Col("created_at", "Created", show=lambda r: r["created_at"][:10]),
+    Col("created_at", "Created", show=lambda r: (r["created_at"] or "—")[:10]),
 ]
 
 

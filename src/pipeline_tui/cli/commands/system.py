@@ -51,7 +51,8 @@ def today(
     ] = 20,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """The agenda: overdue and due-today activities, deals whose next step is due or missing."""
+    """The agenda: overdue and due-today activities (deals' next steps among them), and open
+    deals with no next step."""
     from pipeline_tui.services.agenda import MORE, agenda
     from pipeline_tui.services.owners import known_owner
 

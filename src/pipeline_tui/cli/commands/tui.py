@@ -13,6 +13,8 @@ class StartScreen(StrEnum):
     board = "board"
     kpi = "kpi"
     leads = "leads"
+    contacts = "contacts"
+    today = "today"
 
 
 def tui(
@@ -20,7 +22,8 @@ def tui(
         StartScreen, typer.Option("--screen", help="Screen to open on.")
     ] = StartScreen.deals,
 ) -> None:
-    """Open the TUI: deals table, stage board, KPI dashboard and leads."""
+    """Open the TUI: deals table, stage board, KPI dashboard, leads, contacts and today's
+    activities."""
     from pipeline_tui.cli.commands.common import STATE
     from pipeline_tui.config import db_target
 

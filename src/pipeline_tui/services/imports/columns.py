@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.outcomes import fold
 
-ENTITIES = ("leads", "deals", "activities")
+ENTITIES = ("leads", "deals", "activities", "companies", "people")
 
 # field -> header aliases, normalised (see norm()), most specific first. A header that matches
 # nothing is kept as a custom field, never dropped.
@@ -28,6 +28,15 @@ _EMAIL = ("email", "emailaddress", "mail", "email1", "primaryemail", "workemail"
 _CREATED = ("createdat", "createdate", "createddate", "created", "createdon", "createdtime",
             "datecreated", "creationdate", "erstelltam", "erstellungsdatum", "angelegtam",
             "datedecreation", "creele", "fechadecreacion", "creado")  # fmt: skip
+# A record's company by its old CRM's id (Salesforce AccountId): resolved against the
+# companies' external ids, and kept as a custom field too, so that a later `import companies`
+# links the records imported before it (import_contacts_sql.py).
+COMPANY_REF = ("accountid", "companyid", "organizationid", "organisationid", "orgid",
+               "associatedcompanyid", "associatedcompanyids")  # fmt: skip
+_PHONE = ("phone", "phonenumber", "mobile", "mobilephone", "mobilephonenumber", "telephone",
+          "tel", "telefon", "telefonnummer", "handy", "telefono", "movil", "phonework")  # fmt: skip
+_FIRST = ("firstname", "givenname", "forename", "vorname", "prenom", "nombre")
+_LAST = ("lastname", "surname", "familyname", "nachname", "nom", "apellido", "apellidos")
 _NOTES = ("notes", "note", "description", "comments", "comment", "notizen", "notiz",
           "bemerkung", "bemerkungen", "beschreibung", "remarques", "commentaire", "notas",
           "comentarios", "descripcion")  # fmt: skip
@@ -210,6 +219,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "created_at": (*_CREATED, "dealcreated", "engagedate"),
         "closed_at": ("closedat", "closedon", "dealclosedon", "closedtime", "wontime"),
         "lead": ("lead", "leadref"),
+        "company_ref": COMPANY_REF,
         "product": ("product", "productname", "produkt", "produit", "producto"),
         "custom": ("custom", "customfields"),
     },
@@ -251,10 +261,119 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "notes": _NOTES,
         "created_at": _CREATED,
     },
-    # `pipeline import owners`: a users file (Salesforce User.csv).
+    # `pipeline import companies`: Salesforce Account, HubSpot companies, Pipedrive
+    # organizations, Maven accounts.csv.
+    "companies": {
+        "external_id": (*_COMMON_ID, "accountid", "companyid", "organizationid", "orgid"),
+        "name": (
+            "name",
+            "companyname",
+            "accountname",
+            "organizationname",
+            "organisationname",
+            "company",
+            "account",
+            "organization",
+            "organisation",
+            "firma",
+            "firmenname",
+            "unternehmen",
+            "societe",
+            "entreprise",
+            "raisonsociale",
+            "empresa",
+            "compania",
+        ),
+        "domain": (
+            "domain",
+            "companydomainname",
+            "domainname",
+            "webdomain",
+            "website",
+            "websiteurl",
+            "url",
+            "web",
+            "webseite",
+            "siteweb",
+            "sitioweb",
+        ),
+        "industry": ("industry", "sector", "branche", "secteur", "industria", "sectoractividad"),
+        "size": (
+            "size",
+            "numberofemployees",
+            "employees",
+            "employeecount",
+            "companysize",
+            "headcount",
+            "mitarbeiter",
+            "mitarbeiterzahl",
+            "effectif",
+            "empleados",
+        ),
+        "city": ("city", "billingcity", "addresscity", "town", "stadt", "ort", "ville", "ciudad"),
+        "country": (
+            "country",
+            "countryregion",
+            "billingcountry",
+            "addresscountry",
+            "officelocation",
+            "land",
+            "pays",
+            "pais",
+        ),
+        "owner": (*_OWNER, "companyowner", "accountowner", "organizationowner"),
+        "notes": _NOTES,
+        "created_at": (*_CREATED, "organizationcreated", "addtime"),
+        "custom": ("custom", "customfields"),
+    },
+    # `pipeline import people`: Salesforce Contact, HubSpot contacts, Pipedrive persons.
+    "people": {
+        "external_id": (*_COMMON_ID, "contactid", "personid"),
+        "name": (
+            "name",
+            "fullname",
+            "contactname",
+            "personname",
+            "nomcomplet",
+            "nombrecompleto",
+            "vollstandigername",
+        ),
+        "first_name": _FIRST,
+        "last_name": _LAST,
+        "email": (*_EMAIL, "personemail", "emailwork"),
+        "phone": (*_PHONE, "personphone"),
+        "title": (
+            "title",
+            "jobtitle",
+            "position",
+            "berufsbezeichnung",
+            "poste",
+            "fonction",
+            "cargo",
+            "puesto",
+        ),
+        "company": (*_COMPANY, "personorganization", "associatedcompany"),
+        "company_ref": COMPANY_REF,
+        "owner": (*_OWNER, "contactowner", "personowner", "recordowner"),
+        "notes": _NOTES,
+        "created_at": (*_CREATED, "personcreated", "addtime"),
+        "custom": ("custom", "customfields"),
+    },
+    # `pipeline import owners`: a users file (Salesforce User.csv), or a teams file (Maven's
+    # sales_teams.csv: sales_agent, manager, regional_office), which names owners by name.
     "owners": {
         "external_id": (*_COMMON_ID, "userid", "ownerid"),
-        "name": ("name", "fullname", "ownername"),
+        "name": ("name", "fullname", "ownername", "salesagent", "salesrep", "salesperson", "agent"),
+        "manager": ("manager", "managername", "salesmanager", "vorgesetzter", "responsable"),
+        "team": (
+            "team",
+            "teamname",
+            "salesteam",
+            "regionaloffice",
+            "region",
+            "office",
+            "territory",
+        ),
         "first_name": ("firstname", "givenname", "vorname", "prenom", "nombre"),
         "last_name": ("lastname", "surname", "familyname", "nachname", "nom", "apellido"),
         "email": _EMAIL,
@@ -277,6 +396,8 @@ _OWN_PREFIXES = {
     "leads": ("lead", "contact", "person"),
     "deals": ("deal", "opportunity"),
     "activities": ("activity", "task"),
+    "companies": ("company", "organization", "organisation", "account"),
+    "people": ("person", "contact"),
     "owners": ("owner",),  # not "user": Salesforce's Username is a login, not a name
     "history": ("opportunityhistory", "dealhistory"),
 }
@@ -390,10 +511,11 @@ def map_header(entity: str, header: list[str], overrides: list[str] | None = Non
     for i, name in enumerate(header):
         if i not in used and name.strip():
             m.custom.append((i, name.strip()))
-    if "product" in m.fields:  # used for titles, and kept as a custom field too
-        i = m.fields["product"]
-        m.custom.append((i, header[i].strip()))
-        m.custom.sort()
+    for kept in ("product", "company_ref"):  # used, and kept as a custom field too
+        if kept in m.fields:
+            i = m.fields[kept]
+            m.custom.append((i, header[i].strip()))
+            m.custom.sort()
     _check_required(m)
     return m
 
@@ -403,10 +525,13 @@ def _check_required(m: Mapping) -> None:
         "leads": (("name", "first_name", "last_name", "email"), "a name or an email"),
         "deals": (("title", "company", "product", "external_id"), "a title"),
         "activities": (("subject",), "a subject"),
+        "companies": (("name",), "the company's name"),
+        "people": (("name", "first_name", "last_name", "email"), "a name or an email"),
         "owners": (("name", "first_name", "last_name"), "a name"),
         "history": (("deal",), "the deal's id"),
     }[m.entity]
-    if m.entity == "owners" and "external_id" not in m.fields:
+    teams = "manager" in m.fields or "team" in m.fields  # a teams file names owners by name
+    if m.entity == "owners" and "external_id" not in m.fields and not teams:
         shown = ", ".join(repr(h) for h in m.header)
         raise PipelineError(f"no column for the owner's id in the file (columns: {shown}); "
                             "name one with --map 'Column=external_id'")  # fmt: skip

@@ -14,6 +14,8 @@ DATE_FIELDS = {
     "leads": ("created_at",),
     "deals": ("close_date", "next_due", "created_at", "closed_at"),
     "activities": ("done_at", "due_at", "created_at"),
+    "companies": ("created_at",),
+    "people": ("created_at",),
     "history": ("changed_at", "close_date"),
 }
 MONEY_FIELDS = {"deals": ("value",), "history": ("value",)}

@@ -3,6 +3,9 @@
 # A deal or lead export names its owner by id (Salesforce's OwnerId): the users file
 # (User.csv) says whose id it is. Owners keep that id (owners.external_id), so that
 # `import deals` resolves OwnerId to the owner's name (import_session.py, temp.imp_owner).
+# A teams file (Maven's sales_teams.csv: sales_agent, manager, regional_office) names owners
+# by name and gives each a manager (an owner too, created when missing) and a team, which
+# `kpi --by team` and `review --by team` group by.
 
 from __future__ import annotations
 
@@ -43,12 +46,16 @@ class OwnersResult:
         }
 
 
-def _rows(path: str, opts: dict[str, Any], result: OwnersResult) -> list[tuple[int, str, str, Any]]:
+User = tuple[int, str, str, Any, str, str]  # line, id, name, email, manager, team
+
+
+def _rows(path: str, opts: dict[str, Any], result: OwnersResult) -> list[User]:
     side = open_side_file("owners", path, maps=opts.get("maps") or [], dayfirst=None,
                           decimal=None, zone=None, encoding=opts.get("encoding"),
                           delimiter=opts.get("delimiter"))  # fmt: skip
     result.columns = [(c, f) for c, f in side.mapping.describe() if f != "custom"]
-    out: list[tuple[int, str, str, Any]] = []
+    by_name = "external_id" not in side.mapping.fields  # a teams file
+    out: list[User] = []
     seen: dict[str, int] = {}
     try:
         for line, cells in side.rows():
@@ -58,19 +65,26 @@ def _rows(path: str, opts: dict[str, Any], result: OwnersResult) -> list[tuple[i
             if not name:
                 parts = (cells.get("first_name", "").strip(), cells.get("last_name", "").strip())
                 name = " ".join(p for p in parts if p)
+            manager = SPACES.sub(" ", cells.get("manager", "").strip())
+            team = SPACES.sub(" ", cells.get("team", "").strip())
+            key = name_key(name) if by_name else ext
             try:
-                if not ext:
+                if not ext and not by_name:
                     raise BadValue("no id")
                 if not name:
-                    raise BadValue(f"no name for owner {ext!r}")
-                if ext in seen:
-                    raise BadValue(f"same id {ext!r} as line {seen[ext]}")
+                    raise BadValue(f"no name for owner {ext!r}" if ext else "no name")
+                if key in seen:
+                    what = "name" if by_name else "id"
+                    raise BadValue(f"same {what} {(name if by_name else ext)!r} as line "
+                                   f"{seen[key]}")  # fmt: skip
+                if manager and name_key(manager) == name_key(name):
+                    raise BadValue(f"{name!r} cannot be their own manager")
                 email = read_email(cells.get("email", ""))
             except BadValue as exc:
                 result.rejects.append((line, str(exc)))
                 continue
-            seen[ext] = line
-            out.append((line, ext, name, email))
+            seen[key] = line
+            out.append((line, ext, name, email, manager, team))
     finally:
         side.src.close()
     result.rejects += side.rejects
@@ -92,25 +106,32 @@ def import_owners(
     by_key = {o["name_key"]: o for o in owners}
     plans: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
     taken: dict[str, int] = {}
-    for line, ext, name, email in users:
+    managers = _managers(users, by_key, plans, result)
+    for line, ext, name, email, manager, team in users:
         key = name_key(name)
-        found = by_ext.get(ext) or by_key.get(name_key(ext)) or by_key.get(key)
-        if found is not None and found["external_id"] not in (None, ext):
+        found = (by_ext.get(ext) or by_key.get(name_key(ext))) if ext else None
+        found = found or by_key.get(key) or managers.get(key)
+        if found is not None and ext and found["external_id"] not in (None, ext):
             result.rejects.append((line, f"owner {name!r} already has the id "
                                    f"{found['external_id']!r}"))  # fmt: skip
             continue
-        other = by_key.get(key)
+        other = by_key.get(key) or managers.get(key)
         if (other is not None and other is not found) or taken.get(key, line) != line:
             result.rejects.append((line, f"another owner is already named {name!r}"))
             continue
         taken[key] = line
-        values = {"name": name, "name_key": key, "external_id": ext}
-        if email:
-            values["email"] = email
-        if found is None:
+        values: dict[str, Any] = {"name": name, "name_key": key}
+        for field_name, value in (("external_id", ext), ("email", email), ("team", team)):
+            if value:
+                values[field_name] = value
+        if manager:
+            values["manager"] = name_key(manager)  # resolved to an id when written
+        if found is not None and found.get("planned"):  # a manager this file also lists
+            found["values"].update(values)
+        elif found is None:
             plans.append((None, values))
             result.created += 1
-        elif any(found.get(k) != v for k, v in values.items()):
+        elif _differs(found, values, by_key):
             plans.append((found, values))
             result.updated += 1
         else:
@@ -120,12 +141,60 @@ def import_owners(
     if dry_run or not plans:
         return result
     with store.tx(f"import owners {Path(result.source).name}") as tx:
+        ids = {o["name_key"]: int(o["id"]) for o in owners}
+        later: list[tuple[int, str]] = []
         for found, values in plans:
+            manager = values.pop("manager", None)
             if found is None:
-                tx.insert("owners", {**values, "created_at": tx.now})
+                oid = tx.insert("owners", {**values, "created_at": tx.now})
+                ids[values["name_key"]] = oid
             else:
-                tx.update("owners", int(found["id"]), values)
+                oid = int(found["id"])
+                tx.update("owners", oid, values)
+            if manager is not None:
+                later.append((oid, manager))
+        for oid, manager in later:  # every manager exists by now
+            tx.update("owners", oid, {"manager_id": ids[manager]})
     return result
+
+
+def _managers(
+    users: list[User],
+    by_key: dict[str, dict[str, Any]],
+    plans: list[tuple[dict[str, Any] | None, dict[str, Any]]],
+    result: OwnersResult,
+) -> dict[str, dict[str, Any]]:
+    """Plan the managers that are not owners yet: in the team of their people when those
+    are all in one team. Returns them by name key (a row naming one fills in its plan)."""
+    teams: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for _, _, _, _, manager, team in users:
+        if manager:
+            key = name_key(manager)
+            names.setdefault(key, manager)
+            teams.setdefault(key, set()).update([team] if team else [])
+    planned: dict[str, dict[str, Any]] = {}
+    for key, name in names.items():
+        if key in by_key:
+            continue
+        values: dict[str, Any] = {"name": name, "name_key": key}
+        if len(teams[key]) == 1:
+            values["team"] = next(iter(teams[key]))
+        planned[key] = {"planned": True, "values": values, "external_id": None}
+        plans.append((None, values))
+        result.created += 1
+    return planned
+
+
+def _differs(found: dict[str, Any], values: dict[str, Any], by_key: dict[str, Any]) -> bool:
+    for k, v in values.items():
+        if k == "manager":
+            boss = by_key.get(v)
+            if boss is None or found.get("manager_id") != boss["id"]:
+                return True
+        elif found.get(k) != v:
+            return True
+    return False
 
 
 class InvalidOwners(PipelineError):

@@ -106,7 +106,7 @@ def leads(spec: Spec, seen: Seen) -> Builder:
         return (line, "", ident, ext, self_id, name, email, r[i_phone] if i_phone >= 0 else "",
                 ckey, r[i_src] if i_src >= 0 else "", okey, code,
                 r[i_notes] if i_notes >= 0 else "", when, r[i_disq] if i_disq >= 0 else "",
-                custom, *[r[i] for i in xs])  # fmt: skip
+                email.casefold() if email else "", custom, *[r[i] for i in xs])  # fmt: skip
 
     return build
 
@@ -118,7 +118,7 @@ def deals(spec: Spec, seen: Seen) -> Builder:
                                 "owner", "pipeline", "stage", "status", "value", "currency",
                                 "probability", "category", "next_step", "lost_reason", "lead",
                                 "product", "custom", "is_won", "is_closed",
-                                "stage_order")}  # fmt: skip
+                                "stage_order", "company_ref")}  # fmt: skip
     flags = ix["is_won"] is not None or ix["is_closed"] is not None
     ids, lead_ids = id_reader(spec.db_key, "deal"), id_reader(spec.db_key, "lead")
     close, due = (
@@ -210,7 +210,8 @@ def deals(spec: Spec, seen: Seen) -> Builder:
                 email_key(c_email) if c_email else None, owner(ow) if ow else None, pkey,
                 skey, st, minor, cur, prob, cat, dates[0], text_or_none(get(r, ix["next_step"])),
                 dates[1], text_or_none(get(r, ix["lost_reason"])), dates[2], dates[3], lead_ext,
-                lead_self, custom, *[text_or_none(r[i]) for i in xs])  # fmt: skip
+                lead_self, get(r, ix["company_ref"]).strip() or None, custom,
+                *[text_or_none(r[i]) for i in xs])  # fmt: skip
 
     return blank_nulls(build)
 
@@ -318,8 +319,12 @@ def activities(spec: Spec, seen: Seen) -> Builder:
     return blank_nulls(build)
 
 
+from pipeline_tui.services.imports.contact_rows import companies, people  # noqa: E402
+
 BUILDERS: dict[str, Callable[..., Builder]] = {
     "leads": leads,
     "deals": deals,
     "activities": activities,
+    "companies": companies,
+    "people": people,
 }

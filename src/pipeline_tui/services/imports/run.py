@@ -14,7 +14,13 @@ from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.common import currency_or_default, default_owner
 from pipeline_tui.services.imports.cells import Spec
-from pipeline_tui.services.imports.columns import ENTITIES, Mapping, map_header, norm
+from pipeline_tui.services.imports.columns import (
+    COMPANY_REF,
+    ENTITIES,
+    Mapping,
+    map_header,
+    norm,
+)
 from pipeline_tui.services.imports.formats import decide_formats
 from pipeline_tui.services.imports.rejects import write_rejects
 from pipeline_tui.services.imports.scratch import scratch_folder
@@ -28,7 +34,8 @@ from pipeline_tui.services.imports.stage_names import (
 from pipeline_tui.services.imports.workers import RangeResult, spool_file, worker_count
 from pipeline_tui.store.api import ImportPlan, ImportSession, Store
 
-MATCH_KEYS = {"leads": ("id", "email"), "deals": ("id", "title"), "activities": ("id", "subject")}
+MATCH_KEYS = {"leads": ("id", "email"), "deals": ("id", "title"), "activities": ("id", "subject"),
+              "companies": ("id", "name"), "people": ("id", "email")}  # fmt: skip
 Progress = Callable[[str, int, int], None]
 
 
@@ -84,6 +91,7 @@ class ImportResult:
     stage_order: list[str] = field(default_factory=list)  # the pipeline after new stages
     stages_ordered_by_file: bool = False
     owner_id_column: str = ""  # an owner column of ids (OwnerId) that created owners
+    linked: dict[str, int] = field(default_factory=dict)  # earlier records given a company
 
 
 class InvalidRows(PipelineError):
@@ -199,6 +207,7 @@ def _plan(
         actor_key=name_key(store.actor) if store.actor else None,
         stage_map=stages.rows if stages else [],
         custom_column=mapping.has("custom"),
+        company_refs=list(COMPANY_REF),
     )
 
 
@@ -319,6 +328,7 @@ class _Import:
         self._findings(s, stage_plan)
         r.created, matched, r.updated = s.write()
         r.import_id, r.unchanged = import_id, matched - r.updated
+        r.linked = dict(s.linked)
         if r.rejected:
             r.rejects_file = write_rejects(self.src, r.rejects, opts.file, opts.rejects)
         counts = {"rows": r.rows, "created": r.created, "updated": r.updated,
@@ -326,6 +336,7 @@ class _Import:
         extras = {k: v for k, v in r.new.items() if v}
         if r.created_stages:
             extras["stages"] = len(r.created_stages)
+        extras |= {f"linked_{k}": v for k, v in r.linked.items() if v}
         s.finish_import(counts, extras)
 
 

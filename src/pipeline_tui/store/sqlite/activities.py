@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline_tui.models import Activity, NotFoundError
+from pipeline_tui.store.records import ActivityFilter
 from pipeline_tui.store.sqlite.core import Reader
 
 _COLUMNS = (
     "id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "
-    "created_at, regarding"
+    "created_at, regarding, cancelled_at, cancel_reason"
 )
+_STATUS = {
+    "planned": "done_at IS NULL AND cancelled_at IS NULL",
+    "done": "done_at IS NOT NULL",
+    "cancelled": "cancelled_at IS NOT NULL",
+}
 
 
 def get_activity(store: Reader, activity_id: int) -> Activity:
@@ -38,38 +44,38 @@ def for_lead(store: Reader, lead_id: int) -> list[Activity]:
     return [Activity(**dict(r)) for r in rows]
 
 
-def list_activities(
-    store: Reader,
-    *,
-    planned_before: str | None = None,
-    state: str | None = None,
-    owner: str | None = None,
-    limit: int | None = None,
-) -> list[Activity]:
-    """Activities newest first; planned_before (an ISO timestamp) selects open plans due before."""
+def list_activities(store: Reader, f: ActivityFilter) -> list[Activity]:
+    """Activities matching ``f``: planned ones soonest first, else newest first."""
     clauses: list[str] = []
-    params: list[Any] = []
-    if planned_before is not None:
-        clauses.append("done_at IS NULL AND due_at < ?")
-        params.append(planned_before)
-    if state == "planned":
-        clauses.append("done_at IS NULL")
-    elif state == "done":
-        clauses.append("done_at IS NOT NULL")
-    if owner:
-        clauses.append("lower(owner) = lower(?)")
-        params.append(owner)
+    params: dict[str, Any] = {"deal": f.deal_id, "lead": f.lead_id, "owner": f.owner}
+    if f.deal_id is not None:
+        clauses.append("deal_id = :deal")
+    if f.lead_id is not None:
+        clauses.append("lead_id = :lead")
+    if f.owner:
+        clauses.append("lower(owner) = lower(:owner)")
+    status = "planned" if f.due_before is not None else f.status
+    if status in _STATUS:
+        clauses.append(_STATUS[status])
+    if f.due_before is not None:
+        clauses.append("due_at < :before")
+        params["before"] = f.due_before
+    soonest = status == "planned"
+    key = "due_at" if soonest else "coalesce(done_at, cancelled_at, due_at)"
+    if f.after is not None:
+        # Keyset: the rows after the given one in this order, so pages never shift.
+        clauses.append(
+            f"({key}, id) {'>' if soonest else '<'} (SELECT {key}, id FROM activities_view "
+            "WHERE id = :after)"
+        )
+        params["after"] = f.after
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    order = (
-        " ORDER BY due_at, id"
-        if state == "planned" or planned_before
-        else " ORDER BY coalesce(done_at, due_at) DESC, id DESC"
-    )
+    order = f" ORDER BY {key}, id" if soonest else f" ORDER BY {key} DESC, id DESC"
     sql = f"SELECT {_COLUMNS} FROM activities_view{where}{order}"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [Activity(**dict(r)) for r in store.all(sql, tuple(params))]
+    if f.limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = f.limit
+    return [Activity(**dict(r)) for r in store.all(sql, params)]
 
 
 def planned_section(
@@ -77,15 +83,35 @@ def planned_section(
 ) -> tuple[list[Activity], int]:
     """Open plans due in [start, end) (from any time when start is None), soonest first:
     at most ``limit`` of them, and how many there are in all."""
-    clauses = ["a.done_at IS NULL", "a.due_at < :end"]
+    clauses = ["a.done_at IS NULL", "a.cancelled_at IS NULL", "a.due_at < :end"]
     if start is not None:
         clauses.append("a.due_at >= :start")
     if owner_key is not None:
         clauses.append("a.owner_id = (SELECT id FROM owners WHERE name_key = :owner)")
     where = " AND ".join(clauses)
     params = {"start": start, "end": end, "owner": owner_key, "limit": limit}
-    total = int(store.scalar(f"SELECT count(*) FROM activities a WHERE {where}", params))
+    # The open plans' own partial index (schema.M003): unguided, the planner walks every
+    # activity not done through idx_activities_done, and reads each row for cancelled_at.
+    table = "activities a INDEXED BY idx_activities_open"
+    total = int(store.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params))
     ids = [r[0] for r in store.all(
-        f"SELECT a.id FROM activities a WHERE {where} ORDER BY a.due_at, a.id LIMIT :limit", params
+        f"SELECT a.id FROM {table} WHERE {where} ORDER BY a.due_at, a.id LIMIT :limit", params
     )]  # fmt: skip
     return [get_activity(store, i) for i in ids], total
+
+
+def next_for_deal(store: Reader, deal_id: int) -> Activity | None:
+    """The deal's next step: its earliest open planned activity (schema.M003)."""
+    found = store.scalar("SELECT next_activity_id FROM deals WHERE id = ?", (deal_id,))
+    return None if found is None else get_activity(store, int(found))
+
+
+def open_count(store: Reader, deal_id: int) -> int:
+    """How many planned activities of the deal are still to do."""
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM activities WHERE deal_id = ? AND done_at IS NULL "
+            "AND cancelled_at IS NULL",
+            (deal_id,),
+        )
+    )

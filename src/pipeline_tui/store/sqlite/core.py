@@ -17,11 +17,14 @@ from pipeline_tui.models.errors import NotFoundError
 from pipeline_tui.store.api import Corrupt, SchemaTooNew, StoreError
 from pipeline_tui.store.sqlite.errors import translate, translated
 from pipeline_tui.store.sqlite.locking import hold_shared
+from pipeline_tui.store.sqlite.next_step import DERIVED, refresh
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
 # Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
 _STAMPED = {"leads", "deals", "activities", "targets", "companies", "contacts", "notes"}
+# Activity fields that decide which planned activity is a deal's next step.
+_NEXT_STEP_INPUTS = {"deal_id", "subject", "due_at", "done_at", "cancelled_at"}
 Params = tuple[Any, ...] | dict[str, Any]
 # A list of ids bound as one JSON parameter: one variable per row would fail past SQLite's
 # limit ("too many SQL variables") on a big database.
@@ -263,6 +266,10 @@ class Tx:
             f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values())
         )
         new_id = int(cur.lastrowid or 0)
+        if table == "activities":
+            refresh(self._conn, [values.get("deal_id")])
+        elif table == "deals":  # a re-inserted deal (undo of a delete) carries an old cache
+            refresh(self._conn, [new_id])
         if journal:
             self._event(table, new_id, "insert", None, {"id": new_id, **values})
         return new_id
@@ -274,6 +281,9 @@ class Tx:
 
         stamp=False writes exactly ``changes``; undo uses it to restore updated_at too.
         """
+        if table == "deals" and not DERIVED.isdisjoint(changes):
+            # Written only by next_step.refresh: a deal's next step is its planned activity.
+            raise ValueError(f"deals.{sorted(set(DERIVED) & set(changes))[0]} is derived")
         before = self.row(table, row_id)
         diff = {k: v for k, v in changes.items() if before.get(k) != v}
         if not diff:
@@ -282,12 +292,16 @@ class Tx:
             diff["updated_at"] = self.now
         sets = ", ".join(f"{k} = ?" for k in diff)
         self._conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*diff.values(), row_id))
+        if table == "activities" and not _NEXT_STEP_INPUTS.isdisjoint(diff):
+            refresh(self._conn, [before["deal_id"], diff.get("deal_id")])
         self._event(table, row_id, "update", {k: before[k] for k in diff}, diff)
         return before
 
     def delete(self, table: str, row_id: int) -> dict[str, Any]:
         before = self.row(table, row_id)
         self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        if table == "activities":
+            refresh(self._conn, [before["deal_id"]])
         self._event(table, row_id, "delete", before, None)
         return before
 

@@ -15,12 +15,14 @@ def _key(table: str, kind: str) -> str:
     return f"coalesce({table}.external_id, :db || ':{kind}:' || {table}.id)"
 
 
+# A deal's next step is not a deals column here: it is its planned activity, which the
+# activities export carries (schema.M003), so re-importing both gives it once.
 QUERIES = {
     "deals": f"""
 SELECT {_key("d", "deal")} AS external_id, d.title, co.name AS company, ct.name AS contact,
   ct.email AS contact_email, o.name AS owner, p.name AS pipeline, s.name AS stage, d.status,
-  d.value_minor, d.currency, d.probability, d.category, d.close_date, d.next_step, d.next_due,
-  d.lost_reason, CASE WHEN d.lead_id IS NOT NULL THEN {_key("l", "lead")} END AS lead,
+  d.value_minor, d.currency, d.probability, d.category, d.close_date, d.lost_reason,
+  CASE WHEN d.lead_id IS NOT NULL THEN {_key("l", "lead")} END AS lead,
   d.created_at, d.closed_at, d.custom
 FROM deals d
 JOIN stages s ON s.id = d.stage_id

@@ -40,6 +40,8 @@ class Activities(Family):
     for_lead = guarded(activities.for_lead)
     list_activities = guarded(activities.list_activities)
     planned_section = guarded(activities.planned_section)
+    next_for_deal = guarded(activities.next_for_deal)
+    open_count = guarded(activities.open_count)
 
 
 class Stages(Family):
@@ -59,6 +61,7 @@ class Directory(Family):
     owners = guarded(lookup.owners)
     canonical_owner = guarded(lookup.canonical_owner)
     owner_names_by_id = guarded(lookup.owner_names_by_id)
+    owner_teams = guarded(lookup.owner_teams)
     owner_holdings = guarded(lookup.owner_holdings)
 
 

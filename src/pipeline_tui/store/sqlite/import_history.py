@@ -11,8 +11,10 @@ _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit of bound variab
 
 
 def owners_index(store: Reader) -> list[dict[str, Any]]:
-    """Every owner: id, name, name_key, email and external_id."""
-    rows = store.all("SELECT id, name, name_key, email, external_id FROM owners ORDER BY id")
+    """Every owner: id, name, name_key, email, external_id, team and manager_id."""
+    rows = store.all(
+        "SELECT id, name, name_key, email, external_id, team, manager_id FROM owners ORDER BY id"
+    )
     return [dict(r) for r in rows]
 
 

@@ -153,6 +153,9 @@ def undo_import(tx: Tx, import_id: int) -> int:
         raise ConflictError(f"import {import_id} was already undone")
     ranges: dict[str, list[int]] = json.loads(imp["ranges"] or "{}")
     _check_untouched(tx, imp, ranges)
+    from pipeline_tui.store.sqlite.next_step import deals_of_import, refresh_where
+
+    deals_of_import(tx.store._conn, import_id, ranges)
     changed = 0
     for (table,) in store.all(
         "SELECT DISTINCT entity FROM import_saved WHERE import_id = ?", (import_id,)
@@ -176,6 +179,8 @@ def undo_import(tx: Tx, import_id: int) -> int:
                     f"{table} it created (undo those first)"
                 ) from None
             changed += max(cur.rowcount, 0)
+    # Deals' next steps follow their activities again (schema.M003).
+    refresh_where(tx.store._conn, "id IN (SELECT id FROM temp.undo_deals)")
     tx.raw("UPDATE imports SET undone_by = ? WHERE id = ?", (tx.command_id, import_id))
     tx._event(
         "imports",

@@ -15,7 +15,9 @@ from pipeline_tui.store.import_plan import ImportPlan, StageMapRow
 from pipeline_tui.store.sqlite import import_records as rec
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.sqlite.import_contacts_sql import COMPANIES, PEOPLE, link_to_companies
 from pipeline_tui.store.sqlite.import_sql import ACTOR, ENTITY_SQL, OWNER, EntitySql, custom_expr
+from pipeline_tui.store.sqlite.next_step import sync_imported
 from pipeline_tui.store.sqlite.spool import reason_sql
 
 _TRACE = bool(os.environ.get("PIPELINE_IMPORT_TRACE"))
@@ -78,7 +80,8 @@ class SqliteImportSession:
         if plan is None:
             return
         self.plan = plan
-        self.sql: EntitySql = ENTITY_SQL[plan.entity]
+        self.sql: EntitySql = {**ENTITY_SQL, "companies": COMPANIES, "people": PEOPLE}[plan.entity]
+        self.linked: dict[str, int] = {}
         self.params = {
             "now": plan.now,
             "owner_key": plan.owner_key,
@@ -184,6 +187,8 @@ class SqliteImportSession:
                 self.params["first_key"] = int(n == 0 and key != "id")
                 for sql in self.sql.match.get(key, ()):
                     self._run(sql, schema)
+            for sql in self.sql.after_match:
+                self._run(sql, schema)
             table = self.sql.table
             self.reject(
                 [
@@ -368,6 +373,10 @@ class SqliteImportSession:
             created, matched, changed = created + c, matched + m, changed + ch
         for sql in self.sql.after_insert:  # the stage history of new deals
             self._run(sql)
+        if self.sql.table in ("deals", "activities"):
+            sync_imported(self.conn, self.sql.table, self.before, self.params)
+        if self.plan.entity == "companies":
+            self.linked = link_to_companies(self, self.plan.company_refs)
         return created, matched, changed
 
     def _write(self, schema: str) -> tuple[int, int, int]:
@@ -388,15 +397,17 @@ class SqliteImportSession:
                 schema,
             )
         # The default owner is created only when some row has no owner of its own.
-        self._run(
-            "INSERT INTO owners (name, name_key, created_at) SELECT :owner_name, :owner_key, "
-            ":now WHERE :owner_key NOT IN (SELECT name_key FROM owners) AND EXISTS "
-            "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)",
-            schema,
-        )
+        if self.sql.default_owner:
+            self._run(
+                "INSERT INTO owners (name, name_key, created_at) SELECT :owner_name, :owner_key, "
+                ":now WHERE :owner_key NOT IN (SELECT name_key FROM owners) AND EXISTS "
+                "(SELECT 1 FROM {S}.rows r WHERE r.okey IS NULL AND r.err IS NULL)",
+                schema,
+            )
         self._owners()
-        for sql in self.sql.before_insert:
-            self._run(sql, schema)
+        with self._bulk_fts(self.sql.bulk_fts):
+            for sql in self.sql.before_insert:
+                self._run(sql, schema)
         created = self._run(self.sql.insert, schema)
         matched, changed = self.propose([schema])
         if changed:
@@ -416,6 +427,33 @@ class SqliteImportSession:
                 f"WHERE l.id = n.id AND ({self._differs()})"
             )
         return created, matched, changed
+
+    @contextmanager
+    def _bulk_fts(self, table: str | None) -> Iterator[None]:
+        """Fill ``table``'s full-text index once for the rows added in the block, rather than
+        by its insert trigger row by row (a third less time for a million people). The
+        trigger is dropped and made again inside the import's transaction: a failure rolls
+        both back, and no other connection ever sees the schema without it."""
+        if table is None:
+            yield
+            return
+        from pipeline_tui.store.sqlite.schema_contacts import FTS
+
+        trigger = f"fts_{table}_ai"
+        sql = self.store.scalar("SELECT sql FROM sqlite_master WHERE name = ?", (trigger,))
+        if sql is None:  # no full-text index here: nothing to do
+            yield
+            return
+        last = int(self.store.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+        self.conn.execute(f"DROP TRIGGER {trigger}")
+        yield
+        cols = ", ".join(FTS[table])
+        self.params["fts_last"] = last
+        self._run(
+            f"INSERT INTO fts_{table}(rowid, {cols}) SELECT id, {cols} FROM {table} "
+            "WHERE id > :fts_last ORDER BY id"
+        )
+        self.conn.execute(str(sql))
 
     def finish_import(self, counts: dict[str, int], extras: dict[str, int]) -> None:
         rec.finish_import(self._writing(), self.params["imp"], counts, self.before, extras)

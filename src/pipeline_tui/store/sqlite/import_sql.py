@@ -47,6 +47,11 @@ class EntitySql:
     before_insert: list[str] = field(default_factory=list)
     after_insert: list[str] = field(default_factory=list)
     before_update: list[str] = field(default_factory=list)
+    after_match: list[str] = field(default_factory=list)  # rejects that need the matches
+    # A table that before_insert fills with many rows: its full-text index is filled once,
+    # set-based, after them rather than by its trigger row by row (import_session.py).
+    bulk_fts: str | None = None
+    default_owner: bool = True  # rows without an owner get the import's owner ({OWNER})
     # name -> condition on a valid row (with ``joins``): what the summary warns about
     findings: dict[str, str] = field(default_factory=dict)
 
@@ -91,20 +96,55 @@ _LEAD_JOINS = (
 # Names as the file spells them, for previews of rows whose company or owner is new.
 _SHOWN_OWNER = "LEFT JOIN {S}.names onm ON onm.kind = 'owner' AND onm.key = r.okey"
 _SHOWN = "LEFT JOIN {S}.names cn ON cn.kind = 'company' AND cn.key = r.ckey " + _SHOWN_OWNER
+# A lead's person, as `lead add` makes it (services/leads.py): the person with its email,
+# else the one of its name at its company among people without an email, else a new one.
+# before_insert creates the missing ones (in file order, so that they form one id range that
+# the import's undo removes), then leads read their ids.
+_LEAD_CNAME = [
+    "DROP TABLE IF EXISTS temp.imp_lname",
+    # Only when some row has no email: on a million people the scan is not free.
+    "CREATE TEMP TABLE imp_lname AS SELECT lower(name) AS lname, coalesce(company_id, 0) AS cid, "
+    "min(id) AS id FROM contacts WHERE email_key IS NULL AND name IS NOT NULL "
+    "AND EXISTS (SELECT 1 FROM {S}.rows WHERE ekey IS NULL) GROUP BY 1, 2",
+    "CREATE INDEX temp.imp_lname_key ON imp_lname(lname, cid)",
+]
+_LEAD_PERSON = (
+    "CASE WHEN r.ekey IS NOT NULL THEN (SELECT p.id FROM contacts p WHERE p.email_key = r.ekey) "
+    "ELSE (SELECT x.id FROM temp.imp_lname x WHERE x.lname = lower(coalesce(r.name, '')) "
+    "AND x.cid = coalesce(co.id, 0)) END"
+)
+_LEAD_PEOPLE = [
+    # OR IGNORE: the unique email_key skips people who exist and repeats within the file
+    # (the first spelling wins), without a lookup or a sort per row.
+    "INSERT OR IGNORE INTO contacts (name, email, email_key, phone, company_id, owner_id, "
+    "created_at, updated_at) SELECT r.name, r.email, r.ekey, r.phone, co.id, {OWNER}, :now, "
+    f":now FROM {{S}}.rows r {_LEAD_JOINS} WHERE r.ekey IS NOT NULL AND {VALID} ORDER BY r.line",
+    *_LEAD_CNAME,
+    "INSERT INTO contacts (name, phone, company_id, owner_id, created_at, updated_at) "
+    "SELECT name, phone, cid, oid, :now, :now FROM (SELECT min(r.line), r.name, r.phone, "
+    f"co.id AS cid, {{OWNER}} AS oid FROM {{S}}.rows r {_LEAD_JOINS} WHERE r.ekey IS NULL "
+    f"AND r.name IS NOT NULL AND {VALID} AND NOT EXISTS (SELECT 1 FROM temp.imp_lname x "
+    "WHERE x.lname = lower(r.name) AND x.cid = coalesce(co.id, 0)) "
+    "GROUP BY lower(r.name), coalesce(co.id, 0) ORDER BY 1)",
+    *_LEAD_CNAME,
+]
 LEADS = EntitySql(
     table="leads",
     joins=_LEAD_JOINS,
     insert=(
-        "INSERT INTO leads (name, company_id, email, phone, source, owner_id, status, "
-        "disqualify_reason, notes, external_id, custom, created_at, updated_at) "
-        "SELECT coalesce(r.name, r.email), co.id, r.email, r.phone, r.source, "
+        "INSERT INTO leads (name, company_id, contact_id, email, phone, source, owner_id, "
+        "status, disqualify_reason, notes, external_id, custom, created_at, updated_at) "
+        f"SELECT coalesce(r.name, r.email), co.id, {_LEAD_PERSON}, r.email, r.phone, r.source, "
         "{OWNER}, coalesce(r.status, 'new'), r.disq, r.notes, r.ext, "
-        "nullif({CUSTOM}, '{}'), coalesce(r.created_at, :now), :now "
+        "nullif({CUSTOM}, '{}'), r.created_at, :now "
         f"FROM {{S}}.rows r {_LEAD_JOINS} WHERE {NEW} ORDER BY r.line"
     ),
+    before_insert=_LEAD_PEOPLE,
+    bulk_fts="contacts",
     update_exprs={
         "name": "coalesce(r.name, l.name)",
         "company_id": "coalesce(co.id, l.company_id)",
+        "contact_id": f"coalesce(l.contact_id, {_LEAD_PERSON})",
         "email": "coalesce(r.email, l.email)",
         "phone": "coalesce(r.phone, l.phone)",
         "source": "coalesce(r.source, l.source)",
@@ -118,7 +158,7 @@ LEADS = EntitySql(
         "custom": MERGED,
         "created_at": "coalesce(r.created_at, l.created_at)",
     },
-    findings={"no_owner": "r.okey IS NULL"},
+    findings={"no_owner": "r.okey IS NULL", "no_created_lead": "r.created_at IS NULL"},
     match={
         "id": _id_match("leads"),
         "email": [
@@ -154,6 +194,12 @@ _CNAME = [
     "min(id) AS id FROM contacts WHERE name IS NOT NULL GROUP BY 1, 2",
     "CREATE INDEX temp.imp_cname_key ON imp_cname(lname, cid)",
 ]
+# A deal's company: by its AccountId when that company is known, else by name. An AccountId
+# not known yet stays in the deal's custom fields; `import companies` links it later.
+_DEAL_CO = (
+    "CASE WHEN r.company_ext IS NOT NULL THEN coalesce((SELECT min(x.id) FROM companies x "
+    "WHERE x.external_id = r.company_ext), co.id) ELSE co.id END"
+)
 _ST = "coalesce(r.status, sm.status, l.status)"
 _CLOSED = "coalesce(r.closed_at, r.close_date || 'T12:00:00Z', :now)"
 # A new deal's history starts with its entry into the stage the file names, at the creation
@@ -169,7 +215,7 @@ DEALS = EntitySql(
         "INSERT INTO deals (title, company_id, contact_id, owner_id, pipeline_id, stage_id, "
         "status, value_minor, currency, probability, category, close_date, next_step, next_due, "
         "lost_reason, lead_id, external_id, custom, created_at, updated_at, closed_at, "
-        f"history_unknown) SELECT r.title, co.id, {_CONTACT}, {OWNER}, "
+        f"history_unknown) SELECT r.title, {_DEAL_CO}, {_CONTACT}, {OWNER}, "
         "coalesce(sm.pipeline_id, :pipeline), coalesce(sm.stage_id, sm.first_stage, "
         ":first_stage), coalesce(r.status, sm.status, 'open'), r.value_minor, "
         "coalesce(r.currency, :cur), r.probability, r.category, r.close_date, r.next_step, "
@@ -180,7 +226,7 @@ DEALS = EntitySql(
     ),
     update_exprs={
         "title": "CASE WHEN r.title_auto = 1 THEN l.title ELSE coalesce(r.title, l.title) END",
-        "company_id": "coalesce(co.id, l.company_id)",
+        "company_id": f"coalesce({_DEAL_CO}, l.company_id)",
         "contact_id": f"coalesce({_CONTACT}, l.contact_id)",
         "owner_id": "coalesce(o.id, l.owner_id)",
         "pipeline_id": "CASE WHEN sm.stage_id IS NOT NULL THEN sm.pipeline_id "
@@ -207,6 +253,8 @@ DEALS = EntitySql(
         "no_owner": "r.okey IS NULL",
         "no_amount": "r.value_minor IS NULL",
         "no_created": "r.created_at IS NULL",
+        "company_unknown": "r.company_ext IS NOT NULL AND r.ckey IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM companies x WHERE x.external_id = r.company_ext)",
         "closed_before_created": f"{_ST_NEW} <> 'open' AND r.created_at IS NOT NULL "
         f"AND {_CLOSED_AT} < r.created_at",
         "closed_in_future": f"{_ST_NEW} <> 'open' AND {_CLOSED_AT} > :now",
@@ -288,7 +336,7 @@ ACTIVITIES = EntitySql(
         "outcome, notes, created_at, updated_at, external_id, custom) "
         "SELECT coalesce(r.kind, 'task'), r.subject, rf.deal_id, rf.lead_id, "
         "{OWNER}, r.done_at, r.due_at, r.outcome, r.notes, "
-        "coalesce(r.created_at, :now), :now, r.ext, nullif({CUSTOM}, '{}') "
+        "r.created_at, :now, r.ext, nullif({CUSTOM}, '{}') "
         f"FROM {{S}}.rows r {_ACT_JOINS} WHERE {NEW} ORDER BY r.line"
     ),
     update_exprs={
@@ -305,7 +353,7 @@ ACTIVITIES = EntitySql(
         "external_id": "coalesce(r.ext, l.external_id)",
         "custom": MERGED,
     },
-    findings={"no_owner": "r.okey IS NULL"},
+    findings={"no_owner": "r.okey IS NULL", "no_created_activity": "r.created_at IS NULL"},
     match={
         "id": _id_match("activities"),
         "subject": [

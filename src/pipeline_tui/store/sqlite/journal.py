@@ -7,6 +7,7 @@ from typing import Any
 
 from pipeline_tui.models import ConflictError, Event
 from pipeline_tui.store.sqlite.core import Reader, Tx
+from pipeline_tui.store.sqlite.next_step import DERIVED
 
 
 def recent_events(store: Reader, limit: int) -> list[Event]:
@@ -91,6 +92,11 @@ def revert_command(tx: Tx, command_id: int) -> int:
             _check_current(tx, entity, entity_id, {})
             tx.delete(entity, entity_id)
         elif action == "update":
+            if entity == "deals":
+                # A next step changed directly (journalled before schema v3): the cache now
+                # follows the deal's activities, which this undo restores by their events.
+                before = {k: v for k, v in before.items() if k not in DERIVED}
+                after = {k: v for k, v in after.items() if k not in DERIVED}
             _check_current(tx, entity, entity_id, after)
             tx.update(entity, entity_id, before, stamp=False)
         elif action == "delete":

@@ -79,7 +79,7 @@ def response_hours(store: Reader, src: Source, k: KpiScope) -> dict[Any, tuple[f
     """Median hours from a lead's creation (in the window) to its first done activity,
     and how many leads it is the median of."""
     # As of a past day, an activity logged later (even backdated) did not exist yet.
-    known = " AND a.created_at <= :cut" if src.replayed else ""
+    known = " AND coalesce(a.created_at, :cut) <= :cut" if src.replayed else ""
     sql = f"""
 WITH firsts AS (
   SELECT grp, (julianday(first_at) - julianday(created_at)) * 24 AS h
@@ -103,7 +103,7 @@ SELECT grp, avg(h), max(n) FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GR
 def activities(store: Reader, src: Source, k: KpiScope) -> list[tuple[Any, str, int]]:
     """(group, kind, count) of activities done in the window."""
     # As of a past day, an activity logged later (even backdated) did not exist yet.
-    known = " AND a.created_at <= :cut" if src.replayed else ""
+    known = " AND coalesce(a.created_at, :cut) <= :cut" if src.replayed else ""
     sql = f"""
 SELECT {k.group("a")}, a.kind, count(*) FROM activities a
 WHERE a.done_at >= :start AND a.done_at < :end AND a.done_at <= :cut{known}{k.owner("a")}

@@ -86,6 +86,11 @@ def owner_names_by_id(store: Reader) -> dict[int, str]:
     return {int(r[0]): r[1] for r in store.all("SELECT id, name FROM owners")}
 
 
+def owner_teams(store: Reader) -> dict[str, str | None]:
+    """Each owner's name -> their team (None when they have none)."""
+    return {r[0]: r[1] for r in store.all("SELECT name, team FROM owners")}
+
+
 # What an owner holds, by kind: (table, condition on the row). Every reference to owners.id
 # in the schema (store/sqlite/schema.py) is here, so that handing all of them over leaves
 # nothing pointing at a removed owner.

@@ -28,12 +28,12 @@ SORT_KEYS: dict[str, str] = {
 }
 assert tuple(SORT_KEYS) == DEAL_SORTS, "every sort the interface names has its SQL"
 
-# The earliest of the deal's next-step due date and its planned activities, as an ISO date.
+# The deal's next activity date. deals.next_step/next_due are the store's cache of the
+# deal's earliest open planned activity (store/sqlite/next_step.py keeps them in step in
+# every write), so no query here has to visit the activities table.
 NEXT_ACTIVITY = (
-    f"min(CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
-    f"ELSE coalesce(d.next_due, '{UNDATED}') END, "
-    "coalesce((SELECT min(substr(a.due_at, 1, 10)) FROM activities a "
-    f"WHERE a.deal_id = d.id AND a.done_at IS NULL), '{NONE_PLANNED}'))"
+    f"CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
+    f"ELSE coalesce(d.next_due, '{UNDATED}') END"
 )
 # Board order: overdue (0), due today (1), none planned (2), future (3).
 RANK = (
@@ -45,15 +45,6 @@ _JOINS = (
     " JOIN stages s ON s.id = d.stage_id"
     " LEFT JOIN companies co ON co.id = d.company_id"
     " LEFT JOIN owners o ON o.id = d.owner_id"
-)
-# Planned activities per deal, aggregated once: cheaper than a subquery per deal at scale.
-_PLANNED = (
-    " LEFT JOIN (SELECT deal_id, min(substr(due_at, 1, 10)) AS due FROM activities"
-    " WHERE done_at IS NULL AND deal_id IS NOT NULL GROUP BY deal_id) pa ON pa.deal_id = d.id"
-)
-_NEXT_JOINED = (
-    f"min(CASE WHEN d.next_step IS NULL THEN '{NONE_PLANNED}' "
-    f"ELSE coalesce(d.next_due, '{UNDATED}') END, coalesce(pa.due, '{NONE_PLANNED}'))"
 )
 
 
@@ -208,10 +199,14 @@ def board_keys(store: Reader, q: DealQuery, today: str) -> dict[int, list[tuple[
     next-activity state (overdue, today, none planned, future), then close date."""
     params: dict[str, Any] = {"today": today}
     where = _where(q, params)
+    if q.status == "open":  # a literal, so that the planner may use idx_deals_board (M007)
+        where = where.replace("d.status = :status", "d.status = 'open'")
+    # next_due alone says it: the cache has a due date exactly when a plan is open (M003).
     sql = (
         f"SELECT stage_id, {RANK} AS rank, close, id FROM ("
         f"SELECT d.stage_id, d.id, coalesce(d.close_date, '{NONE_PLANNED}') AS close, "
-        f"{_NEXT_JOINED} AS nx{_from(where)}{_PLANNED}{where}) ORDER BY stage_id, rank, close, id"
+        f"coalesce(d.next_due, '{NONE_PLANNED}') AS nx{_from(where)}{where}) "
+        "ORDER BY stage_id, rank, close, id"
     )
     out: dict[int, list[tuple[int, str, int]]] = {}
     for stage_id, rank, close, deal_id in _tuples(store, sql, params):

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pipeline_tui.store.sqlite.schema_changes import (
+    M003_NEXT_ACTIVITY,
+    M005_TABLES,
+    M006_EDITS,
+    M006_TABLES,
+    M007_BOARD,
+    relax,
+    relax_deals,
+)
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 7
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -317,52 +327,6 @@ CREATE INDEX idx_deals_no_next_step ON deals(close_date, owner_id)
 """
 
 
-# v3 (issue 13): imports keep what the file says and invent nothing. An empty amount is
-# unknown (NULL), not 0; a deal whose file gives no creation date has none until its history
-# gives one; a deal imported without its history says so (history_unknown), so conversion
-# and cycle KPIs leave it out; owners keep their old CRM's id, so OwnerId columns resolve;
-# and an imported history's amount, close-date, status, probability and category changes
-# are kept, dated, in deal_history (stage changes stay in stage_changes).
-M005_TABLES = """
-ALTER TABLE owners ADD COLUMN external_id TEXT;
-CREATE INDEX idx_owners_external ON owners(external_id) WHERE external_id IS NOT NULL;
-ALTER TABLE deals ADD COLUMN history_unknown INTEGER NOT NULL DEFAULT 0;
-CREATE TABLE deal_history (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  deal_id INTEGER NOT NULL REFERENCES deals(id),
-  field TEXT NOT NULL
-    CHECK (field IN ('status','value_minor','close_date','probability','category')),
-  before,
-  after,
-  changed_at TEXT NOT NULL
-);
-CREATE INDEX idx_deal_history_deal ON deal_history(deal_id, field, changed_at);
-CREATE INDEX idx_deal_history_at ON deal_history(changed_at, deal_id)
-"""
-# Removing NOT NULL leaves every stored record as it is, so SQLite's documented in-place
-# edit of the table's text applies (https://sqlite.org/lang_altertable.html, section 7):
-# instant on a million deals, where rebuilding the table would copy every row and index.
-_NULLABLE = (
-    ("value_minor INTEGER NOT NULL DEFAULT 0", "value_minor INTEGER DEFAULT 0"),
-    ("created_at TEXT NOT NULL,\n  updated_at TEXT NOT NULL,\n  closed_at TEXT",
-     "created_at TEXT,\n  updated_at TEXT NOT NULL,\n  closed_at TEXT"),
-)  # fmt: skip
-
-
-def _relax_deals(db: Database) -> None:
-    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'deals'")
-    text = str(sql.fetchone()[0])
-    for old, new in _NULLABLE:
-        if old not in text:
-            raise RuntimeError(f"m005: deals no longer reads {old!r}")
-        text = text.replace(old, new)
-    version = int(db.execute("PRAGMA schema_version").fetchone()[0])
-    db.execute("PRAGMA writable_schema = ON")
-    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'deals'", [text])
-    db.execute(f"PRAGMA schema_version = {version + 1}")
-    db.execute("PRAGMA writable_schema = OFF")
-
-
 def _migrations() -> object:
     from sqlite_utils import Migrations
 
@@ -381,6 +345,12 @@ def _migrations() -> object:
             if statement.strip():
                 db.execute(statement)
 
+    @migrations(name="m003_next_step_is_an_activity")
+    def m003_next_step_is_an_activity(db: Database) -> None:
+        for statement in M003_NEXT_ACTIVITY.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
     @migrations(name="m004_companies_people")
     def m004_companies_people(db: Database) -> None:
         from pipeline_tui.store.sqlite.schema_contacts import m004
@@ -389,10 +359,22 @@ def _migrations() -> object:
 
     @migrations(name="m005_real_history")
     def m005_real_history(db: Database) -> None:
-        _relax_deals(db)
+        relax_deals(db)
         for statement in M005_TABLES.split(";"):
             if statement.strip():
                 db.execute(statement)
+
+    @migrations(name="m006_owner_teams")
+    def m006_owner_teams(db: Database) -> None:
+        for table, edits in M006_EDITS.items():
+            relax(db, table, edits, "m006")
+        for statement in M006_TABLES.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    @migrations(name="m007_board_index")
+    def m007_board_index(db: Database) -> None:
+        db.execute(M007_BOARD)
 
     return migrations
 

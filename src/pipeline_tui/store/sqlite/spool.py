@@ -14,7 +14,7 @@ _TEXT = {"name", "phone", "source", "notes", "disq", "next_step", "lost_reason",
          "outcome", "contact"}  # fmt: skip
 _INTEGERS = {"self_id", "title_auto", "value_minor", "probability", "lead_self", "deal_self"}
 _REASON = {"x:": "external id", "s:": "id", "e:": "email", "t:": "title and company",
-           "n:": "activity"}  # fmt: skip
+           "n:": "activity", "c:": "name"}  # fmt: skip
 
 
 class Spool:

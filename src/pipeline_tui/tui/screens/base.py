@@ -216,6 +216,27 @@ class PipelineScreen(Screen[None]):
 
         self.app.push_screen(LostForm(self._deal_title(deal_id)), done)
 
+    def action_add_person(self) -> None:
+        deal_id = self._need_deal()
+        if deal_id is not None:
+            self._open_add_person(deal_id)
+
+    @work(thread=True, exclusive=True, group="form-load", exit_on_error=False)
+    def _open_add_person(self, deal_id: int) -> None:
+        deal = self.papp.reader.deals.get_deal(deal_id)
+        self.app.call_from_thread(self._push_add_person, deal)
+
+    def _push_add_person(self, deal: Deal) -> None:
+        """Put a person on the deal with a role, as `pipeline deal person add` does."""
+        from pipeline_tui.tui.screens.contact_forms import DealPersonForm, link_person
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.papp.change(link_person, deal.id, values,
+                                 then=lambda _l: self.after_change(deal.id))  # fmt: skip
+
+        self.app.push_screen(DealPersonForm(self.papp.reader, deal.title, deal.company), done)
+
     def _deal_title(self, deal_id: int) -> str:
         """The selected deal's title, from what the screen has drawn."""
         return f"deal {deal_id}"

@@ -16,6 +16,7 @@ from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store.api import DEAL_SORTS, DealQuery, DealRow
 from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.screens.data import load_detail
+from pipeline_tui.tui.widgets.activity_list import ActivityList
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
 from pipeline_tui.tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
 from pipeline_tui.tui.widgets.filter_box import FilterBox
@@ -70,6 +71,15 @@ class DealsScreen(FilteredScreen):
             "a", "log_activity", "Activity", tooltip="Log or plan an activity", id="deals.activity"
         ),  # fmt: skip
         Binding("m", "move_deal", "Move", tooltip="Move to another stage", id="deals.move"),
+        # Kept out of the footer, which has no room for it at 120 columns: '?' lists it.
+        Binding(
+            "p",
+            "add_person",
+            "Person",
+            show=False,
+            tooltip="Add a person to the deal, with a role",
+            id="deals.person",
+        ),  # fmt: skip
         Binding("w", "win_deal", "Won", tooltip="Mark the deal won", id="deals.won"),
         Binding(
             "l",
@@ -203,6 +213,10 @@ class DealsScreen(FilteredScreen):
             self.query_one(DealDetail).show(None)
         else:
             self._load_detail(event.deal_id)
+
+    @on(ActivityList.Changed)
+    def _activity_changed(self, _event: ActivityList.Changed) -> None:
+        self.reload(keep=self.selected_deal_id())
 
     @work(thread=True, exclusive=True, group="deals-detail", exit_on_error=False)
     def _load_detail(self, deal_id: int) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pipeline_tui.tui.screens.data import load_detail
+from pipeline_tui.tui.widgets.activity_list import ActivityList
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
 
 
@@ -39,6 +40,10 @@ class DetailScreen(ModalScreen[None]):
         data = load_detail(self.app.reader, deal_id)  # type: ignore[attr-defined]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.query_one(DealDetail).show, data)
+
+    @on(ActivityList.Changed)
+    def _activity_changed(self, _event: ActivityList.Changed) -> None:
+        self._load(self.deal_id)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -37,7 +37,7 @@ def load_leads(
     leads: list[Lead] = []
     for one in statuses:
         leads += store.leads.list_leads(one, owner, text, cap + 1)
-    leads.sort(key=lambda lead: (lead.created_at, lead.id), reverse=True)
+    leads.sort(key=lambda lead: (lead.created_at or "", lead.id), reverse=True)
     return leads[:cap], len(leads) > cap
 
 
@@ -226,6 +226,13 @@ class LeadsScreen(FilteredScreen):
 
     def after_change(self, deal_id: int | None) -> None:
         self.reload()
+
+    def show_lead(self, lead_id: int) -> None:
+        """Clear the filters that would hide a lead, then put the cursor on it."""
+        self.status, self.text = None, ""
+        self.papp.set_reactive(type(self.papp).owner, None)
+        self.query_one("#leads-filter", FilterBox).value = ""
+        self.reload(keep=lead_id)
 
     def _after_lead(self, lead_id: int) -> None:
         self.reload(keep=lead_id)

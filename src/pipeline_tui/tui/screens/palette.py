@@ -1,4 +1,5 @@
-"""Command palette: every action by name, and any deal by a fuzzy title or company name.
+"""Command palette: every action by name, any deal by a fuzzy title or company name, and
+companies and people by a part of their name (or a person's email).
 
 Deal titles are user text, so hits are built as Content from plain strings and highlighted
 by offsets; Textual's Matcher.highlight would parse them as markup.
@@ -16,6 +17,7 @@ from textual.content import Content
 from textual.style import Style
 
 DEAL_HITS = 20
+CONTACT_HITS = 10  # companies, and people, each
 
 ACTIONS: list[tuple[str, str, str]] = [
     # (name, help, how: "mode:X", "screen:X" (a screen action) or "app:X")
@@ -23,11 +25,15 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Go to board", "The stage board (b)", "mode:board"),
     ("Go to KPIs", "The KPI dashboard (k)", "mode:kpi"),
     ("Go to leads", "The leads (i)", "mode:leads"),
+    ("Go to contacts", "Companies and people (C)", "mode:contacts"),
     ("New deal", "Add a deal (n)", "screen:new_deal"),
     ("New lead", "Add a lead (L)", "app:new_lead"),
     ("Qualify lead", "Into a deal, on the leads screen (c)", "screen:qualify"),
     ("Disqualify lead", "With a reason, on the leads screen (x)", "screen:disqualify"),
     ("Edit deal", "Edit the selected deal (e)", "screen:edit_deal"),
+    ("Add person to deal", "With a role, on the deals screen (p)", "screen:add_person"),
+    ("New company or person", "On the contacts screen (n)", "screen:new_record"),
+    ("Add note", "On a company or person, on the contacts screen (a)", "screen:add_note"),
     ("Log or plan activity", "On the selected deal or lead (a)", "screen:log_activity"),
     ("Move deal to stage", "Move the selected deal (m)", "screen:move_deal"),
     ("Move deal to next stage", "On the board (shift+right or >)", "screen:step(1)"),
@@ -50,6 +56,13 @@ def _plain_highlight(text: str, offsets: Sequence[int], style: Style | None) -> 
         if style is not None and offset < len(text) and not text[offset].isspace():
             content = content.stylize(style, offset, offset + 1)
     return content
+
+
+def _contact_score(score: float) -> float:
+    """A company or person found by the database (any part of the name, an email) ranks
+    after the deals that match as well (a deal is what the palette is most often for), and
+    still shows when the fuzzy matcher does not score it."""
+    return max(score * 0.85, 0.05)
 
 
 class PipelineCommands(Provider):
@@ -118,6 +131,51 @@ class PipelineCommands(Provider):
                 text=f"Deal: {title}" + (f" · {company}" if company else ""),
                 help=cast(str, Content(f"#{deal_id} · {status}")),  # Content: never parsed
             )
+
+        async for hit in self._contacts(query):
+            yield hit
+
+    async def _contacts(self, query: str) -> Hits:
+        """Companies and people holding the query's text (a person's email too)."""
+        app: Any = self.app
+        text = query.strip()
+        if not text:
+            return
+        companies = await asyncio.to_thread(
+            app.reader.companies.list_companies, text, None, CONTACT_HITS
+        )
+        people = await asyncio.to_thread(
+            app.reader.people.list_people, text, None, None, CONTACT_HITS
+        )
+        matcher = self.matcher(query)
+        for c in companies:
+            name = c["name"]
+            yield Hit(
+                _contact_score(matcher.match(name)),
+                Content("Company: ") + self._highlight(query, name),
+                partial(self._show, "companies", c["id"]),
+                text=f"Company: {name}",
+                help=cast(str, Content(f"#{c['id']} · {c['open_deals']} open deals")),
+            )
+        for p in people:
+            display = Content("Person: ") + self._highlight(query, p.label)
+            if p.company:
+                display += Content(" · ") + self._highlight(query, p.company)
+            email = f" · {p.emails[0]}" if p.emails else ""
+            # Their company's name counts less: the company itself comes first.
+            score = max([matcher.match(t) for t in (p.label, *p.emails)] +
+                        [matcher.match(p.company or "") * 0.8])  # fmt: skip
+            yield Hit(
+                _contact_score(score),
+                display,
+                partial(self._show, "people", p.id),
+                text=f"Person: {p.label}",
+                help=cast(str, Content(f"#{p.id}{email}")),
+            )
+
+    def _show(self, kind: str, record: int) -> None:
+        app: Any = self.app
+        app.run_worker(app.show_contact(kind, record), exclusive=True, group="jump")
 
     def _highlight(self, query: str, text: str) -> Content:
         """``text`` with the characters that match ``query`` highlighted, if it matches."""

@@ -1,4 +1,5 @@
-"""The detail of one deal: every field, the stage history and the activity timeline."""
+"""The detail of one deal: every field, its people and notes, the stage history and the
+activity timeline (a selectable list: widgets/activity_list.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from pipeline_tui.models import dates
+from pipeline_tui.models.contacts import role_label
 from pipeline_tui.models.money import format_money
 from pipeline_tui.services.deal_detail import DealDetailData
+from pipeline_tui.tui.widgets.activity_list import ActivityList
+from pipeline_tui.tui.widgets.common import one_line
 
 
 def _field(text: Text, label: str, value: str | None) -> None:
@@ -50,6 +54,7 @@ def render_detail(data: DealDetailData) -> Text:
         if a.stalled:
             text.append("⚑ Stalled: ", style="bold")
             text.append("; ".join(a.stalled_reasons) + "\n")
+    _people_section(text, data)
     text.append("\nStage history\n", style="bold underline")
     for change in data.history:
         moved = f"{change.from_stage} → {change.to_stage}" if change.from_stage else change.to_stage
@@ -58,23 +63,29 @@ def render_detail(data: DealDetailData) -> Text:
         if change.by:
             text.append(f"  by {change.by}", style="dim")
         text.append("\n")
-    text.append("\nActivities\n", style="bold underline")
-    if not data.activities:
-        text.append("none yet\n", style="dim")
-    for act in data.activities:
-        when = (act.done_at or "")[:10] if act.done_at else f"due {(act.due_at or '')[:10]}"
-        text.append(f"{when:<14}", style="dim" if act.done_at else "bold")
-        text.append(f"{act.kind:<9}")
-        text.append(act.subject)
-        if act.outcome:
-            text.append(f" → {act.outcome}", style="italic")
-        if data.from_lead(act):
-            text.append("  (from the lead)", style="dim")
-        text.append("\n")
-        if act.notes:
-            for line in act.notes.splitlines():
-                text.append(f"{'':<14}{line}\n", style="dim")
+    # The activities follow, selectable, in their own widget (widgets/activity_list.py).
     return text
+
+
+def _people_section(text: Text, data: DealDetailData) -> None:
+    """The buying committee with roles (the deals screen's 'p' adds one), then the notes."""
+    text.append("\nPeople\n", style="bold underline")
+    if not data.people:
+        text.append("none yet\n", style="dim")
+    for p in data.people:
+        text.append(one_line(p.name or p.email or f"person {p.person_id}"))
+        text.append(f" · {role_label(p.role)}", style="italic")
+        if p.title:
+            text.append(f" · {one_line(p.title)}", style="dim")
+        text.append("\n")
+    if data.notes:
+        text.append("\nNotes\n", style="bold underline")
+    for note in data.notes:
+        text.append(f"{note.created_at[:10]:<14}", style="dim")
+        lines = note.body.splitlines() or [""]
+        text.append(lines[0] + "\n")
+        for line in lines[1:]:
+            text.append(f"{'':<14}{line}\n")
 
 
 class DealDetail(VerticalScroll):
@@ -82,10 +93,14 @@ class DealDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No deal selected.", style="dim"), id="detail-body")
+        yield ActivityList(id="detail-activities")
 
     def show(self, data: DealDetailData | None) -> None:
         body = self.query_one("#detail-body", Static)
+        acts = self.query_one(ActivityList)
+        acts.display = data is not None
         if data is None:
             body.update(Text("No deal selected.", style="dim"))
         else:
             body.update(render_detail(data))
+            acts.show(data.activities, {a.id for a in data.activities if data.from_lead(a)})

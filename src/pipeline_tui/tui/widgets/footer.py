@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -21,6 +22,30 @@ class FittedFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._recompose_pending = False
+        self._composed: tuple[object, ...] | None = None  # the bindings last composed
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # Textual's Footer recomposes once per bindings signal, and a mode screen sends
+        # several while it starts (each mount and focus change): up to eleven recomposes of
+        # a dozen keys each, on the UI thread during the first paint. One recompose after
+        # the refresh, and only if the bindings shown differ, shows the same footer.
+        self._bindings_ready = True
+        if not screen.app.app_focus or not (self.is_attached and screen is self.screen):
+            return
+        if not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_once)
+
+    async def _recompose_once(self) -> None:
+        self._recompose_pending = False
+        shown = tuple(
+            (key, b.action, b.description, b.show, b.key_display, b.group, enabled, tooltip)
+            for key, (_node, b, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+        if shown != self._composed:
+            self._composed = shown
+            await self.recompose()
 
     async def recompose(self) -> None:
         await super().recompose()

@@ -32,7 +32,7 @@ def render_lead(lead: Lead, activities: list[Activity]) -> Text:
     _field(text, "Phone", lead.phone)
     _field(text, "Source", lead.source)
     _field(text, "Owner", lead.owner)
-    _field(text, "Created", lead.created_at[:16].replace("T", " "))
+    _field(text, "Created", (lead.created_at or "—")[:16].replace("T", " "))
     _field(text, "Notes", lead.notes)
     text.append("\nActivities\n", style="bold underline")
     if not activities:

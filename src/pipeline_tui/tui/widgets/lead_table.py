@@ -174,7 +174,7 @@ class LeadTable(ScrollView, can_focus=True):
             elif column.key == "status":
                 value = self._status(lead.status)
             elif column.key == "created":
-                value = lead.created_at[:10]
+                value = (lead.created_at or "—")[:10]
             else:
                 value = getattr(lead, column.key) or ""
             line.append_text(cell(value, w, column.right))

@@ -9,11 +9,13 @@ MODES = (
     ("board", "Board (b)"),
     ("kpi", "KPIs (k)"),
     ("leads", "Leads (i)"),
+    ("contacts", "Contacts (C)"),
+    ("today", "Today (t)"),
 )
 
 
 class ModeTabs(Tabs):
-    """Deals, Board, KPI and Leads tabs; keys stay with the screen (the tabs never take focus)."""
+    """One tab a mode; keys stay with the screen (the tabs never take focus)."""
 
     can_focus = False
 
