@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pipeline_tui.store.postgres.compat import Connection
 from pipeline_tui.store.sqlite import schema as lite
+from pipeline_tui.store.sqlite import schema_changes as changes
 from pipeline_tui.store.sqlite import schema_contacts as contacts
 
 SCHEMA_VERSION = lite.SCHEMA_VERSION
@@ -25,15 +26,16 @@ CREATE TABLE pipeline_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NUL
 INSERT INTO pipeline_state (key, value) VALUES ('changes', 0)
 """
 # What SQLite reads as it stands, spelled for PostgreSQL: functions the queries call
-# (julianday and date over ISO text, json_extract and json_type of a top-level key, sum
+# (julianday and date over ISO text or date('now', 'localtime'), json_extract and json_type of a top-level key, sum
 # over booleans),
 # so that the query text itself carries over.
 COMPAT_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION julianday(t TEXT) RETURNS DOUBLE PRECISION LANGUAGE sql STABLE AS
 $$ SELECT extract(epoch FROM (CASE WHEN t = 'now' THEN now() AT TIME ZONE 'UTC'
    ELSE CAST(replace(replace(t, 'T', ' '), 'Z', '') AS timestamp) END)) / 86400.0 + 2440587.5 $$;
-CREATE OR REPLACE FUNCTION date(t TEXT, modifier TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
-$$ SELECT to_char(CAST(substr(t, 1, 10) AS date) + CAST(modifier AS interval), 'YYYY-MM-DD') $$;
+CREATE OR REPLACE FUNCTION date(t TEXT, modifier TEXT) RETURNS TEXT LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN t = 'now' AND modifier = 'localtime' THEN to_char(localtimestamp, 'YYYY-MM-DD')
+   ELSE to_char(CAST(substr(t, 1, 10) AS date) + CAST(modifier AS interval), 'YYYY-MM-DD') END $$;
 CREATE OR REPLACE FUNCTION json_extract(t TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
 $$ SELECT CAST(t AS jsonb) #>> string_to_array(substr(path, 3), '.') $$;
 CREATE OR REPLACE FUNCTION json_type(t TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
@@ -81,6 +83,12 @@ def _m002(conn: Connection) -> None:
     _run(conn, lite.M002_AGENDA)
 
 
+def _m003(conn: Connection) -> None:
+    # Its data steps (next steps into planned tasks) find no rows on a new server database;
+    # the text runs as is, the UPDATE's row-valued SET included.
+    _run(conn, changes.M003_NEXT_ACTIVITY)
+
+
 def _m004(conn: Connection) -> None:
     # SQLite's data steps (merging people, a person per lead) find nothing to do here: no
     # PostgreSQL database predates v4. Its full-text tables are FTS5's; store/postgres/
@@ -92,14 +100,33 @@ def _m005(conn: Connection) -> None:
     # SQLite edits the table's text to drop two NOT NULLs; the server has a statement.
     conn.raw.execute("ALTER TABLE deals ALTER COLUMN value_minor DROP NOT NULL")
     conn.raw.execute("ALTER TABLE deals ALTER COLUMN created_at DROP NOT NULL")
-    _run(conn, lite.M005_TABLES)
+    _run(conn, changes.M005_TABLES)
+
+
+def _m006(conn: Connection) -> None:
+    # SQLite edits the tables' text (M006_EDITS); here the same loosening is two statements.
+    conn.raw.execute("ALTER TABLE imports DROP CONSTRAINT imports_entity_check")
+    conn.raw.execute(
+        "ALTER TABLE imports ADD CONSTRAINT imports_entity_check "
+        "CHECK (entity IN ('leads','deals','activities','companies','people'))"
+    )
+    conn.raw.execute("ALTER TABLE leads ALTER COLUMN created_at DROP NOT NULL")
+    conn.raw.execute("ALTER TABLE activities ALTER COLUMN created_at DROP NOT NULL")
+    _run(conn, changes.M006_TABLES)
+
+
+def _m007(conn: Connection) -> None:
+    _run(conn, changes.M007_BOARD)
 
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m001_initial", _m001),
     ("m002_agenda_indexes", _m002),
+    ("m003_next_step_is_an_activity", _m003),
     ("m004_companies_people", _m004),
     ("m005_real_history", _m005),
+    ("m006_owner_teams", _m006),
+    ("m007_board_index", _m007),
 ]
 
 
