@@ -51,6 +51,10 @@ class PgDatabase:
         self.argv = [masked(a) for a in argv or []]
         self.busy_timeout_ms = BUSY_TIMEOUT_MS  # read once, as SQLite's connection does
         self._conn = connect(target)
+        # Who the server says we are: commands record it (m008's column default) and undo
+        # picks the newest of this login's commands.
+        who = self._conn.raw.execute("SELECT session_user").fetchone()
+        self.login: str | None = None if who is None else str(who[0])
         self._lock = threading.RLock()
         self._tx: Tx | None = None
         self.notify: int | None = None  # the command a commit announces (see _write_lock)

@@ -26,9 +26,8 @@ CREATE TABLE pipeline_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NUL
 INSERT INTO pipeline_state (key, value) VALUES ('changes', 0)
 """
 # What SQLite reads as it stands, spelled for PostgreSQL: functions the queries call
-# (julianday and date over ISO text or date('now', 'localtime'), json_extract and json_type of a top-level key, sum
-# over booleans),
-# so that the query text itself carries over.
+# (julianday and date over ISO text or date('now', 'localtime'), json_extract and json_type
+# of a top-level key, sum over booleans), so that the query text itself carries over.
 COMPAT_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION julianday(t TEXT) RETURNS DOUBLE PRECISION LANGUAGE sql STABLE AS
 $$ SELECT extract(epoch FROM (CASE WHEN t = 'now' THEN now() AT TIME ZONE 'UTC'
@@ -119,6 +118,12 @@ def _m007(conn: Connection) -> None:
     _run(conn, changes.M007_BOARD)
 
 
+def _m008(conn: Connection) -> None:
+    # The login is the server's to say: a client cannot claim another (see core.py).
+    _run(conn, changes.M008_LOGIN + " DEFAULT session_user")
+    conn.raw.execute("CREATE INDEX idx_commands_login ON commands(login, id)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m001_initial", _m001),
     ("m002_agenda_indexes", _m002),
@@ -127,6 +132,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m005_real_history", _m005),
     ("m006_owner_teams", _m006),
     ("m007_board_index", _m007),
+    ("m008_command_login", _m008),
 ]
 
 

@@ -10,6 +10,7 @@ from pipeline_tui.store.sqlite.schema_changes import (
     M006_EDITS,
     M006_TABLES,
     M007_BOARD,
+    M008_LOGIN,
     relax,
     relax_deals,
 )
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -375,6 +376,10 @@ def _migrations() -> object:
     @migrations(name="m007_board_index")
     def m007_board_index(db: Database) -> None:
         db.execute(M007_BOARD)
+
+    @migrations(name="m008_command_login")
+    def m008_command_login(db: Database) -> None:
+        db.execute(M008_LOGIN)
 
     return migrations
 

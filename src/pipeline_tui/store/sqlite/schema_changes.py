@@ -129,3 +129,10 @@ M007_BOARD = """
 CREATE INDEX idx_deals_board ON deals(pipeline_id, stage_id, next_due, close_date, status)
   WHERE status = 'open'
 """  # status too: without it SQLite reads the table to check the partial index's condition
+
+
+# v8 (issue 14): each command records the database login that ran it, so that on a shared
+# server `pipeline log` names who did what and `pipeline undo` reverts only your own command.
+# A SQLite file has one user and leaves it NULL; PostgreSQL fills it from session_user
+# (store/postgres/schema.py), and `pipeline db copy` carries it both ways.
+M008_LOGIN = "ALTER TABLE commands ADD COLUMN login TEXT"
