@@ -539,6 +539,11 @@ class Store(Protocol):
         """A token that changes when another connection commits: live refresh polls it."""
         ...
 
+    def wait_changes(self, timeout: float) -> list[int]:
+        """With change_watch "notify": wait up to ``timeout`` s for other connections' commits
+        and return their command ids (none: nothing committed). Polling backends return []."""
+        ...
+
     def close(self) -> None: ...
 
 

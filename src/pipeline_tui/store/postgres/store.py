@@ -41,6 +41,7 @@ from pipeline_tui.store.sqlite.core import Tx
 from pipeline_tui.store.sqlite.store import SqliteTx
 
 if TYPE_CHECKING:
+    from pipeline_tui.store.postgres.listen import Listener
     from pipeline_tui.store.sqlite.binding import Family
 
 F = TypeVar("F", bound="Family")
@@ -54,6 +55,7 @@ class PgStore(PgDatabase):
     def __init__(self, target: str, *, actor: str | None = None, argv: list[str] | None = None):
         super().__init__(target, actor=actor, argv=argv)
         self._families: dict[str, Any] = {}
+        self._listener: Listener | None = None
 
     def _family(self, name: str, cls: type[F]) -> F:
         found = self._families.get(name)
@@ -192,3 +194,16 @@ class PgStore(PgDatabase):
 
     def changes(self) -> int:
         return self.change_count()
+
+    def wait_changes(self, timeout: float) -> list[int]:
+        # One thread waits (the TUI's watcher); the listener connects on its first wait.
+        if self._listener is None:
+            from pipeline_tui.store.postgres.listen import Listener
+
+            self._listener = Listener(self.target, self._conn.raw.info.backend_pid)
+        return self._listener.wait(timeout)
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+        super().close()
