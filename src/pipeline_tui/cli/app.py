@@ -32,6 +32,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "target": ("pipeline_tui.cli.commands.reports", "target_app"),
     "import": ("pipeline_tui.cli.commands.io", "import_app"),
     "export": ("pipeline_tui.cli.commands.io", "export_app"),
+    "db": ("pipeline_tui.cli.commands.team", "db_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.cli.commands.system", "init"),

@@ -547,6 +547,58 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class CopyCheck:
+    """One table after `pipeline db copy`: rows, highest id and money sum at each end."""
+
+    table: str
+    rows: int
+    max_id: int | None
+    money: int | None  # the sum of the table's *_minor columns; None: it has none
+    copied_rows: int
+    copied_max_id: int | None
+    copied_money: int | None
+
+    @property
+    def ok(self) -> bool:
+        return (self.rows, self.max_id, self.money) == (
+            self.copied_rows, self.copied_max_id, self.copied_money)  # fmt: skip
+
+
+def shown(target: str | Path) -> str:
+    """A database target as output may show it: a server's password masked."""
+    from pipeline_tui.store.postgres.target import masked
+
+    return masked(str(target))
+
+
+def copy_database(
+    source: str | Path, target: str | Path, *, force: bool = False
+) -> list[CopyCheck]:
+    """Every table of ``source`` into ``target`` (a file and a server, either way round),
+    ids kept; refused when the target holds data, unless ``force``."""
+    from pipeline_tui.store.postgres.target import is_server, masked
+
+    if not (is_server(source) or is_server(target)):
+        raise StoreError("db copy moves a pipeline between a file and a server: "
+                         "to copy a file, use 'pipeline backup'")  # fmt: skip
+    if not is_server(source) and not Path(source).is_file():
+        raise StoreError(f"no database at {str(source)!r}")
+    if str(source).strip() == str(target).strip():
+        raise StoreError(f"cannot copy {masked(str(source))} onto itself")
+    src = open_store(source)
+    try:
+        dst = open_store(target)
+        try:
+            from pipeline_tui.store.postgres.copy import copy_between
+
+            return copy_between(src, dst, force=force)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 class Maintenance(Protocol):
     """Backup, restore and doctor, on a database that need not be open."""
 

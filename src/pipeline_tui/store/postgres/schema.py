@@ -55,6 +55,9 @@ _TYPES = (
     (re.compile(r"\(\(deal_id IS NOT NULL\) \+ \(person_id IS NOT NULL\) \+ "
                 r"\(company_id IS NOT NULL\) = 1\)"),
      "(num_nonnulls(deal_id, person_id, company_id) = 1)"),
+    # Foreign keys checked at commit when asked (SET CONSTRAINTS ALL DEFERRED): `db copy`
+    # fills tables in any order (store/postgres/copy.py); every other write checks at once.
+    (re.compile(r"(REFERENCES \w+\(\w+\))"), r"\1 DEFERRABLE"),
     # m005's history columns have no type in SQLite (any value); text here.
     (re.compile(r"^(\s*)(before|after),$", re.MULTILINE), r"\1\2 TEXT,"),
 )  # fmt: skip
