@@ -51,11 +51,11 @@ class PgStore(PgDatabase):
     """A pipeline database on a PostgreSQL server (see store/api.py for the promises)."""
 
     capabilities = Capabilities(file_backup=False, file_checks=False, change_watch="notify")
+    _listener: Listener | None = None  # a class default: close() may run before __init__ ends
 
     def __init__(self, target: str, *, actor: str | None = None, argv: list[str] | None = None):
         super().__init__(target, actor=actor, argv=argv)
         self._families: dict[str, Any] = {}
-        self._listener: Listener | None = None
 
     def _family(self, name: str, cls: type[F]) -> F:
         found = self._families.get(name)
