@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline_tui.store.api import open_store
 from tests.conftest import Cli
 from tests.pg import PgServer
 
@@ -57,6 +58,7 @@ def test_file_to_server_to_file_round_trip(cli: Cli, tmp_path: Path, empty_pg: s
         assert added.exit_code == 0, added.stderr
         assert added.json()["id"] == top + 1  # sequences past the highest id
     assert cli("--db", str(back), "doctor").exit_code == 0
+    assert cli("--db", empty_pg, "doctor").exit_code == 0
 
 
 def test_refuses_a_target_with_data_unless_forced(cli: Cli, tmp_path: Path, empty_pg: str) -> None:
@@ -88,3 +90,38 @@ def test_one_line_refusals(cli: Cli, tmp_path: Path, empty_pg: str) -> None:
         assert message in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "b.db").exists()
+
+
+def test_backup_doctor_and_restore_on_a_server(
+    cli: Cli, tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("--db", pg_url, "init", "--demo").exit_code == 0
+    doctor = cli("--db", pg_url, "doctor")
+    assert doctor.exit_code == 0, doctor.stdout
+    assert "id sequences" in doctor.stdout and "PROBLEM" not in doctor.stdout
+
+    made = cli("--db", pg_url, "backup")
+    assert made.exit_code == 0, made.stderr
+    [backup] = list(tmp_path.glob("pipeline-server-*.backup.db"))
+    assert "***" not in made.stdout and str(backup) in made.stdout
+    assert cli("--db", str(backup), "doctor").exit_code == 0
+    before = cli("--db", pg_url, "deal", "list", "--format", "json").json()
+    assert cli("--db", str(backup), "deal", "list", "--format", "json").json() == before
+
+    assert cli("--db", pg_url, "deal", "add", "After the backup", "--value", "9").exit_code == 0
+    other = open_store(pg_url)  # another member's session: restore waits for it to close
+    try:
+        refused = cli("--db", pg_url, "restore", str(backup))
+        assert refused.exit_code != 0
+        assert "1 other pipeline session(s): close them before restoring" in refused.stderr
+    finally:
+        other.close()
+    restored = cli("--db", pg_url, "restore", str(backup))
+    assert restored.exit_code == 0, restored.stderr
+    assert cli("--db", pg_url, "deal", "list", "--format", "json").json() == before
+    assert "nothing to undo since the restore" in cli("--db", pg_url, "undo").stderr
+    [kept] = list(tmp_path.glob("pipeline-server-before-restore-*.backup.db"))
+    titles = [d["title"] for d in cli("--db", str(kept), "deal", "list", "--format", "json").json()]
+    assert "After the backup" in titles
+    assert cli("--db", pg_url, "doctor").exit_code == 0

@@ -607,16 +607,6 @@ class Maintenance(Protocol):
     def diagnose(self) -> list[Check]: ...
 
 
-def _sqlite_path(target: str | Path) -> Path:
-    from pipeline_tui.store.postgres.target import is_server, masked
-
-    if is_server(target):
-        raise StoreError(
-            f"{masked(str(target))}: backup, restore and doctor work on SQLite files only"
-        )
-    return Path(target)
-
-
 def open_store(
     target: str | Path, *, actor: str | None = None, argv: list[str] | None = None
 ) -> Store:
@@ -634,7 +624,17 @@ def open_store(
 
 
 def maintenance(target: str | Path) -> Maintenance:
-    """Backup, restore and doctor for the database at ``target``."""
+    """Backup, restore and doctor for the database at ``target`` (a server's backups are
+    SQLite files too: store/postgres/maintenance.py)."""
+    from pipeline_tui.store.postgres.target import is_server
+
+    if is_server(target):
+        from pipeline_tui.store.postgres import open_pg
+
+        open_pg(str(target).strip()).close()  # psycopg missing or no server: one line
+        from pipeline_tui.store.postgres.maintenance import PgMaintenance
+
+        return PgMaintenance(str(target).strip())
     from pipeline_tui.store.sqlite.maintenance import SqliteFile
 
-    return SqliteFile(_sqlite_path(target))
+    return SqliteFile(Path(target))
