@@ -113,3 +113,49 @@ def test_what_is_not_ported_says_so_in_one_line(both: list[str], cli: Cli, args:
     result = cli("--db", both[1], *args)
     assert result.exit_code != 0
     assert result.stderr.strip() == "error: --as-of is not available on a PostgreSQL database yet"
+
+
+IMPORT_LEADS = """First Name,Last Name,Email,Company,Lead Status,Create Date
+Ada,Lovelace,ada@example.com,Analytical Engines,New,2025-03-01
+Grace,Hopper,grace@example.com,Navy Computing,Working,2025-03-02
+Alan,Turing,ALAN@example.com,Bletchley,New,2025-03-03
+Bad,Row,not-an-email,,Nonsense,2025-03-04
+"""
+IMPORT_DEALS = """Deal Name,Amount,Stage,Close Date,Company,Deal Owner,Custom Tier
+Zeta expansion,125000.50,Proposal,2026-06-30,Analytical Engines,Ana Ruiz,gold
+Theta pilot,9000,Qualified,2026-05-15,Navy Computing,Ben Ode,
+Huge,25000000,Negotiation,2026-07-01,Bletchley,Ana Ruiz,platinum
+"""
+
+
+def test_imports_and_their_undo_print_the_same_on_both(
+    pg_server: PgServer, tmp_path: Path, cli: Cli
+) -> None:
+    leads, deals = tmp_path / "leads.csv", tmp_path / "deals.csv"
+    leads.write_text(IMPORT_LEADS)
+    deals.write_text(IMPORT_DEALS)
+    name = pg_server.new_database()
+    try:
+        targets = [str(tmp_path / "p.db"), pg_server.url(name)]
+        script = [
+            ["import", "leads", str(leads), "--dry-run"],
+            ["import", "leads", str(leads)],
+            ["import", "deals", str(deals)],
+            ["lead", "list"],
+            ["deal", "list", "--search", "ZETA"],
+            ["forecast"],
+            ["import", "deals", str(deals)],  # again: every row matches, nothing changes
+            ["import", "list"],
+            ["import", "undo", "2"],
+            ["deal", "list"],
+            ["undo"],
+            ["lead", "list"],
+        ]
+        for args in script:
+            lite, pg = (cli("--db", t, *args) for t in targets)
+            assert pg.exit_code == lite.exit_code, (args, pg.stderr, lite.stderr)
+            timed = [re.sub(r" in [0-9.]+ s\b", " in T s", _norm(r.stdout, t))
+                     for r, t in ((pg, targets[1]), (lite, targets[0]))]  # fmt: skip
+            assert timed[0] == timed[1], args
+    finally:
+        pg_server.drop(name)

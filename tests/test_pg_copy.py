@@ -25,6 +25,10 @@ def _demo_file(cli: Cli, path: Path) -> None:
     assert cli("--db", str(path), "deal", "add", "Big one", "--value", "25000000").exit_code == 0
     assert cli("--db", str(path), "deal", "move", "1", "negotiation").exit_code == 0
     assert cli("--db", str(path), "undo").exit_code == 0  # an undone command is copied too
+    leads = path.with_name("leads.csv")
+    leads.write_text("Name,Email,Company\nAda Lovelace,ada@example.com,Engines\n"
+                     "Grace Hopper,grace@example.com,Navy\n")  # fmt: skip
+    assert cli("--db", str(path), "import", "leads", str(leads)).exit_code == 0
 
 
 def _counts(cli: Cli, db: str) -> dict[str, object]:

@@ -147,11 +147,7 @@ BACKENDS: dict[str, Callable[[Path, pytest.FixtureRequest], AbstractContextManag
 # What the PostgreSQL store does not do yet (issue 14): the import session (ATTACH of the
 # spool, temporary tables) and, through it, the side imports. Skipped, not xfailed: the
 # store refuses the import before writing, which some of these tests would count a pass.
-PG_NOT_PORTED = {
-    "test_import_session": "imports into PostgreSQL are not ported yet (issue 14, part 2)",
-    "test_side_imports": "they import deals first: imports are not ported yet (issue 14)",
-    "test_contact_imports": "imports into PostgreSQL are not ported yet (issue 14, part 2)",
-}
+PG_NOT_PORTED: dict[str, str] = {}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -39,6 +39,16 @@ CREATE OR REPLACE FUNCTION json_extract(t TEXT, path TEXT) RETURNS TEXT LANGUAGE
 $$ SELECT CAST(t AS jsonb) #>> string_to_array(substr(path, 3), '.') $$;
 CREATE OR REPLACE FUNCTION json_type(t TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
 $$ SELECT jsonb_typeof(CAST(t AS jsonb) #> string_to_array(substr(path, 3), '.')) $$;
+CREATE OR REPLACE FUNCTION json_each(t TEXT) RETURNS TABLE (key TEXT, value TEXT)
+LANGUAGE sql IMMUTABLE AS $$ SELECT key, value FROM json_each_text(CAST(t AS json)) $$;
+CREATE OR REPLACE FUNCTION json(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+$$ SELECT CAST(CAST(t AS jsonb) AS TEXT) $$;
+CREATE OR REPLACE FUNCTION json_patch(t TEXT, patch TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE
+AS $$ SELECT CAST(jsonb_strip_nulls(CAST(t AS jsonb) || CAST(patch AS jsonb)) AS TEXT) $$;
+CREATE OR REPLACE FUNCTION quote(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+$$ SELECT coalesce(quote_literal(t), 'NULL') $$;
+CREATE OR REPLACE FUNCTION quote(n BIGINT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+$$ SELECT coalesce(CAST(n AS TEXT), 'NULL') $$;
 CREATE OR REPLACE FUNCTION _sum_bool(s BIGINT, b BOOLEAN) RETURNS BIGINT LANGUAGE sql
 IMMUTABLE AS $$ SELECT s + CASE WHEN b THEN 1 ELSE 0 END $$;
 CREATE OR REPLACE AGGREGATE sum(BOOLEAN) (SFUNC = _sum_bool, STYPE = BIGINT, INITCOND = '0')
@@ -139,6 +149,16 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
 ]
 
 
+def _sequence_view(conn: Connection) -> None:
+    """SQLite's sqlite_sequence for the tables an import tracks (store/sqlite/
+    import_records.py): the highest id, read under the write lock, so the rows above it
+    are the import's. The server's own sequences may skip ids; they never go back."""
+    from pipeline_tui.store.sqlite.import_records import TRACKED
+
+    parts = [f"SELECT '{t}'::text AS name, coalesce(max(id), 0) AS seq FROM {t}" for t in TRACKED]
+    conn.raw.execute("CREATE OR REPLACE VIEW sqlite_sequence AS " + " UNION ALL ".join(parts))
+
+
 def migrate(conn: Connection, now: str) -> None:
     """Apply every pending migration inside the caller's transaction; record the version."""
     fresh = conn.raw.execute("SELECT to_regclass('pipeline_state') IS NULL").fetchone()
@@ -152,6 +172,7 @@ def migrate(conn: Connection, now: str) -> None:
             conn.raw.execute(
                 "INSERT INTO pipeline_migrations (name, applied_at) VALUES (%s, %s)", (name, now)
             )
+    _sequence_view(conn)
     conn.raw.execute(
         "INSERT INTO pipeline_state (key, value) VALUES ('schema_version', %s) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

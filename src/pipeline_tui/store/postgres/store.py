@@ -33,7 +33,6 @@ from pipeline_tui.store.api import (
     SearchReads,
     SettingReads,
     StageReads,
-    StoreError,
     TargetReads,
 )
 from pipeline_tui.store.postgres.core import PgDatabase
@@ -190,7 +189,9 @@ class PgStore(PgDatabase):
         dry_run: bool = False,
         kind: str = "change",
     ) -> AbstractContextManager[ImportSession]:
-        raise StoreError(f"{self.shown}: imports into PostgreSQL are not available yet")
+        from pipeline_tui.store.postgres.imports import open_pg_import_session
+
+        return open_pg_import_session(self, summary, plan=plan, dry_run=dry_run, kind=kind)
 
     def changes(self) -> int:
         return self.change_count()
