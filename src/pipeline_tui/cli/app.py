@@ -33,6 +33,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "import": ("pipeline_tui.cli.commands.io", "import_app"),
     "export": ("pipeline_tui.cli.commands.io", "export_app"),
     "db": ("pipeline_tui.cli.commands.team", "db_app"),
+    "team": ("pipeline_tui.cli.commands.team", "team_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.cli.commands.system", "init"),

@@ -599,6 +599,25 @@ def copy_database(
         src.close()
 
 
+def add_team_member(
+    target: str | Path, name: str, role: str, *, private: bool = False, login: str | None = None
+) -> str:
+    """Give ``name`` a login role on the server ``target`` with the row rules of ``role``
+    (rep or manager); return the login. Refused for a file, which has one user."""
+    from pipeline_tui.store.postgres.target import is_server
+
+    if not is_server(target):
+        raise StoreError("team members are PostgreSQL roles: use a server (--db postgresql://...)")
+    store = open_store(target)
+    try:
+        from pipeline_tui.store.postgres.team import add_member, login_for
+
+        who = login or login_for(name)
+        return add_member(store, name, role, private=private, login=who)  # type: ignore[arg-type]
+    finally:
+        store.close()
+
+
 class Maintenance(Protocol):
     """Backup, restore and doctor, on a database that need not be open."""
 

@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 
 from pipeline_tui.cli.commands.common import Fmt, FormatOpt
-from pipeline_tui.cli.render import Col, emit, say, to_json
+from pipeline_tui.cli.render import Col, emit, say, to_json, visible
 
 db_app = typer.Typer(help="Move a pipeline between a file and a server.", no_args_is_help=True)
+team_app = typer.Typer(help="Members of a shared server and what they may change.",
+                       no_args_is_help=True)  # fmt: skip
 
 
 def _num(value: int | None) -> str:
@@ -54,3 +56,26 @@ def copy(
         ], fmt.value, title=f"Copied {shown(source)} to {shown(target)}")  # fmt: skip
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
+
+
+@team_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The member's owner name, e.g. 'Ana Ruiz'.")],
+    role: Annotated[str, typer.Option("--role", help="rep or manager.")] = "rep",
+    private: Annotated[
+        bool, typer.Option("--private", help="A rep who reads only their own records.")
+    ] = False,
+    login: Annotated[
+        str | None, typer.Option("--login", help="The PostgreSQL login (default: from NAME).")
+    ] = None,
+) -> None:
+    """Create a member's PostgreSQL role: a rep changes only their own deals, leads,
+    activities, people and companies; a manager changes everything."""
+    from pipeline_tui.cli.commands.common import STATE
+    from pipeline_tui.config import db_target
+    from pipeline_tui.services.team import add_member
+
+    made = add_member(db_target(STATE.db), name, role, private=private, login=login)
+    kind = f"{role}, private" if private else role
+    say(visible(f"{name} ({kind}) logs in as {made}; give the role a password with "
+                f"psql's \\password {made}, kept in the member's ~/.pgpass"))  # fmt: skip

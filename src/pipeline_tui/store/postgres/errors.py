@@ -22,6 +22,8 @@ def translate(exc: psycopg.Error) -> StoreError:
     text = first_line(exc)
     if isinstance(exc, pg.LockNotAvailable | pg.DeadlockDetected | pg.SerializationFailure):
         return Busy(f"the database is busy (another writer held it too long): {text}")
+    if isinstance(exc, pg.InsufficientPrivilege):  # a role's grants or team.py's rules
+        return StoreError(f"not allowed: {text}")
     if isinstance(exc, psycopg.IntegrityError):
         return Conflict(f"database rule broken: {text}")
     if isinstance(exc, pg.DataCorrupted | pg.IndexCorrupted):
