@@ -131,3 +131,32 @@ def test_on_a_file_undo_takes_a_command_and_the_log_has_no_login_column(cli: Cli
     titles = {d["title"] for d in cli("deal", "list", "--format", "json").json()}
     assert titles == {"Zero", "Second"}
     assert "Test Owner" in cli("log", "--user", "test owner").stdout
+
+
+def test_stale_edit_gives_the_same_conflict_on_a_server(pg_url: str) -> None:
+    from pipeline_tui.models.errors import StaleError
+    from pipeline_tui.services import deals
+    from pipeline_tui.services.deals import DealInput
+    from pipeline_tui.store.api import open_store
+
+    mine, bens = open_store(pg_url, actor="Ana"), open_store(pg_url, actor="Ben")
+    try:
+        deal = deals.add_deal(mine, DealInput("Old title", 100_00))
+        opened = deals.editable_fields(deal)  # the form opens
+        deals.edit_deal(bens, deal.id, title="Renamed by Ben")  # another process renames it
+        with pytest.raises(StaleError) as caught:
+            deals.edit_deal(mine, deal.id, title="Mine", expected={"title": opened["title"]})
+        assert str(caught.value) == (
+            f"deal {deal.id} changed since you opened it: title is now 'Renamed by Ben' "
+            "(you changed it to 'Mine'); reload and try again"
+        )
+        # Different fields from the same stale read both stand.
+        deals.edit_deal(bens, deal.id, value_minor=500_00, expected={"value_minor": 100_00})
+        from datetime import date
+
+        before = {"close_date": opened["close_date"]}
+        saved = deals.edit_deal(mine, deal.id, close_date=date(2027, 1, 31), expected=before)
+        assert saved.title == "Renamed by Ben" and saved.value_minor == 500_00
+    finally:
+        mine.close()
+        bens.close()
