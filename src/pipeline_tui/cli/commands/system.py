@@ -149,7 +149,8 @@ def log(
     names = st.stages.stage_names()
     rows = [e.to_dict() for e in recent(st, limit, user)]
     # A shared server's commands name their login; a file's have none, and no column.
-    login = [Col("login", "Login", flex=True, drop=1)] if any(r["login"] for r in rows) else []
+    # (dropped last at 80 columns: on a shared server, who did it matters most)
+    login = [Col("login", "Login", drop=4)] if any(r["login"] for r in rows) else []
     cols = [
         Col("id", "Event", right=True),
         Col("command_id", "Cmd", right=True, drop=2),
