@@ -93,3 +93,39 @@ async def test_another_process_commit_repaints_within_500ms(pg_demo: str) -> Non
             assert len(app.seen) == seen
     finally:
         app.close_stores()
+
+
+async def test_u_undoes_the_members_own_change_not_a_later_one_of_anothers(
+    pg_server: PgServer, pg_demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline_tui.services.deals import DealInput, add_deal
+    from tests.test_pg_journal import member_roles
+
+    dbname = pg_demo.split("///")[1].split("?")[0]
+    member_roles(pg_server, dbname)
+    alice = pg_demo.replace("user=postgres", "user=alice")
+    monkeypatch.setenv("PIPELINE_OWNER", "Alice Adams")
+    app = TimedApp(alice, "board")
+    app.seen = []
+    bob = open_store(pg_demo.replace("user=postgres", "user=bob"), actor="Bob Brown")
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot, rounds=400)
+            board = app.screen
+            assert isinstance(board, BoardScreen)
+            deal_id = board.selected_deal_id()
+            assert deal_id is not None
+            stage = bob.deals.get_deal(deal_id).stage_id
+            await pilot.press("shift+right")  # Alice moves the card
+            await settle(pilot, rounds=400)
+            assert bob.deals.get_deal(deal_id).stage_id != stage
+            later = add_deal(bob, DealInput("Bob's later", 100_00, owner="Bob Brown")).id
+            await pilot.pause(0.6)
+            await settle(pilot, rounds=400)
+            await pilot.press("u")
+            await settle(pilot, rounds=400)
+            assert bob.deals.get_deal(deal_id).stage_id == stage  # Alice's move undone
+            assert bob.deals.get_deal(later).title == "Bob's later"  # Bob's, added after, stays
+    finally:
+        bob.close()
+        app.close_stores()
