@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from pipeline_tui.store.sqlite import SqliteStore as Store
 
+pytest_plugins = ["tests.pg"]
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

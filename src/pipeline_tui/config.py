@@ -16,6 +16,19 @@ def data_dir() -> Path:
     return root / APP_NAME
 
 
+# What store/postgres/target.py recognises as a server; repeated here because config.py
+# imports nothing of ours (a server target must not be folded into a Path: "//" collapses).
+SERVER_PREFIXES = ("postgresql://", "postgres://", "service=")
+
+
+def db_target(explicit: str | os.PathLike[str] | None = None) -> str | Path:
+    """The database the user named: ``db_path``, or a server URL/service kept as written."""
+    text = str(explicit).strip() if explicit else os.environ.get("PIPELINE_DB", "").strip()
+    if text.startswith(SERVER_PREFIXES):
+        return text
+    return db_path(explicit)
+
+
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
         return Path(explicit).expanduser()

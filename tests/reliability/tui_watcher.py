@@ -57,7 +57,7 @@ async def _select(pilot: Any, app: WatchedApp, title: str) -> int:
     return deal_id
 
 
-async def watch(db: Path, title: str, stop: Path) -> dict[str, Any]:
+async def watch(db: Path | str, title: str, stop: Path) -> dict[str, Any]:
     app = WatchedApp(db, "board", poll_interval=0.5)
     moves = 0
     rounds = 0
@@ -92,7 +92,9 @@ async def watch(db: Path, title: str, stop: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    db, title, stop = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    # A server URL stays whole (as a Path, "postgresql://" would fold into a file name).
+    db: Path | str = sys.argv[1] if "://" in sys.argv[1] else Path(sys.argv[1])
+    title, stop = sys.argv[2], Path(sys.argv[3])
     try:
         summary = asyncio.run(watch(db, title, stop))
     except Exception:  # the test reads the traceback from the summary

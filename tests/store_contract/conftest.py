@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.store.api import Store, open_store
+from tests.pg import PgServer
 
 ACTOR = "Contract Tester"
 
@@ -85,15 +86,76 @@ def sqlite_backend(tmp_path: Path) -> Iterator[Backend]:
     yield Backend("sqlite", str(path), open_, make_schema_newer, not_a_database, foreign_database)
 
 
-# A "postgres" entry will go here: a factory that creates a scratch database and drops it.
-BACKENDS: dict[str, Callable[[Path], AbstractContextManager[Backend]]] = {
-    "sqlite": sqlite_backend,
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+@contextmanager
+def postgres_backend(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """A fresh database on the session's throwaway server (tests/pg.py), dropped afterwards."""
+    server: PgServer = request.getfixturevalue("pg_server")
+    made = [server.new_database()]
+    url = server.url(made[0])
+
+    def open_(*, busy_timeout_ms: int | None = None) -> Store:
+        if busy_timeout_ms is None:
+            return open_store(url, actor=ACTOR)
+        from pipeline_tui.store.postgres import core
+
+        with pytest.MonkeyPatch.context() as mp:  # read once per connection, as SQLite's
+            mp.setattr(core, "BUSY_TIMEOUT_MS", busy_timeout_ms)
+            return open_store(url, actor=ACTOR)
+
+    def make_schema_newer() -> None:
+        from pipeline_tui.store.postgres.schema import SCHEMA_VERSION
+
+        _sql(url, f"UPDATE pipeline_state SET value = {SCHEMA_VERSION + 1} "
+                  "WHERE key = 'schema_version'")  # fmt: skip
+
+    def not_a_database() -> str:
+        """The server's nearest to a damaged file: pipeline bookkeeping with no version."""
+        made.append(server.empty_database())
+        target = server.url(made[-1])
+        _sql(target, "CREATE TABLE pipeline_state (key TEXT PRIMARY KEY, value BIGINT)")
+        return target
+
+    def foreign_database() -> str:
+        made.append(server.empty_database())
+        target = server.url(made[-1])
+        _sql(target, "CREATE TABLE recipes (id BIGINT PRIMARY KEY, name TEXT)")
+        return target
+
+    try:
+        yield Backend("postgres", url, open_, make_schema_newer, not_a_database, foreign_database)
+    finally:
+        for name in made:
+            server.drop(name)
+
+
+def _sql(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+BACKENDS: dict[str, Callable[[Path, pytest.FixtureRequest], AbstractContextManager[Backend]]] = {
+    "sqlite": lambda tmp_path, request: sqlite_backend(tmp_path),
+    "postgres": postgres_backend,
 }
+
+
+# What the PostgreSQL store does not do yet (issue 14): the import session (ATTACH of the
+# spool, temporary tables) and, through it, the side imports. Skipped, not xfailed: the
+# store refuses the import before writing, which some of these tests would count a pass.
+PG_NOT_PORTED: dict[str, str] = {}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    with BACKENDS[request.param](tmp_path) as b:
+    module = request.node.module.__name__.rsplit(".", 1)[-1]
+    if request.param == "postgres" and module in PG_NOT_PORTED:
+        pytest.skip(f"postgres: {PG_NOT_PORTED[module]}")
+    with BACKENDS[request.param](tmp_path, request) as b:
         yield b
 
 

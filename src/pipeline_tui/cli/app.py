@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -33,6 +32,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "target": ("pipeline_tui.cli.commands.reports", "target_app"),
     "import": ("pipeline_tui.cli.commands.io", "import_app"),
     "export": ("pipeline_tui.cli.commands.io", "export_app"),
+    "db": ("pipeline_tui.cli.commands.team", "db_app"),
+    "team": ("pipeline_tui.cli.commands.team", "team_app"),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("pipeline_tui.cli.commands.system", "init"),
@@ -121,11 +122,11 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            help="Database file (default: $PIPELINE_DB, else "
-            "~/.local/share/pipeline-tui/pipeline.db).",
+            help="Database file or postgresql:// URL or service=NAME (default: $PIPELINE_DB, "
+            "else ~/.local/share/pipeline-tui/pipeline.db).",
             show_default=False,
         ),
     ] = None,
@@ -147,9 +148,9 @@ def root(
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             from pipeline_tui.cli.commands.tui import run
-            from pipeline_tui.config import db_path
+            from pipeline_tui.config import db_target
 
-            run(db_path(db))
+            run(db_target(db))
             return
         from pipeline_tui.cli.commands.system import summary
 

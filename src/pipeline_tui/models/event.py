@@ -19,6 +19,7 @@ class Event:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     undone: bool = False
+    login: str | None = None  # the database login that ran the command (a server's only)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

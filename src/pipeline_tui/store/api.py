@@ -309,8 +309,9 @@ class TargetReads(Protocol):
 
 
 class JournalReads(Protocol):
-    def recent_events(self, limit: int) -> list[Event]: ...
-    def last_undoable(self) -> dict[str, Any] | None: ...
+    def recent_events(self, limit: int, user: str | None = None) -> list[Event]: ...
+    def last_undoable(self, login: str | None = None) -> dict[str, Any] | None: ...
+    def command(self, command_id: int) -> dict[str, Any] | None: ...
     def restored_at(self) -> str | None: ...
     def value_before_close(self, deal_id: int, key: str) -> Any: ...
 
@@ -495,6 +496,7 @@ class Store(Protocol):
 
     actor: str | None
     capabilities: Capabilities
+    login: str | None  # the server's session_user on a shared database; None for a file
 
     @property
     def location(self) -> str: ...
@@ -551,7 +553,83 @@ class Store(Protocol):
         """A token that changes when another connection commits: live refresh polls it."""
         ...
 
+    def wait_changes(self, timeout: float) -> list[int]:
+        """With change_watch "notify": wait up to ``timeout`` s for other connections' commits
+        and return their command ids (none: nothing committed). Polling backends return []."""
+        ...
+
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    """One table after `pipeline db copy`: rows, highest id and money sum at each end."""
+
+    table: str
+    rows: int
+    max_id: int | None
+    money: int | None  # the sum of the table's *_minor columns; None: it has none
+    copied_rows: int
+    copied_max_id: int | None
+    copied_money: int | None
+
+    @property
+    def ok(self) -> bool:
+        return (self.rows, self.max_id, self.money) == (
+            self.copied_rows, self.copied_max_id, self.copied_money)  # fmt: skip
+
+
+def shown(target: str | Path) -> str:
+    """A database target as output may show it: a server's password masked."""
+    from pipeline_tui.store.postgres.target import masked
+
+    return masked(str(target))
+
+
+def copy_database(
+    source: str | Path, target: str | Path, *, force: bool = False
+) -> list[CopyCheck]:
+    """Every table of ``source`` into ``target`` (a file and a server, either way round),
+    ids kept; refused when the target holds data, unless ``force``."""
+    from pipeline_tui.store.postgres.target import is_server, masked
+
+    if not (is_server(source) or is_server(target)):
+        raise StoreError("db copy moves a pipeline between a file and a server: "
+                         "to copy a file, use 'pipeline backup'")  # fmt: skip
+    if not is_server(source) and not Path(source).is_file():
+        raise StoreError(f"no database at {str(source)!r}")
+    if str(source).strip() == str(target).strip():
+        raise StoreError(f"cannot copy {masked(str(source))} onto itself")
+    src = open_store(source)
+    try:
+        dst = open_store(target)
+        try:
+            from pipeline_tui.store.postgres.copy import copy_between
+
+            return copy_between(src, dst, force=force)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def add_team_member(
+    target: str | Path, name: str, role: str, *, private: bool = False, login: str | None = None
+) -> str:
+    """Give ``name`` a login role on the server ``target`` with the row rules of ``role``
+    (rep or manager); return the login. Refused for a file, which has one user."""
+    from pipeline_tui.store.postgres.target import is_server
+
+    if not is_server(target):
+        raise StoreError("team members are PostgreSQL roles: use a server (--db postgresql://...)")
+    store = open_store(target)
+    try:
+        from pipeline_tui.store.postgres.team import add_member, login_for
+
+        who = login or login_for(name)
+        return add_member(store, name, role, private=private, login=who)  # type: ignore[arg-type]
+    finally:
+        store.close()
 
 
 class Maintenance(Protocol):
@@ -562,24 +640,34 @@ class Maintenance(Protocol):
     def diagnose(self) -> list[Check]: ...
 
 
-def _sqlite_path(target: str | Path) -> Path:
-    text = str(target)
-    if text.startswith(("postgresql://", "postgres://", "service=")):
-        raise StoreError(f"{text.split('://')[0]} databases are not supported yet")
-    return Path(target)
-
-
 def open_store(
     target: str | Path, *, actor: str | None = None, argv: list[str] | None = None
 ) -> Store:
-    """Open the database the user named: a file path today (a server URL later)."""
+    """Open the database the user named: a file path, a ``postgresql://`` URL or
+    ``service=NAME`` (the server backend loads, with psycopg, only for those)."""
+    from pipeline_tui.store.postgres.target import is_server
+
+    if is_server(target):
+        from pipeline_tui.store.postgres import open_pg
+
+        return open_pg(str(target).strip(), actor=actor, argv=argv)
     from pipeline_tui.store.sqlite import SqliteStore
 
-    return SqliteStore(_sqlite_path(target), actor=actor, argv=argv)
+    return SqliteStore(Path(target), actor=actor, argv=argv)
 
 
 def maintenance(target: str | Path) -> Maintenance:
-    """Backup, restore and doctor for the database at ``target``."""
+    """Backup, restore and doctor for the database at ``target`` (a server's backups are
+    SQLite files too: store/postgres/maintenance.py)."""
+    from pipeline_tui.store.postgres.target import is_server
+
+    if is_server(target):
+        from pipeline_tui.store.postgres import open_pg
+
+        open_pg(str(target).strip()).close()  # psycopg missing or no server: one line
+        from pipeline_tui.store.postgres.maintenance import PgMaintenance
+
+        return PgMaintenance(str(target).strip())
     from pipeline_tui.store.sqlite.maintenance import SqliteFile
 
-    return SqliteFile(_sqlite_path(target))
+    return SqliteFile(Path(target))

@@ -171,7 +171,7 @@ class PipelineApp(App[None]):
         super().__init__()
         from pipeline_tui.services.common import actor_name
 
-        self.db_path = Path(db)
+        self.db_path = db if isinstance(db, str) else Path(db)  # a str may be a server URL
         self.store = open_store(self.db_path)  # the only connection that writes
         self.store.actor = actor_name(self.store)
         self.reader = open_store(self.db_path)
@@ -214,7 +214,11 @@ class PipelineApp(App[None]):
         """Post DataChanged when another process commits. PRAGMA data_version costs
         microseconds, so polling twice a second is cheaper than watching files. It is read
         on the write connection, whose own commits do not change it: changes made here are
-        shown by the screen that made them, and not reloaded a second time."""
+        shown by the screen that made them, and not reloaded a second time. A server that
+        announces its commits (change_watch "notify") is listened to instead."""
+        if self.store.capabilities.change_watch == "notify":
+            self._listen()
+            return
         last = self._version()
         while not self._stop.wait(self.poll_interval):
             try:
@@ -223,6 +227,19 @@ class PipelineApp(App[None]):
                 continue  # a busy or closing database: try again at the next tick
             if version != last:
                 last = version
+                self.post_message(self.DataChanged())
+
+    def _listen(self) -> None:
+        # The store drops its own connection's notifications, like data_version above; the
+        # short wait only bounds how long closing the app waits for this thread.
+        while not self._stop.is_set():
+            try:
+                changed = self.store.wait_changes(0.2)
+            except StoreError:
+                if self._stop.wait(self.poll_interval):
+                    return
+                continue
+            if changed and not self._stop.is_set():
                 self.post_message(self.DataChanged())
 
     def _version(self) -> int:

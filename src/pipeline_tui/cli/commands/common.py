@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
@@ -30,7 +29,7 @@ FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")
 class State:
     """Global options, set by the root callback and read by every command."""
 
-    db: Path | None = None
+    db: str | None = None
     argv: list[str] = field(default_factory=list)
     stores: list[Store] = field(default_factory=list)
     # The login name, when the database has no owner yet: a new record would create it as
@@ -43,10 +42,10 @@ STATE = State()
 
 def store() -> Store:
     """Open the configured database (created on first use) for this command."""
-    from pipeline_tui.config import db_path
+    from pipeline_tui.config import db_target
     from pipeline_tui.services.common import actor_name, first_owner_pending
 
-    s = open_store(db_path(STATE.db), argv=STATE.argv)
+    s = open_store(db_target(STATE.db), argv=STATE.argv)
     s.actor = actor_name(s)
     if not STATE.stores:
         STATE.first_owner = first_owner_pending(s)

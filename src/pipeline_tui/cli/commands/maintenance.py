@@ -11,10 +11,17 @@ from pipeline_tui.cli.commands.common import STATE, Fmt, FormatOpt
 from pipeline_tui.cli.render import Col, emit, say
 
 
-def _db() -> Path:
-    from pipeline_tui.config import db_path
+def _db() -> Path | str:
+    """The database: a file's path, or a server's target (kept whole, never a Path)."""
+    from pipeline_tui.config import db_target
 
-    return db_path(STATE.db)
+    return db_target(STATE.db)
+
+
+def _shown(db: Path | str) -> str:
+    from pipeline_tui.store.api import shown
+
+    return str(db) if isinstance(db, Path) else shown(db)
 
 
 def backup(
@@ -34,7 +41,7 @@ def backup(
 
     made, pruned = make_backup(_db(), path, keep, overwrite=force)
     say(
-        f"Backed up {_db()} to {made}"
+        f"Backed up {_shown(_db())} to {made}"
         + (f"; removed {len(pruned)} old backup(s)" if pruned else "")
     )
 
@@ -46,7 +53,7 @@ def restore(
     from pipeline_tui.services.maintenance import restore as do_restore
 
     kept = do_restore(_db(), path)
-    say(f"Restored {path} into {_db()}; the previous database was saved as {kept}")
+    say(f"Restored {path} into {_shown(_db())}; the previous database was saved as {kept}")
 
 
 def doctor(fmt: FormatOpt = Fmt.table) -> None:
@@ -63,7 +70,7 @@ def doctor(fmt: FormatOpt = Fmt.table) -> None:
             Col("detail", "Detail", wrap=True),
         ],
         fmt.value,
-        title=f"pipeline doctor: {_db()}",
+        title=f"pipeline doctor: {_shown(_db())}",
     )
     problems = [c for c in checks if not c.ok]
     if problems:

@@ -24,11 +24,14 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo pipeline.")] = False,
 ) -> None:
     """Create the database (and load the demo pipeline with --demo)."""
+    from pathlib import Path
+
     from pipeline_tui.cli.commands.common import STATE
-    from pipeline_tui.config import db_path
+    from pipeline_tui.config import db_target
     from pipeline_tui.services.demo import load_demo
 
-    existed = db_path(STATE.db).exists()
+    target = db_target(STATE.db)
+    existed = not isinstance(target, Path) or target.exists()  # a server's database exists
     st = store()
     deals = st.deals.deal_count()
     say(f"{'Using existing' if existed else 'Created'} database {st.location}")
@@ -85,11 +88,17 @@ def today(
             say(f"... and {more:,} more: {MORE[key]}")
 
 
-def undo(fmt: FormatOpt = Fmt.table) -> None:
-    """Revert the last command as a whole."""
+def undo(
+    command: Annotated[
+        int | None,
+        typer.Option("--command", help="Undo this command (its Cmd id in 'pipeline log')."),
+    ] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Revert the last command as a whole (on a shared server, your own last command)."""
     from pipeline_tui.services.journal import undo as undo_last
 
-    result = undo_last(store())
+    result = undo_last(store(), command)
     if fmt == Fmt.json:
         say(to_json(result.__dict__))
     else:
@@ -127,18 +136,26 @@ def _change(row: dict[str, Any], stage_names: dict[int, str]) -> str:
 
 
 def log(
-    limit: Annotated[int, typer.Option(help="How many events.")] = 20, fmt: FormatOpt = Fmt.table
+    limit: Annotated[int, typer.Option(help="How many events.")] = 20,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Only this database login or owner.")
+    ] = None,
+    fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Recent events from the append-only log, newest first."""
     from pipeline_tui.services.journal import recent
 
     st = store()
     names = st.stages.stage_names()
-    rows = [e.to_dict() for e in recent(st, limit)]
+    rows = [e.to_dict() for e in recent(st, limit, user)]
+    # A shared server's commands name their login; a file's have none, and no column.
+    # (dropped last at 80 columns: on a shared server, who did it matters most)
+    login = [Col("login", "Login", drop=4)] if any(r["login"] for r in rows) else []
     cols = [
         Col("id", "Event", right=True),
         Col("command_id", "Cmd", right=True, drop=2),
         Col("at", "When (UTC)", show=lambda r: r["at"][:16].replace("T", " ")),
+        *login,
         Col("owner", "By", flex=True, drop=1),
         Col("command", "Command", flex=True, drop=3),
         Col("entity", "Entity", show=lambda r: f"{r['entity']} {r['entity_id']}"),

@@ -25,9 +25,9 @@ def tui(
     """Open the TUI: deals table, stage board, KPI dashboard, leads, contacts and today's
     activities."""
     from pipeline_tui.cli.commands.common import STATE
-    from pipeline_tui.config import db_path
+    from pipeline_tui.config import db_target
 
-    run(db_path(STATE.db), screen.value)
+    run(db_target(STATE.db), screen.value)
 
 
 def run(path: object, screen: str = "deals") -> None:
@@ -36,7 +36,8 @@ def run(path: object, screen: str = "deals") -> None:
 
     from pipeline_tui.tui.app import PipelineApp
 
-    app = PipelineApp(Path(str(path)), screen)
+    # A server URL stays a str: as a Path, "postgresql://" would fold into a file name.
+    app = PipelineApp(path if isinstance(path, str) else Path(str(path)), screen)
     try:
         app.run()
     finally:

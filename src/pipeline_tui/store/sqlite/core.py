@@ -57,6 +57,8 @@ def _create_private(path: Path) -> None:
 class Database:
     """One connection to one pipeline database, plus the current write transaction."""
 
+    login: str | None = None  # one user per file: commands record no database login
+
     def __init__(
         self, path: str | Path, *, actor: str | None = None, argv: list[str] | None = None
     ) -> None:

@@ -74,5 +74,6 @@ class Settings(Family):
 class Journal(Family):
     recent_events = guarded(journal.recent_events)
     last_undoable = guarded(journal.last_undoable)
+    command = guarded(journal.command)
     restored_at = guarded(journal.restored_at)
     value_before_close = guarded(journal.value_before_close)

@@ -226,7 +226,7 @@ DEALS = EntitySql(
         "coalesce(r.currency, :cur), r.probability, r.category, r.close_date, r.next_step, "
         "r.next_due, r.lost_reason, rf.lead_id, r.ext, nullif({CUSTOM}, '{}'), "
         "r.created_at, :now, CASE WHEN coalesce(r.status, sm.status, 'open') "
-        f"= 'open' THEN NULL ELSE {_CLOSED} END, {_UNKNOWN_HISTORY} "
+        f"= 'open' THEN NULL ELSE {_CLOSED} END, CASE WHEN {_UNKNOWN_HISTORY} THEN 1 ELSE 0 END "
         f"FROM {{S}}.rows r {_DEAL_JOINS} WHERE {NEW} ORDER BY r.line"
     ),
     update_exprs={

@@ -10,12 +10,18 @@ from pipeline_tui.store.sqlite.core import Reader, Tx
 from pipeline_tui.store.sqlite.next_step import DERIVED
 
 
-def recent_events(store: Reader, limit: int) -> list[Event]:
+def recent_events(store: Reader, limit: int, user: str | None = None) -> list[Event]:
+    """The newest events; ``user`` keeps those of one database login or owner name."""
+    where = ""
+    params: tuple[Any, ...] = (limit,)
+    if user is not None:
+        where, params = "WHERE c.login = ? OR lower(c.owner) = lower(?) ", (user, user, limit)
     rows = store.all(
         "SELECT e.id, e.command_id, c.at, c.owner, c.command, e.entity, e.entity_id, e.action, "
-        "e.before, e.after, c.undone_by IS NOT NULL AS undone "
-        "FROM events e JOIN commands c ON c.id = e.command_id ORDER BY e.id DESC LIMIT ?",
-        (limit,),
+        "e.before, e.after, c.undone_by IS NOT NULL AS undone, c.login "
+        f"FROM events e JOIN commands c ON c.id = e.command_id {where}"
+        "ORDER BY e.id DESC LIMIT ?",
+        params,
     )
     return [
         Event(
@@ -30,6 +36,7 @@ def recent_events(store: Reader, limit: int) -> list[Event]:
             json.loads(r[8]) if r[8] else None,
             json.loads(r[9]) if r[9] else None,
             bool(r[10]),
+            r[11],
         )
         for r in rows
     ]
@@ -40,13 +47,28 @@ _HORIZON = (
 )
 
 
-def last_undoable(store: Reader) -> dict[str, Any] | None:
-    """The newest command not yet undone, after the last restore (see undo_horizon)."""
+def last_undoable(store: Reader, login: str | None = None) -> dict[str, Any] | None:
+    """The newest command not yet undone, after the last restore (see undo_horizon); with
+    ``login``, the newest of that database login's (a shared server's "your last command")."""
+    mine, params = ("AND login = ? ", (login,)) if login is not None else ("", ())
     row = store.one(
         "SELECT id, command, summary, at FROM commands "
-        f"WHERE kind = 'change' AND undone_by IS NULL AND id > {_HORIZON} "
+        f"WHERE kind = 'change' AND undone_by IS NULL AND id > {_HORIZON} {mine}"
         "AND EXISTS (SELECT 1 FROM events e WHERE e.command_id = commands.id) "
-        "ORDER BY id DESC LIMIT 1"
+        "ORDER BY id DESC LIMIT 1",
+        params,
+    )
+    return None if row is None else dict(row)
+
+
+def command(store: Reader, command_id: int) -> dict[str, Any] | None:
+    """One journalled command, with what undo needs to know of it."""
+    row = store.one(
+        "SELECT id, command, summary, at, kind, undone_by, login, "
+        f"id <= {_HORIZON} AS before_restore, "
+        "EXISTS (SELECT 1 FROM events e WHERE e.command_id = commands.id) AS has_events "
+        "FROM commands WHERE id = ?",
+        (command_id,),
     )
     return None if row is None else dict(row)
 

@@ -148,10 +148,10 @@ WITH back AS MATERIALIZED (
   FROM {src.stage_changes} e JOIN {src.deals} d ON d.id = e.deal_id
   WHERE e.changed_at >= :start AND e.changed_at < :end AND d.history_unknown = 0{k.owner("d")}
 )
-SELECT grp, to_stage_id,
+SELECT {"grp" if k.by_owner else "NULL"}, to_stage_id,
   sum(NOT again) + count(DISTINCT CASE WHEN again THEN deal_id END),
   sum(CASE WHEN again THEN 0 ELSE advanced END)
-    + count(DISTINCT CASE WHEN again AND advanced THEN deal_id END)
+    + count(DISTINCT CASE WHEN again AND advanced = 1 THEN deal_id END)
 FROM x {k.by("2")}"""
 
 

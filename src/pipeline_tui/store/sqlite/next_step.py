@@ -112,7 +112,7 @@ def deals_of_import(conn: sqlite3.Connection, import_id: int, ranges: dict[str, 
         "SELECT deal_id FROM activities WHERE id IN ("
         + saved.format(col="row_id", table="activities")
         + ")",
-        saved.format(col="json_extract(before, '$.deal_id')", table="activities"),
+        saved.format(col="CAST(json_extract(before, '$.deal_id') AS INTEGER)", table="activities"),
     ]
     args: dict[str, Any] = {"imp": import_id}
     if "activities" in ranges:

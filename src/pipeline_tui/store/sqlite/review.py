@@ -52,7 +52,7 @@ def stage_moves(
     """Stage changes in the window (creations excluded), forward (to a later stage) or not:
     the ``limit`` on the largest deals of each direction, and how many of each."""
     to_pos, from_pos = (positions(store, src, f"sc.{c}") for c in ("to_stage_id", "from_stage_id"))
-    forward = f"{to_pos} > {from_pos}"
+    forward = f"CASE WHEN {to_pos} > {from_pos} THEN 1 ELSE 0 END"  # 0/1 on PostgreSQL too
     # Each move's deal is read once (m); both directions rank and count from that. A window
     # function over m sorted every move and took twice as long (bench/scale_bench.py).
     ranked = """SELECT * FROM (

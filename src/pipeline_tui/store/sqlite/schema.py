@@ -12,6 +12,7 @@ from pipeline_tui.store.sqlite.schema_changes import (
     M007_BOARD,
     M008_DONE_INDEX,
     M009_LISTS,
+    M010_LOGIN,
     relax,
     relax_deals,
 )
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -389,6 +390,10 @@ def _migrations() -> object:
         for statement in M009_LISTS.split(";"):
             if statement.strip():
                 db.execute(statement)
+
+    @migrations(name="m010_command_login")
+    def m010_command_login(db: Database) -> None:
+        db.execute(M010_LOGIN)
 
     return migrations
 

@@ -156,3 +156,10 @@ M009_LISTS = """
 CREATE INDEX idx_leads_list ON leads(coalesce(created_at, ''), id, status, owner_id);
 CREATE INDEX idx_contacts_list ON contacts(lower(coalesce(name, email, '')), id, owner_id)
 """
+
+
+# v10 (issue 14): each command records the database login that ran it, so that on a shared
+# server `pipeline log` names who did what and `pipeline undo` reverts only your own command.
+# A SQLite file has one user and leaves it NULL; PostgreSQL fills it from session_user
+# (store/postgres/schema.py), and `pipeline db copy` carries it both ways.
+M010_LOGIN = "ALTER TABLE commands ADD COLUMN login TEXT"

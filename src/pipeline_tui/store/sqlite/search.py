@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipeline_tui.models.contacts import SearchHit
 from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 from pipeline_tui.store.sqlite.schema_contacts import FTS
@@ -12,7 +14,10 @@ from pipeline_tui.store.sqlite.text_search import any_like, containing
 TRIGRAM = 3
 
 
-def _ids(store: Reader, table: str, text: str, limit: int) -> list[int]:
+IdFinder = Callable[[Reader, str, str, int], list[int]]
+
+
+def _fts_ids(store: Reader, table: str, text: str, limit: int) -> list[int]:
     """Ids of ``table``'s rows whose indexed text holds ``text``, newest first."""
     if len(text) >= TRIGRAM:
         phrase = '"' + text.replace('"', '""') + '"'
@@ -35,6 +40,12 @@ def _matched(text: str, fields: list[tuple[str, str | None]]) -> tuple[str, str]
 def search(store: Reader, text: str, limit: int) -> list[SearchHit]:
     """Records holding ``text``: deals, companies, people, then deals, people, companies
     and leads found through a note or an activity's subject."""
+    return search_with(store, text, limit, _fts_ids)
+
+
+def search_with(store: Reader, text: str, limit: int, _ids: IdFinder) -> list[SearchHit]:
+    """``search``, with ``_ids`` finding a table's matching ids (FTS5 here; the server
+    backend passes its own, store/postgres/search.py)."""
     import json
 
     hits: list[SearchHit] = []

@@ -114,6 +114,9 @@ class SqliteStore(Database):
     def make_tx(self, summary: str, kind: str) -> Tx:
         return SqliteTx(self, summary, kind)
 
+    def wait_changes(self, timeout: float) -> list[int]:
+        return []  # change_watch is "data_version": readers poll changes() instead
+
     def tx(self, summary: str, *, kind: str = "change") -> AbstractContextManager[SqliteTx]:
         # Database.tx makes every transaction through make_tx, so each one is a SqliteTx.
         return cast(AbstractContextManager[SqliteTx], super().tx(summary, kind=kind))

@@ -1,0 +1,178 @@
+"""The server connection: schema check and migration, reads, and serialised write transactions.
+
+Writes take one transaction-scoped advisory lock, so there is one writer at a time, as in
+SQLite: the check-then-insert of ensure_owner, undo's checks and an import's contiguous ids
+keep holding. A writer that cannot get the lock within the busy timeout fails as Busy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import psycopg
+
+from pipeline_tui.models.dates import iso_ts, utcnow
+from pipeline_tui.store.api import Corrupt, SchemaTooNew, StoreError
+from pipeline_tui.store.postgres.compat import Connection, Cursor
+from pipeline_tui.store.postgres.errors import first_line, translated
+from pipeline_tui.store.postgres.schema import SCHEMA_VERSION
+from pipeline_tui.store.postgres.target import mask_in, masked
+from pipeline_tui.store.sqlite.core import Tx
+
+BUSY_TIMEOUT_MS = 15_000
+# pg_advisory_xact_lock's key for "the pipeline's write lock": any constant, the same in
+# every client of one database ("pipe" in ASCII).
+WRITE_LOCK = 0x70697065
+CHANNEL = "pipeline_changes"  # NOTIFY channel: every commit names its command id
+Params = tuple[Any, ...] | dict[str, Any]
+
+
+def connect(target: str) -> Connection:
+    """An autocommit connection to ``target``; a one-line StoreError, password masked."""
+    try:
+        raw = psycopg.connect(target, autocommit=True, application_name="pipeline-tui")
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"cannot connect to {masked(target)}: {mask_in(first_line(exc), target)}"
+        ) from None
+    return Connection(raw)
+
+
+class PgDatabase:
+    """One connection to one pipeline database on a server, plus the current write."""
+
+    def __init__(self, target: str, *, actor: str | None = None, argv: list[str] | None = None):
+        self.target = target
+        self.actor = actor
+        # The journal records the command line: never a password typed into --db.
+        self.argv = [masked(a) for a in argv or []]
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS  # read once, as SQLite's connection does
+        self._conn = connect(target)
+        # Who the server says we are: commands record it (m010's column default) and undo
+        # picks the newest of this login's commands.
+        who = self._conn.raw.execute("SELECT session_user").fetchone()
+        self.login: str | None = None if who is None else str(who[0])
+        self._lock = threading.RLock()
+        self._tx: Tx | None = None
+        self.notify: int | None = None  # the command a commit announces (see _write_lock)
+        try:
+            self._ensure_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def shown(self) -> str:
+        """The target as messages may show it: never with its password."""
+        return masked(self.target)
+
+    def schema_version(self) -> int | None:
+        """The recorded version; None when the database has no pipeline bookkeeping."""
+        if self.scalar("SELECT to_regclass('pipeline_state') IS NULL"):
+            return None
+        found = self.scalar("SELECT value FROM pipeline_state WHERE key = 'schema_version'")
+        if found is None:
+            raise Corrupt(f"{self.shown} is damaged: its pipeline_state holds no schema version")
+        return int(found)
+
+    def _ensure_schema(self) -> None:
+        version = self.schema_version()
+        if version == SCHEMA_VERSION:
+            return
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"database {self.shown} has schema v{version}, newer than this "
+                f"pipeline-tui (v{SCHEMA_VERSION}): upgrade pipeline-tui"
+            )
+        if version is None and self.scalar(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+        ):
+            raise Corrupt(f"{self.shown} is not a pipeline database (it holds other tables)")
+        from pipeline_tui.store.postgres.schema import migrate
+
+        with self._write_lock():
+            if self.schema_version() != SCHEMA_VERSION:  # another client may have migrated
+                migrate(self._conn, iso_ts(utcnow()))
+                if version is None:
+                    from pipeline_tui.store.sqlite.seed import seed_defaults
+
+                    seed_defaults(self._conn)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def one(self, sql: str, params: Params = ()) -> Any:
+        return self._conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Params = ()) -> list[Any]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self._conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def cursor(self) -> Cursor:
+        return self._conn.cursor()
+
+    def change_count(self) -> int:
+        """Moves with every commit that wrote, from any client (see _write_lock)."""
+        return int(self.scalar("SELECT value FROM pipeline_state WHERE key = 'changes'"))
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """BEGIN, wait for the write lock up to the busy timeout, COMMIT (or ROLLBACK)."""
+        conn = self._conn
+        with self._lock, translated():
+            # One round trip each way: BEGIN and the lock together, the counter and COMMIT
+            # together (simple-protocol statements, no parameters).
+            try:
+                conn.raw.execute(
+                    f"BEGIN; SET LOCAL lock_timeout = {int(self.busy_timeout_ms)}; "
+                    f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                )
+                conn.writes = 0
+                self.notify = None
+                yield
+                end = "COMMIT"
+                if conn.writes:
+                    end = (
+                        f"UPDATE pipeline_state SET value = value + 1 WHERE key = 'changes'; {end}"
+                    )
+                if self.notify is not None:  # listeners learn which command committed
+                    end = f"SELECT pg_notify('{CHANNEL}', '{int(self.notify)}'); {end}"
+                conn.raw.execute(end)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.raw.execute("ROLLBACK")
+                raise
+
+    def tx(self, summary: str, *, kind: str = "change") -> AbstractContextManager[Tx]:
+        """One user-facing command: one serialised transaction and one journal entry.
+
+        Nested calls join the outer transaction, as in store/sqlite/core.py.
+        """
+        return self._transaction(summary, kind)
+
+    @contextmanager
+    def _transaction(self, summary: str, kind: str) -> Iterator[Tx]:
+        if self._tx is not None:
+            yield self._tx
+            return
+        with self._write_lock():
+            tx = self.make_tx(summary, kind)
+            self._tx = tx
+            try:
+                yield tx
+                self.notify = tx._command_id
+            finally:
+                self._tx = None
+
+    def make_tx(self, summary: str, kind: str) -> Tx:
+        return Tx(self, summary, kind)  # type: ignore[arg-type]
