@@ -106,7 +106,7 @@ class PgImportSession(SqliteImportSession):
         self.conn = _SessionConnection(store._conn, self)  # type: ignore[assignment]
 
     @contextmanager
-    def _bulk_fts(self, table: str | None) -> Iterator[None]:
+    def _bulk_upkeep(self) -> Iterator[None]:
         yield  # no FTS5 tables on the server: search reads the tables (postgres/search.py)
 
 

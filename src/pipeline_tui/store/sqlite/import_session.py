@@ -367,13 +367,20 @@ class SqliteImportSession:
         self.conn.execute("DELETE FROM temp.imp_stage")
         self.conn.executemany("INSERT INTO temp.imp_stage VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def write(self) -> tuple[int, int, int]:
-        created = matched = changed = 0
+    @contextmanager
+    def _bulk_upkeep(self) -> Iterator[None]:
+        """A large import's indexes made once (store/sqlite/import_bulk.py); a server's
+        session (store/postgres/imports.py) has no FTS5 tables and keeps its indexes."""
         adding = self.count_new() if self.sql.bulk_indexes else 0
         with (
             rebuilt_indexes(self.conn, self.sql.bulk_indexes, adding, self._run),
             bulk_fts(self.conn, self.sql.bulk_fts, self._run),
         ):
+            yield
+
+    def write(self) -> tuple[int, int, int]:
+        created = matched = changed = 0
+        with self._bulk_upkeep():
             for schema in self.checked:
                 c, m, ch = self._write(schema)
                 created, matched, changed = created + c, matched + m, changed + ch
