@@ -23,10 +23,10 @@ def test_an_old_database_gets_the_list_indexes_and_keeps_its_leads(db_path: Path
     db_path.chmod(0o600)
     store = Store(db_path)
     try:
-        assert store.schema_version() == 9
+        assert store.schema_version() >= 9
         assert _indexes(store) >= INDEXES
         names = [r[0] for r in store.all("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
-        assert names[-1] == "m009_list_indexes"
+        assert "m009_list_indexes" in names
         q = RecordQuery("leads")
         listed = store.pages.record_page(q, 0, 10_000)
         expected = store.all("SELECT id FROM leads ORDER BY created_at DESC, id DESC")

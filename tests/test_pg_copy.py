@@ -102,7 +102,7 @@ def test_backup_doctor_and_restore_on_a_server(
     monkeypatch.chdir(tmp_path)
     assert cli("--db", pg_url, "init", "--demo").exit_code == 0
     doctor = cli("--db", pg_url, "doctor")
-    assert doctor.exit_code == 0, doctor.stdout
+    assert doctor.exit_code == 0, doctor.stdout + doctor.stderr
     assert "id sequences" in doctor.stdout and "PROBLEM" not in doctor.stdout
 
     made = cli("--db", pg_url, "backup")

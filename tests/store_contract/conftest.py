@@ -144,10 +144,11 @@ BACKENDS: dict[str, Callable[[Path, pytest.FixtureRequest], AbstractContextManag
 }
 
 
-# What the PostgreSQL store does not do yet (issue 14): the import session (ATTACH of the
-# spool, temporary tables) and, through it, the side imports. Skipped, not xfailed: the
-# store refuses the import before writing, which some of these tests would count a pass.
-PG_NOT_PORTED: dict[str, str] = {}
+# What the PostgreSQL store does not do yet (issue 14): the --as-of replay, which the store
+# refuses in one line. Skipped, not xfailed: a refusal is no replay to check.
+PG_NOT_PORTED: dict[str, str] = {
+    "test_history_replay": "the --as-of replay is not ported to PostgreSQL yet (issue 14)",
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

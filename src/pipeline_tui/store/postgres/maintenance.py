@@ -27,7 +27,7 @@ _ORPHAN_CHECKS = (
     "deals without a stage", "deals in a stage of another pipeline",
     "open deals in a removed stage", "stage history of missing deals or stages",
     "amount and close-date history of missing deals", "activities on missing deals or leads",
-    "events without a command", "closed deals have a close time",
+    "events without a command", "status and close time agree",
 )  # fmt: skip
 _MONEY = {
     "amounts stored as whole minor units": (
