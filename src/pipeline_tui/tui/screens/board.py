@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,7 +22,16 @@ from pipeline_tui.models import Pipeline, dates
 from pipeline_tui.services.deals import step_deal
 from pipeline_tui.store.api import DealQuery, DealRow, StageTotals
 from pipeline_tui.tui.screens.base import FilteredScreen
-from pipeline_tui.tui.screens.board_data import FirstLoad, Want, first_load, rest_of, stalled
+from pipeline_tui.tui.screens.board_data import (
+    FirstLoad,
+    Loaded,
+    RestLoaded,
+    StalledFound,
+    Want,
+    rest_of,
+    stalled,
+    start_first_load,
+)
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
@@ -88,29 +99,6 @@ class BoardScreen(FilteredScreen):
     ]
 
     @dataclass
-    class Loaded(Message):
-        """The first screenful of the board, fresh from the database (board_data.py)."""
-
-        data: FirstLoad
-        generation: int
-        started: float
-        painted: threading.Event  # set once drawn: the worker then reads the rest
-
-    @dataclass
-    class StalledFound(Message):
-        """Which of the cards first shown the attention service calls stalled."""
-
-        generation: int
-        ids: set[int]
-
-    @dataclass
-    class RestLoaded(Message):
-        """Every column's whole order, read after the first paint."""
-
-        generation: int
-        keys: dict[int, list[BoardKey]]
-
-    @dataclass
     class Moved(Message):
         """A deal changed stage; only the two columns concerned are updated."""
 
@@ -136,6 +124,14 @@ class BoardScreen(FilteredScreen):
         self._generation = 0  # of the newest load: messages of older ones are dropped
         self._loading = False  # a load has not delivered all it reads yet
         self._pending: int | None = None  # a deal to select once the rest of the keys is in
+        # The first load starts now (the app is mounting this screen), not once the screen is
+        # composed and its worker scheduled: its queries run beside Textual's start.
+        self._early: tuple[DealQuery, Future[FirstLoad]] | None = None
+        self._early = (self._query(None), self._first_load(None, self._query(None)))
+
+    def _first_load(self, name: str | None, query: DealQuery) -> Future[FirstLoad]:
+        wants = Want.all_of(self.columns, self.size.height or self.app.size.height)
+        return start_first_load(self.papp.reader, self.papp.aux, name, query, wants)
 
     def compose(self) -> ComposeResult:
         yield ModeTabs("board")
@@ -156,29 +152,31 @@ class BoardScreen(FilteredScreen):
     def reload(self) -> None:
         self._generation += 1
         self._loading = True
-        wants = Want.all_of(self.columns, self.size.height)
-        self._load(self.pipeline.name if self.pipeline else None, self._query(None), wants,
-                   self._generation, time.perf_counter())  # fmt: skip
+        query, early, self._early = self._query(None), self._early, None
+        name = self.pipeline.name if self.pipeline else None
+        if not (early and early[0] == query and name is None):  # not what the screen shows
+            early = (query, self._first_load(name, query))
+        self._load(early[1], query, self._generation, time.perf_counter())
 
     @work(thread=True, exclusive=True, group="board", exit_on_error=False)
-    def _load(self, pipeline_name: str | None, query: DealQuery, wants: dict[int | None, Want],
-              generation: int, started: float) -> None:  # fmt: skip
+    def _load(self, first: Future[FirstLoad], query: DealQuery, generation: int,
+              started: float) -> None:  # fmt: skip
         store = self.papp.reader
-        data = first_load(store, self.papp.aux, pipeline_name, query, wants)
+        data = first.result()
         worker = get_current_worker()
         if worker.is_cancelled:
             return
         painted = threading.Event()
-        self.post_message(self.Loaded(data, generation, started, painted))
+        self.post_message(Loaded(data, generation, started, painted))
         # The rest waits for the first paint: the attention service (the slow part) and the
         # whole order (130 ms at 100,000 deals) would take the GIL in turns with drawing.
         painted.wait(timeout=2.0)
         shown = [c.id for c in data.cards]
         if shown and not worker.is_cancelled:
-            self.post_message(self.StalledFound(generation, stalled(store, shown)))
+            self.post_message(StalledFound(generation, stalled(store, shown)))
         keys = None if worker.is_cancelled else rest_of(store, data, query)
         if keys is not None and not worker.is_cancelled:
-            self.post_message(self.RestLoaded(generation, keys))
+            self.post_message(RestLoaded(generation, keys))
 
     @on(StalledFound)
     def _mark_stalled(self, event: StalledFound) -> None:
@@ -211,7 +209,12 @@ class BoardScreen(FilteredScreen):
         self._fit_columns()
         self._restore(keep)
         self._show_title()
-        self.call_after_refresh(self._painted, event.started, event.painted)
+        if self.columns:  # the column selected is the one surely in view
+            self.columns[self.column].when_drawn(
+                partial(self._painted, event.started, event.painted)
+            )
+        else:
+            self.call_after_refresh(self._painted, event.started, event.painted)
 
     @on(RestLoaded)
     def _rest_loaded(self, event: RestLoaded) -> None:

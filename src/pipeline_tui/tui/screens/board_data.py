@@ -1,10 +1,13 @@
-"""What the board reads for its first paint: every column's totals and its first cards."""
+"""What the board reads, and the messages that bring it: first paint first, the rest after."""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
+
+from textual.message import Message
 
 from pipeline_tui.models import Pipeline, Stage, dates
 from pipeline_tui.services.attention import attention
@@ -46,6 +49,32 @@ class FirstLoad:
     cards: list[DealRow]
 
 
+@dataclass
+class Loaded(Message):
+    """The first screenful of the board, fresh from the database."""
+
+    data: FirstLoad
+    generation: int
+    started: float
+    painted: threading.Event  # set once drawn: the worker then reads the rest
+
+
+@dataclass
+class StalledFound(Message):
+    """Which of the cards first shown the attention service calls stalled."""
+
+    generation: int
+    ids: set[int]
+
+
+@dataclass
+class RestLoaded(Message):
+    """Every column's whole order, read after the first paint."""
+
+    generation: int
+    keys: dict[int, list[BoardKey]]
+
+
 def _totals_into(store: Store, q: DealQuery, box: dict[str, Any]) -> None:
     try:
         box["totals"] = store.pages.stage_totals(q)
@@ -82,6 +111,22 @@ def first_load(
     shown = [k[2] for s, w in want.items() for k in heads.get(s, [])[w.start : w.stop]]
     return FirstLoad(pipeline, stage_list, heads, complete, box["totals"],
                      store.pages.rows_by_ids(shown))  # fmt: skip
+
+
+def start_first_load(store: Store, aux: Store, pipeline_name: str | None, query: DealQuery,
+                     wants: dict[int | None, Want]) -> Future[FirstLoad]:  # fmt: skip
+    """first_load, begun at once in a thread of its own (a worker starts only once the event
+    loop gets to it, after whatever layout and drawing is queued before it)."""
+    future: Future[FirstLoad] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(first_load(store, aux, pipeline_name, query, wants))
+        except BaseException as exc:  # handed to the worker that waits for it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="board-first-load", daemon=True).start()
+    return future
 
 
 def rest_of(store: Store, data: FirstLoad, query: DealQuery) -> dict[int, list[BoardKey]] | None:
