@@ -194,23 +194,43 @@ def rows_by_ids(store: Reader, ids: list[int]) -> list[DealRow]:
 # -- board -------------------------------------------------------------------------------
 
 
-def board_keys(store: Reader, q: DealQuery, today: str) -> dict[int, list[tuple[int, str, int]]]:
-    """For each stage, its open deals' (rank, close date, id), in board order: by
-    next-activity state (overdue, today, none planned, future), then close date."""
-    params: dict[str, Any] = {"today": today}
-    where = _where(q, params)
+def _board_sql(q: DealQuery, params: dict[str, Any], today: str, stage: str = "") -> str:
+    """Open deals' (stage id, rank, close date, id) in board order: by next-activity state
+    (overdue, today, none planned, future), then close date; ``stage`` narrows the WHERE."""
+    params["today"] = today
+    where = _where(q, params) + stage
     if q.status == "open":  # a literal, so that the planner may use idx_deals_board (M007)
         where = where.replace("d.status = :status", "d.status = 'open'")
     # next_due alone says it: the cache has a due date exactly when a plan is open (M003).
-    sql = (
+    return (
         f"SELECT stage_id, {RANK} AS rank, close, id FROM ("
         f"SELECT d.stage_id, d.id, coalesce(d.close_date, '{NONE_PLANNED}') AS close, "
         f"coalesce(d.next_due, '{NONE_PLANNED}') AS nx{_from(where)}{where}) "
         "ORDER BY stage_id, rank, close, id"
     )
+
+
+def board_keys(store: Reader, q: DealQuery, today: str) -> dict[int, list[tuple[int, str, int]]]:
+    """For each stage, its open deals' (rank, close date, id), in board order."""
+    params: dict[str, Any] = {}
     out: dict[int, list[tuple[int, str, int]]] = {}
-    for stage_id, rank, close, deal_id in _tuples(store, sql, params):
+    for stage_id, rank, close, deal_id in _tuples(store, _board_sql(q, params, today), params):
         out.setdefault(stage_id, []).append((rank, close, deal_id))
+    return out
+
+
+def board_heads(
+    store: Reader, q: DealQuery, today: str, limits: dict[int, int]
+) -> dict[int, list[tuple[int, str, int]]]:
+    """The first ``limits[stage id]`` keys of each of those stages, in board order: the
+    start of what board_keys gives, for a first paint that cannot wait for every card."""
+    # One top-N sort per stage over its range of idx_deals_board: at 100,000 deals the five
+    # stages cost about 15 ms, where ordering all 70,000 open cards costs 130 ms.
+    out: dict[int, list[tuple[int, str, int]]] = {}
+    for stage_id, limit in limits.items():
+        params: dict[str, Any] = {"stage": stage_id, "limit": limit}
+        sql = _board_sql(q, params, today, " AND d.stage_id = :stage") + " LIMIT :limit"
+        out[stage_id] = [(rank, close, i) for _s, rank, close, i in _tuples(store, sql, params)]
     return out
 
 
@@ -233,10 +253,15 @@ def stage_totals(store: Reader, q: DealQuery) -> dict[int, StageTotals]:
     (not just the cards drawn). Weighted values are rounded per stage and currency."""
     params: dict[str, Any] = {}
     where = _where(q, params)
+    joins = _from("s.", where)
+    if not q.text:  # then every column read is in idx_deals_forecast (M001): no table reads
+        # The planner picks idx_deals_status_stage and reads 70,000 rows of the deals table
+        # at 100,000 deals (75 ms of CPU); the covering index takes 40 ms.
+        joins = joins.replace("FROM deals d", "FROM deals d INDEXED BY idx_deals_forecast")
     sql = (
         "SELECT d.stage_id, d.currency, count(*), coalesce(sum(d.value_minor), 0), "
         "coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)"
-        f"{_from('s.', where)}{where} "
+        f"{joins}{where} "
         "GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency"
     )
     out: dict[int, StageTotals] = {}

@@ -31,6 +31,7 @@ class Pages(Family):
     ordered_ids = guarded(paging.ordered_ids)
     rows_by_ids = guarded(paging.rows_by_ids)
     board_keys = guarded(paging.board_keys)
+    board_heads = guarded(paging.board_heads)
     board_key = guarded(paging.board_key)
     stage_totals = guarded(paging.stage_totals)
     owner_names = guarded(paging.owner_names)

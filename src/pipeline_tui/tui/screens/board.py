@@ -2,43 +2,40 @@
 
 from __future__ import annotations
 
-import bisect
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from functools import partial
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from pipeline_tui.models import Pipeline, Stage, dates
-from pipeline_tui.services.attention import attention
+from pipeline_tui.models import Pipeline, dates
 from pipeline_tui.services.deals import step_deal
-from pipeline_tui.store.api import DealQuery, DealRow, StageTotals, Store
+from pipeline_tui.store.api import DealQuery, DealRow, StageTotals
 from pipeline_tui.tui.screens.base import FilteredScreen
+from pipeline_tui.tui.screens.board_data import (
+    FirstLoad,
+    Loaded,
+    RestLoaded,
+    StalledFound,
+    Want,
+    rest_of,
+    stalled,
+    start_first_load,
+)
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 from pipeline_tui.tui.widgets.stage_column import BoardColumns, BoardKey, StageColumn, StageHeader
-
-FIRST_CARDS = 15  # cards per column fetched with the board, so the first paint is whole
-
-
-def _totals_into(store: Store, q: DealQuery, box: dict[str, Any]) -> None:
-    try:
-        box["totals"] = store.pages.stage_totals(q)
-    except Exception as exc:  # handed back to the worker, which reports it
-        box["error"] = exc
-
-
-def _stalled(store: object, ids: list[int]) -> set[int]:
-    return {i for i, a in attention(store, ids).items() if a.stalled}  # type: ignore[arg-type]
 
 
 class BoardScreen(FilteredScreen):
@@ -102,24 +99,6 @@ class BoardScreen(FilteredScreen):
     ]
 
     @dataclass
-    class Loaded(Message):
-        """The whole board, fresh from the database."""
-
-        pipeline: Pipeline
-        stages: list[Stage]
-        keys: dict[int, list[BoardKey]]
-        totals: dict[int, StageTotals]
-        cards: list[DealRow]
-        stalled: set[int]
-        started: float
-
-    @dataclass
-    class StalledFound(Message):
-        """Which of the first cards the attention service calls stalled."""
-
-        ids: set[int]
-
-    @dataclass
     class Moved(Message):
         """A deal changed stage; only the two columns concerned are updated."""
 
@@ -142,6 +121,17 @@ class BoardScreen(FilteredScreen):
         self.stage_names: dict[int, str] = {}
         self.last_paint_s: float | None = None
         self.last_move_s: float | None = None
+        self._generation = 0  # of the newest load: messages of older ones are dropped
+        self._loading = False  # a load has not delivered all it reads yet
+        self._pending: int | None = None  # a deal to select once the rest of the keys is in
+        # The first load starts now (the app is mounting this screen), not once the screen is
+        # composed and its worker scheduled: its queries run beside Textual's start.
+        self._early: tuple[DealQuery, Future[FirstLoad]] | None = None
+        self._early = (self._query(None), self._first_load(None, self._query(None)))
+
+    def _first_load(self, name: str | None, query: DealQuery) -> Future[FirstLoad]:
+        wants = Want.all_of(self.columns, self.size.height or self.app.size.height)
+        return start_first_load(self.papp.reader, self.papp.aux, name, query, wants)
 
     def compose(self) -> ComposeResult:
         yield ModeTabs("board")
@@ -160,68 +150,85 @@ class BoardScreen(FilteredScreen):
     # -- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._load(self.pipeline.name if self.pipeline else None, time.perf_counter())
+        self._generation += 1
+        self._loading = True
+        query, early, self._early = self._query(None), self._early, None
+        name = self.pipeline.name if self.pipeline else None
+        if not (early and early[0] == query and name is None):  # not what the screen shows
+            early = (query, self._first_load(name, query))
+        self._load(early[1], query, self._generation, time.perf_counter())
 
     @work(thread=True, exclusive=True, group="board", exit_on_error=False)
-    def _load(self, pipeline_name: str | None, started: float) -> None:
+    def _load(self, first: Future[FirstLoad], query: DealQuery, generation: int,
+              started: float) -> None:  # fmt: skip
         store = self.papp.reader
-        pipeline = store.stages.pipeline_by_name(pipeline_name)
-        stage_list = store.stages.stages(pipeline.id)
-        q = self._query(pipeline.id)
-        # The totals run beside the ordering, on a second connection: SQLite releases the
-        # GIL, so on two cores this saves a quarter of the first paint at 100k deals.
-        totals_box: dict[str, Any] = {}
-        side = threading.Thread(target=_totals_into, args=(self.papp.aux, q, totals_box))
-        side.start()
-        keys = store.pages.board_keys(q, dates.today().isoformat())
-        side.join()
-        if "error" in totals_box:
-            raise totals_box["error"]
-        totals = totals_box["totals"]
-        first = [k[2] for s in stage_list for k in keys.get(s.id, [])[:FIRST_CARDS]]
-        cards = store.pages.rows_by_ids(first)
-        if not get_current_worker().is_cancelled:
-            loaded = self.Loaded(pipeline, stage_list, keys, totals, cards, set(), started)
-            self.post_message(loaded)
-            # The attention service is the slow part: let the board paint before it.
-            self.post_message(self.StalledFound(_stalled(store, first)))
+        data = first.result()
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        painted = threading.Event()
+        self.post_message(Loaded(data, generation, started, painted))
+        # The rest waits for the first paint: the attention service (the slow part) and the
+        # whole order (130 ms at 100,000 deals) would take the GIL in turns with drawing.
+        painted.wait(timeout=2.0)
+        shown = [c.id for c in data.cards]
+        if shown and not worker.is_cancelled:
+            self.post_message(StalledFound(generation, stalled(store, shown)))
+        keys = None if worker.is_cancelled else rest_of(store, data, query)
+        if keys is not None and not worker.is_cancelled:
+            self.post_message(RestLoaded(generation, keys))
 
     @on(StalledFound)
     def _mark_stalled(self, event: StalledFound) -> None:
-        for column in self.columns:
-            column.add_cards([], event.ids & {k[2] for k in column.keys[:FIRST_CARDS]})
+        if event.generation == self._generation:
+            for column in self.columns:
+                column.add_cards([], event.ids & set(column.cards))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
-        keep = self.selected_deal_id()
-        self.pipeline = event.pipeline
-        stage_ids = [s.id for s in event.stages]
-        if [c.stage_id for c in self.columns] != stage_ids:
-            self._build_columns(event.stages)
-        self.stage_names = {s.id: s.name for s in event.stages}
+        if event.generation != self._generation:
+            event.painted.set()
+            return
+        data = event.data
+        keep = self._pending if self._pending is not None else self.selected_deal_id()
+        self.pipeline = data.pipeline
+        if [c.stage_id for c in self.columns] != [s.id for s in data.stages]:
+            self.columns, self.headers = self.query_one(BoardColumns).build(data.stages)
+            self.column = min(self.column, max(0, len(self.columns) - 1))
+        self.stage_names = {s.id: s.name for s in data.stages}
         for column, header in zip(self.columns, self.headers, strict=True):
-            column.set_keys(event.keys.get(column.stage_id, []))
+            stage_id = column.stage_id
+            totals = data.totals.get(stage_id)
+            whole = stage_id in data.complete
+            column.set_keys(data.heads.get(stage_id, []),
+                            None if whole else totals.count if totals else 0)  # fmt: skip
             column.forget_cards()
-            column.add_cards([c for c in event.cards if c.stage_id == column.stage_id], set())
-            header.show(self.stage_names[column.stage_id], event.totals.get(column.stage_id))
+            column.add_cards([c for c in data.cards if c.stage_id == stage_id], set())
+            header.show(self.stage_names[stage_id], totals)
+        self._loading = len(data.complete) < len(data.stages)
         self._fit_columns()
         self._restore(keep)
         self._show_title()
-        self.call_after_refresh(self._painted, event.started)
+        if self.columns:  # the column selected is the one surely in view
+            self.columns[self.column].when_drawn(
+                partial(self._painted, event.started, event.painted)
+            )
+        else:
+            self.call_after_refresh(self._painted, event.started, event.painted)
 
-    def _painted(self, started: float) -> None:
+    @on(RestLoaded)
+    def _rest_loaded(self, event: RestLoaded) -> None:
+        if event.generation != self._generation:
+            return
+        for column in self.columns:
+            column.set_keys(event.keys.get(column.stage_id, []))
+        self._loading = False
+        if self._pending is not None:
+            self._restore(self._pending)
+
+    def _painted(self, started: float, painted: threading.Event) -> None:
         self.last_paint_s = time.perf_counter() - started
-
-    def _build_columns(self, stage_list: list[Stage]) -> None:
-        holder = self.query_one(BoardColumns)
-        holder.remove_children()
-        self.columns = [StageColumn(s.id) for s in stage_list]
-        self.headers = [StageHeader(classes="stage-header") for _ in stage_list]
-        holder.mount_all(
-            Vertical(header, column, classes="stage")
-            for header, column in zip(self.headers, self.columns, strict=True)
-        )
-        self.column = min(self.column, max(0, len(self.columns) - 1))
+        painted.set()
 
     def on_resize(self) -> None:
         self._fit_columns()
@@ -230,12 +237,16 @@ class BoardScreen(FilteredScreen):
         self.query_one(BoardColumns).fit(self.size.width, self.headers)
 
     def _restore(self, deal_id: int | None) -> None:
-        """Select the deal that was selected, wherever it is now; else stay in place."""
+        """Select the deal that was selected, wherever it is now; else stay in place (and
+        look again when the rest of the keys is in, if they are still coming)."""
+        self._pending = None
         for i, column in enumerate(self.columns):
             index = column.index_of(deal_id) if deal_id is not None else None
             if index is not None:
                 self._select(i, index)
                 return
+        if deal_id is not None and not all(c.complete for c in self.columns):
+            self._pending = deal_id
         if self.columns:
             if not self.columns[self.column].keys:  # e.g. a filter emptied it: go where cards are
                 filled = [i for i, c in enumerate(self.columns) if c.keys]
@@ -261,8 +272,7 @@ class BoardScreen(FilteredScreen):
     def _load_cards(self, column: StageColumn, ids: list[int]) -> None:
         store = self.papp.reader
         rows = store.pages.rows_by_ids(ids)
-        stalled = _stalled(store, ids)
-        self.app.call_from_thread(column.add_cards, rows, stalled)
+        self.app.call_from_thread(column.add_cards, rows, stalled(store, ids))
 
     # -- selection --------------------------------------------------------------------------
 
@@ -292,6 +302,7 @@ class BoardScreen(FilteredScreen):
         return self.columns[self.column].stage_id if self.columns else None
 
     def action_column(self, delta: int) -> None:
+        self._pending = None  # the user chose: a load finishing later keeps their choice
         if not self.columns:
             return
         target = max(0, min(self.column + delta, len(self.columns) - 1))
@@ -300,6 +311,7 @@ class BoardScreen(FilteredScreen):
         self._select(target, min(current, len(column.keys) - 1) if column.keys else None)
 
     def action_card(self, delta: int) -> None:
+        self._pending = None
         if not self.columns:
             return
         column = self.columns[self.column]
@@ -309,6 +321,7 @@ class BoardScreen(FilteredScreen):
 
     @on(StageColumn.CardClicked)
     def _clicked(self, event: StageColumn.CardClicked) -> None:
+        self._pending = None
         self._select(self.columns.index(event.column), event.index)
 
     # -- moving -----------------------------------------------------------------------------
@@ -333,8 +346,8 @@ class BoardScreen(FilteredScreen):
         cards = store.pages.rows_by_ids([deal_id])
         key = found[1] if found else None
         card = cards[0] if cards else None
-        stalled = bool(_stalled(store, [deal_id]))
-        moved = self.Moved(deal_id, source, deal.stage_id, key, totals, card, stalled, started)
+        flag = bool(stalled(store, [deal_id]))
+        moved = self.Moved(deal_id, source, deal.stage_id, key, totals, card, flag, started)
         self.post_message(moved)
 
     @on(Moved)
@@ -345,13 +358,10 @@ class BoardScreen(FilteredScreen):
             return
         _i, source = by_stage[event.source]
         target_index, target = by_stage[event.target]
-        old = source.index_of(event.deal_id)
-        if old is not None:
-            source.set_keys(source.keys[:old] + source.keys[old + 1 :])
-        if event.key is not None and target.index_of(event.deal_id) is None:
-            keys = list(target.keys)
-            bisect.insort(keys, event.key)
-            target.set_keys(keys)
+        loading = self._loading or not (source.complete and target.complete)
+        counts = {s: t.count for s, t in event.totals.items()}
+        old = source.take(event.deal_id, counts.get(event.source, 0))
+        target.place(event.key, counts.get(event.target, 0))
         if event.card is not None:
             target.add_cards([event.card], {event.deal_id} if event.stalled else set())
         for stage_id in (event.source, event.target):
@@ -360,6 +370,10 @@ class BoardScreen(FilteredScreen):
         self._fit_columns()
         if self.selected_deal_id() in (None, event.deal_id) or old is not None:
             self._select(target_index, target.index_of(event.deal_id))
+            if target.index_of(event.deal_id) is None:
+                self._pending = event.deal_id
+        if loading:  # a load on its way may have read before the move: read again
+            self.reload()
         self.call_after_refresh(self._move_painted, event.started)
 
     def _move_painted(self, started: float) -> None:

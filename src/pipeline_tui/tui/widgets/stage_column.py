@@ -2,25 +2,28 @@
 
 The cards are drawn with the Line API from an ordered list of board keys, so a stage with
 thousands of deals costs only the cards on screen; missing card details are asked for with
-CardsWanted and arrive from the screen's worker.
+CardsWanted and arrive from the screen's worker. Until the whole order has arrived, the keys
+are its start and ``total`` says how many cards the column holds (the rest show as "…").
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.containers import HorizontalScroll
-from textual.geometry import Size
+from textual.containers import HorizontalScroll, Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from pipeline_tui.models import dates
+from pipeline_tui.models import Stage, dates
 from pipeline_tui.models.money import format_money
 from pipeline_tui.store.api import UNDATED, DealRow, StageTotals
 from pipeline_tui.tui.widgets.common import (
@@ -120,18 +123,54 @@ class StageColumn(ScrollView):
         super().__init__(id=id)
         self.stage_id = stage_id
         self.keys: list[BoardKey] = []
+        self.total = 0  # cards in the column: len(keys) once the whole order is loaded
         self.cards: dict[int, DealRow] = {}
         self.stalled: set[int] = set()
         self.selected: int | None = None
         self._requested: set[int] = set()
+        self._when_drawn: list[Callable[[], object]] = []
 
-    def set_keys(self, keys: list[BoardKey]) -> None:
-        """A new ordering from the database; cached cards stay valid until replaced."""
+    def set_keys(self, keys: list[BoardKey], total: int | None = None) -> None:
+        """A new ordering from the database, whole or (with ``total``, the number of cards
+        in the column) only its start; cached cards stay valid until replaced."""
+        start, stop = self.on_screen()
+        drawn = (self.keys[start:stop], self.total, self.selected)
         self.keys = keys
+        self.total = max(len(keys), total if total is not None else 0)
         self._requested.clear()
-        self.virtual_size = Size(self.size.width, len(keys) * CARD_HEIGHT)
+        self.virtual_size = Size(self.size.width, self.total * CARD_HEIGHT)
         if self.selected is not None and self.selected >= len(keys):
             self.selected = len(keys) - 1 if keys else None
+        if drawn != (keys[start:stop], self.total, self.selected):  # e.g. not when the rest comes
+            self.refresh()
+
+    @property
+    def complete(self) -> bool:
+        """Whether every key of the column is loaded (not only the first ones)."""
+        return len(self.keys) == self.total
+
+    def take(self, deal_id: int, count: int) -> int | None:
+        """Remove a deal that left the column (now ``count`` cards); its index, if loaded."""
+        total = None if self.complete else count
+        old = self.index_of(deal_id)
+        self.set_keys(self.keys if old is None else self.keys[:old] + self.keys[old + 1 :], total)
+        return old
+
+    def place(self, key: BoardKey | None, count: int) -> None:
+        """Put a deal that came in (now ``count`` cards) in its place: among the keys loaded
+        so far if it belongs there, else it comes with the rest of them."""
+        total = None if self.complete else count
+        keys = list(self.keys)
+        fits = self.complete or (keys and key is not None and key < keys[-1])
+        if key is not None and fits and self.index_of(key[2]) is None:
+            bisect.insort(keys, key)
+        self.set_keys(keys, total)
+
+    def when_drawn(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the next frame that draws this column is done."""
+        # Not call_after_refresh: that runs once the layout is refreshed, before the frame
+        # with the cards is drawn (the screen draws on its update timer).
+        self._when_drawn.append(callback)
         self.refresh()
 
     def forget_cards(self) -> None:
@@ -144,8 +183,15 @@ class StageColumn(ScrollView):
         for card in cards:
             self.cards[card.id] = card
             self._requested.discard(card.id)
-        self.stalled = (self.stalled - {c.id for c in cards}) | stalled
-        self.refresh()
+        marks = (self.stalled - {c.id for c in cards}) | stalled
+        changed = {c.id for c in cards} | (marks ^ self.stalled)
+        self.stalled = marks
+        # Only those cards: a whole column is a sixth of a frame, 30 ms at 160x48.
+        start, stop = self.on_screen()
+        for index in range(start, min(stop, len(self.keys))):
+            if self.keys[index][2] in changed:
+                drawn = Region(0, index * CARD_HEIGHT, self.size.width, CARD_HEIGHT)
+                self.refresh(drawn.translate(-self.scroll_offset))
 
     def index_of(self, deal_id: int) -> int | None:
         for i, key in enumerate(self.keys):
@@ -171,15 +217,19 @@ class StageColumn(ScrollView):
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
+        if self._when_drawn:
+            for callback in self._when_drawn:
+                self.call_later(callback)  # after the frame this line is part of
+            self._when_drawn = []
         line = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width  # not size: a cell under the scrollbar is lost
         index, row = divmod(line, CARD_HEIGHT)
-        if index >= len(self.keys) or row == CARD_HEIGHT - 1:
+        if index >= self.total or row == CARD_HEIGHT - 1:
             return Strip.blank(width, self.rich_style)
-        deal_id = self.keys[index][2]
-        card = self.cards.get(deal_id)
+        card = self.cards.get(self.keys[index][2]) if index < len(self.keys) else None
         if card is None:
-            self._want(index)
+            if index < len(self.keys):  # else its key is still coming: the screen reads them
+                self._want(index)
             text = Text(
                 " …" if row == 0 else "", self.get_component_rich_style("stage-column--dim")
             )
@@ -247,15 +297,31 @@ class StageColumn(ScrollView):
         if offset is None:
             return
         index = (round(self.scroll_offset.y) + offset.y) // CARD_HEIGHT
-        if index < len(self.keys):
+        if index < len(self.keys):  # not a card whose key is still coming
             self.post_message(self.CardClicked(self, index))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.keys) * CARD_HEIGHT)
+        self.virtual_size = Size(event.size.width, self.total * CARD_HEIGHT)
+
+    def on_screen(self) -> tuple[int, int]:
+        """The cards ``start:stop`` of the order that are in view now."""
+        top = round(self.scroll_offset.y) // CARD_HEIGHT
+        return top, top + max(1, self.size.height) // CARD_HEIGHT + 2
 
 
 class BoardColumns(HorizontalScroll, can_focus=False):
     """The stage columns side by side, scrolled sideways by whole columns when narrow."""
+
+    def build(self, stages: list[Stage]) -> tuple[list[StageColumn], list[StageHeader]]:
+        """Replace the columns with one per stage (empty until given keys)."""
+        self.remove_children()
+        columns = [StageColumn(s.id) for s in stages]
+        headers = [StageHeader(classes="stage-header") for _ in stages]
+        self.mount_all(
+            Vertical(header, column, classes="stage")
+            for header, column in zip(headers, columns, strict=True)
+        )
+        return columns, headers
 
     def fit(self, width: int, headers: list[StageHeader]) -> None:
         """Columns of one width, MIN_COLUMN at least, and headers of the tallest's height."""
