@@ -120,6 +120,7 @@ class BoardScreen(FilteredScreen):
         self.headers: list[StageHeader] = []
         self.stage_names: dict[int, str] = {}
         self.last_paint_s: float | None = None
+        self.painted_at: float | None = None  # perf_counter of the first frame with cards
         self.last_move_s: float | None = None
         self._generation = 0  # of the newest load: messages of older ones are dropped
         self._loading = False  # a load has not delivered all it reads yet
@@ -227,7 +228,10 @@ class BoardScreen(FilteredScreen):
             self._restore(self._pending)
 
     def _painted(self, started: float, painted: threading.Event) -> None:
-        self.last_paint_s = time.perf_counter() - started
+        now = time.perf_counter()
+        self.last_paint_s = now - started
+        if self.painted_at is None:
+            self.painted_at = now
         painted.set()
 
     def on_resize(self) -> None:
