@@ -13,30 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from pipeline_tui.store.api import (
-    ActivityReads,
     Capabilities,
-    CompanyReads,
-    DealPages,
-    DealReads,
-    Directory,
-    ExportReads,
     ImportPlan,
-    ImportReads,
     ImportSession,
-    JournalReads,
-    KpiReads,
-    LeadReads,
-    NoteReads,
-    PersonReads,
-    ReportReads,
-    ReviewReads,
-    SearchReads,
-    SettingReads,
-    StageReads,
-    TargetReads,
 )
 from pipeline_tui.store.sqlite.core import Database, Tx
 from pipeline_tui.store.sqlite.errors import translated
+from pipeline_tui.store.sqlite.family_access import FamilyAccess
 
 if TYPE_CHECKING:
     from pipeline_tui.store.sqlite.binding import Family
@@ -93,7 +76,7 @@ class SqliteTx(Tx):
             return journal.revert_command(self, command_id)
 
 
-class SqliteStore(Database):
+class SqliteStore(FamilyAccess, Database):
     """A pipeline database in one SQLite file (see store/api.py for the promises)."""
 
     capabilities = Capabilities(file_backup=True, file_checks=True, change_watch="data_version")
@@ -103,13 +86,6 @@ class SqliteStore(Database):
     ) -> None:
         super().__init__(path, actor=actor, argv=argv)
         self._families: dict[str, Family] = {}
-
-    def _family(self, name: str, cls: type[F]) -> F:
-        """The family ``name``, made on first use: its module loads only then."""
-        found = self._families.get(name)
-        if found is None:
-            found = self._families[name] = cls(self)
-        return cast(F, found)
 
     def make_tx(self, summary: str, kind: str) -> Tx:
         return SqliteTx(self, summary, kind)
@@ -124,114 +100,6 @@ class SqliteStore(Database):
     @property
     def location(self) -> str:
         return str(self.path)
-
-    @property
-    def deals(self) -> DealReads:
-        from pipeline_tui.store.sqlite.families import Deals
-
-        return self._family("deals", Deals)
-
-    @property
-    def leads(self) -> LeadReads:
-        from pipeline_tui.store.sqlite.families import Leads
-
-        return self._family("leads", Leads)
-
-    @property
-    def activities(self) -> ActivityReads:
-        from pipeline_tui.store.sqlite.families import Activities
-
-        return self._family("activities", Activities)
-
-    @property
-    def stages(self) -> StageReads:
-        from pipeline_tui.store.sqlite.families import Stages
-
-        return self._family("stages", Stages)
-
-    @property
-    def directory(self) -> Directory:
-        from pipeline_tui.store.sqlite.families import Directory
-
-        return self._family("directory", Directory)
-
-    @property
-    def companies(self) -> CompanyReads:
-        from pipeline_tui.store.sqlite.contact_families import Companies
-
-        return self._family("companies", Companies)
-
-    @property
-    def people(self) -> PersonReads:
-        from pipeline_tui.store.sqlite.contact_families import People
-
-        return self._family("people", People)
-
-    @property
-    def notes(self) -> NoteReads:
-        from pipeline_tui.store.sqlite.contact_families import Notes
-
-        return self._family("notes", Notes)
-
-    @property
-    def search(self) -> SearchReads:
-        from pipeline_tui.store.sqlite.contact_families import Search
-
-        return self._family("search", Search)
-
-    @property
-    def settings(self) -> SettingReads:
-        from pipeline_tui.store.sqlite.families import Settings
-
-        return self._family("settings", Settings)
-
-    @property
-    def targets(self) -> TargetReads:
-        from pipeline_tui.store.sqlite.report_families import Targets
-
-        return self._family("targets", Targets)
-
-    @property
-    def journal(self) -> JournalReads:
-        from pipeline_tui.store.sqlite.families import Journal
-
-        return self._family("journal", Journal)
-
-    @property
-    def pages(self) -> DealPages:
-        from pipeline_tui.store.sqlite.report_families import Pages
-
-        return self._family("pages", Pages)
-
-    @property
-    def reports(self) -> ReportReads:
-        from pipeline_tui.store.sqlite.report_families import Reports
-
-        return self._family("reports", Reports)
-
-    @property
-    def kpis(self) -> KpiReads:
-        from pipeline_tui.store.sqlite.report_families import Kpis
-
-        return self._family("kpis", Kpis)
-
-    @property
-    def review(self) -> ReviewReads:
-        from pipeline_tui.store.sqlite.report_families import Review
-
-        return self._family("review", Review)
-
-    @property
-    def exports(self) -> ExportReads:
-        from pipeline_tui.store.sqlite.report_families import Exports
-
-        return self._family("exports", Exports)
-
-    @property
-    def imports(self) -> ImportReads:
-        from pipeline_tui.store.sqlite.report_families import Imports
-
-        return self._family("imports", Imports)
 
     def import_session(
         self,
