@@ -23,7 +23,13 @@ ROWS = [
      f"2025-01-{1 + i % 28:02d}"]
     for i in range(30)
 ]  # fmt: skip
-REBUILT = ("idx_leads_created", "idx_leads_email_key", "idx_contacts_name")
+REBUILT = (
+    "idx_leads_created",
+    "idx_leads_email_key",
+    "idx_contacts_name",
+    "idx_leads_list",
+    "idx_contacts_list",
+)
 
 
 def _schema(db: Path) -> set[tuple[str, str]]:

@@ -145,6 +145,11 @@ def _m010(conn: Connection) -> None:
     conn.raw.execute("CREATE INDEX idx_commands_login ON commands(login, id)")
 
 
+def _m011(conn: Connection) -> None:
+    # No FTS5 on the server (store/postgres/search.py): only the partial index applies.
+    _run(conn, changes.M011_PARTIAL_EXTERNAL)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m001_initial", _m001),
     ("m002_agenda_indexes", _m002),
@@ -156,6 +161,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m008_done_index", _m008),
     ("m009_list_indexes", _m009),
     ("m010_command_login", _m010),
+    ("m011_people_fts", _m011),
 ]
 
 

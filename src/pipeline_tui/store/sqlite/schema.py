@@ -13,6 +13,8 @@ from pipeline_tui.store.sqlite.schema_changes import (
     M008_DONE_INDEX,
     M009_LISTS,
     M010_LOGIN,
+    M011_PARTIAL_EXTERNAL,
+    M011_PEOPLE_FTS,
     relax,
     relax_deals,
 )
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -394,6 +396,13 @@ def _migrations() -> object:
     @migrations(name="m010_command_login")
     def m010_command_login(db: Database) -> None:
         db.execute(M010_LOGIN)
+
+    @migrations(name="m011_people_fts")
+    def m011_people_fts(db: Database) -> None:
+        # The triggers on contacts name fts_contacts and outlive its remaking.
+        for statement in (M011_PEOPLE_FTS + ";" + M011_PARTIAL_EXTERNAL).split(";"):
+            if statement.strip():
+                db.execute(statement)
 
     return migrations
 

@@ -163,3 +163,22 @@ CREATE INDEX idx_contacts_list ON contacts(lower(coalesce(name, email, '')), id,
 # A SQLite file has one user and leaves it NULL; PostgreSQL fills it from session_user
 # (store/postgres/schema.py), and `pipeline db copy` carries it both ways.
 M010_LOGIN = "ALTER TABLE commands ADD COLUMN login TEXT"
+
+
+# v11 (issue 13): a lead import makes a person per lead, so a million-lead import writes a
+# million people's rows, keys and trigrams; these two cut what each costs. The people's
+# full-text index drops its per-row column sizes (columnsize=0): they serve only bm25
+# ranking, and search orders by id (store/sqlite/search.py), so they were written for
+# nothing (a quarter of the index's fill time). The external-id index keeps only people
+# that have one: those made from leads never do, and every lookup is `external_id = ?`,
+# which SQLite proves non-null, so the partial index still serves it.
+M011_PEOPLE_FTS = """
+DROP TABLE fts_contacts;
+CREATE VIRTUAL TABLE fts_contacts USING fts5(name, email, more_emails, phone, more_phones,
+  title, content='contacts', content_rowid='id', tokenize='trigram', columnsize=0);
+INSERT INTO fts_contacts(fts_contacts) VALUES ('rebuild')
+"""
+M011_PARTIAL_EXTERNAL = """
+DROP INDEX idx_contacts_external;
+CREATE INDEX idx_contacts_external ON contacts(external_id) WHERE external_id IS NOT NULL
+"""
