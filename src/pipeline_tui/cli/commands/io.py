@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pipeline_tui.cli.commands.common import Fmt, FormatOpt, store
+from pipeline_tui.cli.commands.import_summary import as_dict, number, short, side_rejects, summary
 from pipeline_tui.cli.render import Col, emit, say, to_json, visible, warn
 from pipeline_tui.models import PipelineError
 
 if TYPE_CHECKING:
-    from pipeline_tui.services.imports.run import ImportResult
+    pass
 
 import_app = typer.Typer(
     help="Import owners, leads, deals, activities or deal history from CSV (HubSpot, "
@@ -23,15 +24,6 @@ import_app = typer.Typer(
 )
 export_app = typer.Typer(help="Export deals, leads, activities or stages.", no_args_is_help=True)
 
-PREVIEW = {
-    "leads": ("line", "action", "name", "email", "company", "owner", "status", "created_at"),
-    "deals": ("line", "action", "title", "company", "owner", "stage", "status", "value",
-              "close_date"),
-    "activities": ("line", "action", "kind", "subject", "regarding", "owner", "done_at",
-                   "due_at"),
-    "companies": ("line", "action", "name", "domain", "industry", "city", "country", "owner"),
-    "people": ("line", "action", "name", "email", "title", "company", "owner"),
-}  # fmt: skip
 FileArg = Annotated[str, typer.Argument(help="The CSV file, or - for stdin.", show_default=False)]
 
 
@@ -50,14 +42,14 @@ def _import(entity: str, file: str, fmt: Fmt, *, day: bool, month: bool, **optio
         except InvalidRows as exc:
             bar.stop()
             for line, reason in exc.result.rejects:
-                warn(visible(f"line {line}: {_short(reason)}"))
+                warn(visible(f"line {line}: {short(reason)}"))
             if fmt == Fmt.json:  # scripts get the rejects as data too
-                say(to_json(_as_dict(exc.result)))
+                say(to_json(as_dict(exc.result)))
             raise
     if fmt == Fmt.json:
-        say(to_json(_as_dict(result)))
+        say(to_json(as_dict(result)))
     else:
-        _summary(result)
+        summary(result)
     if result.dry_run and result.rejected and not opts.skip_invalid:
         # A dry run is also how scripts check a file: fail as the import itself would.
         raise PipelineError(
@@ -108,158 +100,7 @@ class _Progress:
             self.bar.update(self.task, completed=done, total=max(total, 1))
 
 
-def _as_dict(r: ImportResult) -> dict[str, Any]:
-    return {
-        "import_id": r.import_id,
-        "entity": r.entity,
-        "source": r.source,
-        "dry_run": r.dry_run,
-        "rows": r.rows,
-        "created": r.created,
-        "updated": r.updated,
-        "unchanged": r.unchanged,
-        "rejected": r.rejected,
-        "rejects": [{"line": line, "reason": reason} for line, reason in r.rejects],
-        "rejects_file": r.rejects_file,
-        "also_created": r.new | ({"stages": len(r.created_stages)} if r.created_stages else {}),
-        "created_stages": r.created_stages,
-        "columns": [{"column": c, "field": f} for c, f in r.columns],
-        "formats": r.formats,
-        "encoding": r.encoding,
-        "delimiter": r.delimiter,
-        "preview": r.preview,
-        "findings": {k: {"rows": n, "lines": lines} for k, (n, lines) in r.findings.items()},
-        "owner_assumed": r.owner_assumed or None,
-        "closed_stage_names": [{"stage": n, **c} for n, c in r.closed_stage_names],
-        "stage_order": r.stage_order,
-        "linked": r.linked,
-        "seconds": round(r.seconds, 3),
-    }
-
-
-def _summary(r: ImportResult) -> None:
-    from pipeline_tui.models.money import format_money
-
-    delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(r.delimiter, r.delimiter)
-    say(visible(f"Read {r.source}: {r.encoding}, {delim}-separated, {r.rows:,} rows."))
-    mapped = [f"{c} -> {f}" for c, f in r.columns if f not in ("custom", "ignored")]
-    custom = [c for c, f in r.columns if f in ("custom", "product", "company_ref")]
-    ignored = [c for c, f in r.columns if f == "ignored"]
-    say(visible("Columns: " + ", ".join(mapped)))
-    if custom:
-        say(visible("Kept as custom fields: " + ", ".join(custom)))
-    if ignored:
-        say(visible("Ignored (--map ...=-): " + ", ".join(ignored)))
-    for column, words in r.formats.items():
-        say(visible(f"Format of {column}: {words}"))
-    if r.dry_run and r.preview:
-        rows = [dict(p) for p in r.preview]
-        for p in rows:
-            if "value_minor" in p:
-                minor, cur = p.pop("value_minor"), p.pop("currency")
-                p["value"] = "—" if minor is None else format_money(minor, cur)
-        shown = [k for k in PREVIEW[r.entity] if k in rows[0]]
-        cols = [Col(k, k.replace("_", " ").capitalize(), flex=k not in ("line", "action"),
-                    right=k in ("line", "value")) for k in shown]  # fmt: skip
-        emit(rows, cols, "table", title="Preview (as it would be stored)")
-    verb = "Would import" if r.dry_run else f"Imported (import {r.import_id})"
-    counts = [{"entity": r.entity, "created": r.created, "updated": r.updated,
-               "unchanged": r.unchanged, "rejected": r.rejected}]  # fmt: skip
-    new = dict(r.new)
-    if r.created_stages:
-        new["stages"] = len(r.created_stages)
-    counts += [{"entity": k, "created": v} for k, v in new.items() if v]
-    cols = [Col("entity", "Entity")]
-    cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
-    emit(counts, cols, "table", title=f"{verb} {r.entity} in {r.seconds:.1f} s")
-    _findings(r)
-    for what, n in r.linked.items():
-        say(f"Linked {n:,} {what} imported earlier to their company (by its id).")
-    if r.rejects_file:
-        warn(visible(f"{r.rejected:,} rejected row(s) written to {r.rejects_file}"))
-    elif r.dry_run and r.rejects:
-        for line, reason in r.rejects:
-            warn(visible(f"line {line}: {_short(reason)}"))
-    if r.dry_run:
-        say("Dry run: nothing was written.")
-
-
-def _lines(lines: list[int]) -> str:
-    return f"line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
-
-
-# name -> (warn or say, the sentence after the count)
-FINDINGS = {
-    "closed_before_created": (True, "closed deal(s) closed before they were created: their "
-                              "sales cycle is left out of KPIs"),
-    "closed_in_future": (True, "closed deal(s) have a close date in the future"),
-    "closed_undated": (True, "closed deal(s) have no close date: when they closed is left "
-                       "unknown, not the import time, and reports by period leave them out "
-                       "('pipeline import history' dates them)"),
-    "no_amount": (False, "deal(s) have no amount: kept as unknown (shown as —), left out of "
-                  "sums and averages"),
-    "no_created": (False, "deal(s) have no created date: left unknown, not the import time "
-                   "('pipeline import history' dates them)"),
-    "history_unknown": (False, "new deal(s) have no known stage history (no created date, or "
-                        "closed): stage conversion leaves them out until 'pipeline import "
-                        "history'"),
-    "no_created_lead": (False, "lead(s) have no created date: left unknown, not the import "
-                        "time"),
-    "no_created_activity": (False, "activit(y/ies) have no created date: left unknown, not "
-                            "the import time"),
-    "company_unknown": (False, "row(s) name a company id not imported yet (AccountId): kept "
-                        "as a custom field, and linked when 'pipeline import companies' "
-                        "brings that company"),
-}  # fmt: skip
-
-
-def _findings(r: ImportResult) -> None:
-    """What the file says that deserves a word, with counts and the first lines. Part of the
-    summary, on stdout: a successful import writes nothing to stderr (scripts rely on it)."""
-
-    def warn(text: str) -> None:
-        say(f"Warning: {text}")
-
-    if r.created_stages:
-        placed = ("placed by the file's stage order" if r.stages_ordered_by_file
-                  else "at the end of the pipeline, as first seen")  # fmt: skip
-        warn(visible(f"Created {len(r.created_stages):,} stage(s), {placed}: "
-                     + ", ".join(r.created_stages)))  # fmt: skip
-        if r.stage_order:
-            say(visible("Stage order now: " + " > ".join(r.stage_order)
-                        + " (adjust with 'pipeline stage')"))  # fmt: skip
-    if r.closed_stage_names:
-        shown = [f"{name} ({', '.join(f'{k} {v:,}' for k, v in sorted(c.items()))})"
-                 for name, c in r.closed_stage_names]  # fmt: skip
-        say(visible("Closed stages kept as outcomes (the file says won or lost): "
-                    + ", ".join(shown)))  # fmt: skip
-    if "no_owner" in r.findings:
-        n, lines = r.findings["no_owner"]
-        warn(visible(f"{n:,} row(s) name no owner: assigned to {r.owner_assumed} "
-                     f"(e.g. {_lines(lines)}); --owner NAME chooses another"))  # fmt: skip
-    if r.owner_id_column:
-        warn(visible(f"Column {r.owner_id_column!r} holds owner ids that match no owner: "
-                     f"{r.new.get('owners', 0):,} owner(s) were named after them. Import the "
-                     "users file first: pipeline import owners User.csv"))  # fmt: skip
-    for key, (loud, words) in FINDINGS.items():
-        if key in r.findings:
-            n, lines = r.findings[key]
-            text = visible(f"{n:,} {words} (e.g. {_lines(lines)})")
-            if loud:
-                warn(text)
-            else:
-                say(text)
-
-
 Text = str | None
-REASON_MAX = 200
-
-
-def _short(reason: str) -> str:
-    """A reason quotes the bad cell; a 100,000-character cell must not make a 100k line."""
-    if len(reason) <= REASON_MAX:
-        return reason
-    return f"{reason[:150]}… ({len(reason):,} characters) …{reason[-30:]}"
 
 
 def _opt(*names: str, help: str) -> Any:
@@ -284,14 +125,6 @@ Owner = Annotated[Text, _opt(help="Owner of rows that name none.")]
 DryRun = Annotated[bool, _opt("--dry-run", help="Check and preview; write nothing.")]
 Skip = Annotated[bool, _opt("--skip-invalid", help="Import the good rows; reject the rest.")]
 Rejects = Annotated[Text, _opt(help="Where rejects go (default: FILE.rejects.csv).")]
-
-
-def _number(key: str, header: str | None = None) -> Col:
-    def show(row: dict[str, Any]) -> str:
-        value = row.get(key)
-        return "" if value is None else f"{value:,}"
-
-    return Col(key, header or key.capitalize(), show=show, right=True)
 
 
 def _register(entity: str) -> None:
@@ -345,11 +178,6 @@ for _entity in ("leads", "deals", "activities", "companies", "people"):
     _register(_entity)
 
 
-def _side_rejects(rejects: list[tuple[int, str]]) -> None:
-    for line, reason in rejects:
-        warn(visible(f"line {line}: {_short(reason)}"))
-
-
 @import_app.command("owners")
 def owners(
     file: FileArg,
@@ -368,7 +196,7 @@ def owners(
         r = import_owners(store(), file, dry_run=dry_run, skip_invalid=skip_invalid,
                           encoding=encoding, delimiter=delimiter, maps=maps or [])  # fmt: skip
     except InvalidOwners as exc:
-        _side_rejects(exc.result.rejects)
+        side_rejects(exc.result.rejects)
         raise
     if fmt == Fmt.json:
         say(to_json(r.to_dict()))
@@ -378,9 +206,9 @@ def owners(
     counts = [{"entity": "owners", "created": r.created, "updated": r.updated,
                "unchanged": r.unchanged, "rejected": len(r.rejects)}]  # fmt: skip
     cols = [Col("entity", "Entity")]
-    cols += [_number(k) for k in ("created", "updated", "unchanged", "rejected")]
+    cols += [number(k) for k in ("created", "updated", "unchanged", "rejected")]
     emit(counts, cols, "table", title=f"{verb} {r.rows:,} owner row(s) from {r.source}")
-    _side_rejects(r.rejects)
+    side_rejects(r.rejects)
     if dry_run:
         say("Dry run: nothing was written.")
 
@@ -419,7 +247,7 @@ def history(
     try:
         r = import_history(store(), opts)
     except InvalidHistory as exc:
-        _side_rejects(exc.result.rejects)
+        side_rejects(exc.result.rejects)
         raise
     if fmt == Fmt.json:
         say(to_json(r.to_dict()))
@@ -443,12 +271,12 @@ def history(
     ]
     if dry_run:
         rows = rows[:2]
-    emit(rows, [Col("what", "", flex=True), _number("n", "Count")], "table",
+    emit(rows, [Col("what", "", flex=True), number("n", "Count")], "table",
          title=f"{verb} history from {r.source}")  # fmt: skip
     if r.created_stages:
         say(visible(f"Warning: created {len(r.created_stages):,} stage(s): "
                     + ", ".join(r.created_stages)))  # fmt: skip
-    _side_rejects(r.rejects)
+    side_rejects(r.rejects)
     if dry_run:
         say("Dry run: nothing was written.")
 
@@ -464,7 +292,7 @@ def list_(fmt: FormatOpt = Fmt.table) -> None:
         Col("at", "When"),
         Col("entity", "Entity"),
         Col("source", "Source", flex=True),
-        *(_number(k) for k in ("rows", "created", "updated", "unchanged", "rejected")),
+        *(number(k) for k in ("rows", "created", "updated", "unchanged", "rejected")),
         Col("undone", "Status", show=lambda r: "undone" if r["undone"] else "done"),
     ]
     emit(rows, cols, fmt.value, title="Imports", empty="No imports yet.")

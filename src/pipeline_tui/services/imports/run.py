@@ -13,14 +13,9 @@ from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.models.money import check_currency
 from pipeline_tui.services.common import currency_or_default, default_owner
+from pipeline_tui.services.imports.aliases import COMPANY_REF, ENTITIES
 from pipeline_tui.services.imports.cells import Spec
-from pipeline_tui.services.imports.columns import (
-    COMPANY_REF,
-    ENTITIES,
-    Mapping,
-    map_header,
-    norm,
-)
+from pipeline_tui.services.imports.columns import Mapping, map_header, norm
 from pipeline_tui.services.imports.formats import decide_formats
 from pipeline_tui.services.imports.rejects import write_rejects
 from pipeline_tui.services.imports.scratch import scratch_folder
