@@ -98,13 +98,37 @@ def _snapshot(end: _End) -> Iterator[None]:
         end.raw.execute("COMMIT")
 
 
-def _empty(end: _End, tables: list[str]) -> None:
+def _empty(end: _End, tables: list[str]) -> bool:
+    """Empty ``tables``; True when the server's team members were set aside (_keep_team)."""
     if end.pg:
-        end.raw.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
-        return
+        # A team's members (store/postgres/team.py) are the server's, not the file's, but
+        # they refer to owners, and TRUNCATE refuses a referenced table unless the referring
+        # one goes too: set them aside, and put them back once the owners are in again.
+        team = bool(end.rows("SELECT to_regclass('team_members') IS NOT NULL")[0][0])
+        if team:
+            end.raw.execute("CREATE TEMP TABLE pipeline_team_kept ON COMMIT DROP AS "
+                            "SELECT * FROM team_members")  # fmt: skip
+        extra = ", team_members" if team else ""
+        end.raw.execute(f"TRUNCATE {', '.join(tables)}{extra} RESTART IDENTITY")
+        return team
     for table in tables:
         end.raw.execute(f"DELETE FROM {table}")
     end.raw.execute("DELETE FROM sqlite_sequence")  # refilled by the copied ids
+    return False
+
+
+def _keep_team(end: _End, source: str) -> None:
+    """Put the team's members back; a member whose owner the copy does not hold would lose
+    the limits of their role, so the whole copy is refused instead."""
+    lost = end.rows("SELECT k.login, k.owner_id FROM pipeline_team_kept k "
+                    "WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.id = k.owner_id) "
+                    "ORDER BY k.login LIMIT 1")  # fmt: skip
+    if lost:
+        raise StoreError(
+            f"team member {lost[0][0]}'s owner (id {lost[0][1]}) is not in {source}; "
+            "nothing was changed; remove the member first, or copy into an empty database"
+        )
+    end.raw.execute("INSERT INTO team_members SELECT * FROM pipeline_team_kept")
 
 
 def _fill(end: _End, table: str, cols: list[str], batches: Iterator[list[tuple[Any, ...]]]) -> None:
@@ -166,10 +190,12 @@ def _write(src: _End, dst: _End, tables: dict[str, list[str]]) -> None:
         dst.raw.execute("BEGIN IMMEDIATE")
         dst.raw.execute("PRAGMA defer_foreign_keys = ON")
     try:
-        _empty(dst, list(tables))
+        team = _empty(dst, list(tables))
         for table, cols in tables.items():
             _fill(dst, table, cols, src.stream(table, cols))
         _sequences(dst, tables)
+        if team:
+            _keep_team(dst, src.store.location)
         if dst.pg:
             dst.raw.execute("UPDATE pipeline_state SET value = value + 1 WHERE key = 'changes'")
         dst.raw.execute("COMMIT")
