@@ -5,9 +5,9 @@ translation (store/postgres/dialect.py: ``temp.`` is pg_temp, ``main.`` the curr
 json_extract and json_type are functions from store/postgres/schema.py). What differs is
 answered here: the columns and their types come from information_schema, a value read out
 of the journal's JSON or deal_history's text is cast to its column's type (PostgreSQL does
-not store a number in a text column's place), deals_view's definition comes from
-pg_get_viewdef, and the whole replay reads one snapshot, so a colleague's commit cannot
-land between two of its statements.
+not store a number in a text column's place), an undated activity sorts first as SQLite
+sorts NULL, deals_view's definition comes from pg_get_viewdef, and the whole replay reads
+one snapshot, so a colleague's commit cannot land between two of its statements.
 """
 
 from __future__ import annotations
@@ -55,11 +55,6 @@ class PgDialect(lite.Dialect):
 
     def nulls_first(self, expr: str) -> str:
         return f"{expr} NULLS FIRST"  # the server's default puts NULL last
-
-    def analyse(self, store: Reader) -> None:
-        # Autovacuum never sees temp tables: without statistics the planner guesses their
-        # size, and the replay's correlated updates and the reports' joins plan badly.
-        store.cursor().execute("ANALYZE pg_temp.asof_late, pg_temp.asof_deals, pg_temp.asof_stages")
 
 
 PG = PgDialect()

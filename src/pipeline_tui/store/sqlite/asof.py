@@ -96,9 +96,6 @@ class Dialect:
         """``expr`` ordered with NULL before any value, as SQLite orders it by itself."""
         return expr
 
-    def analyse(self, store: Reader) -> None:
-        """Give the planner what it needs about the new tables (SQLite needs nothing)."""
-
 
 def _replay_fields(store: Reader, d: Dialect, table: str, entity: str, cut: str) -> None:
     for col, sql_type in d.columns(store, entity).items():
@@ -219,7 +216,6 @@ def build(store: Reader, cut: str, dialect: Dialect) -> Source:
     c.execute("CREATE UNIQUE INDEX temp.asof_deals_id ON asof_deals(id)")
     c.execute("CREATE TEMP TABLE asof_stages AS SELECT * FROM main.stages")
     c.execute("CREATE UNIQUE INDEX temp.asof_stages_id ON asof_stages(id)")
-    dialect.analyse(store)
     _replay_fields(store, dialect, "asof_deals", "deals", cut)
     _replay_fields(store, dialect, "asof_stages", "stages", cut)
     types = dialect.columns(store, "deals")
