@@ -97,7 +97,7 @@ class Dialect:
         return expr
 
 
-def _replay_fields(store: Reader, d: Dialect, table: str, entity: str, cut: str) -> None:
+def _replay_fields(store: Reader, d: Dialect, table: str, entity: str) -> None:
     for col, sql_type in d.columns(store, entity).items():
         if col in _FIXED:
             continue
@@ -216,8 +216,8 @@ def build(store: Reader, cut: str, dialect: Dialect) -> Source:
     c.execute("CREATE UNIQUE INDEX temp.asof_deals_id ON asof_deals(id)")
     c.execute("CREATE TEMP TABLE asof_stages AS SELECT * FROM main.stages")
     c.execute("CREATE UNIQUE INDEX temp.asof_stages_id ON asof_stages(id)")
-    _replay_fields(store, dialect, "asof_deals", "deals", cut)
-    _replay_fields(store, dialect, "asof_stages", "stages", cut)
+    _replay_fields(store, dialect, "asof_deals", "deals")
+    _replay_fields(store, dialect, "asof_stages", "stages")
     types = dialect.columns(store, "deals")
     _replay_history(store, dialect, types, cut)
     candidates = _NEXT_CANDIDATES
