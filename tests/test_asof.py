@@ -3,15 +3,33 @@ value edits, close-date and category changes, wins, reopenings and undone comman
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from pipeline_tui.services import deals as svc
 from pipeline_tui.services.forecast import ForecastQuery, forecast
 from pipeline_tui.services.journal import undo
+from pipeline_tui.store.api import open_store
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, move, rows_by, ts, won
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(
+    request: pytest.FixtureRequest, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
+    """Every replay here on both backends: the server's (store/postgres/asof.py) must replay
+    what SQLite's does. The CLI follows PIPELINE_DB to the same database."""
+    target = str(db_path)
+    if request.param == "postgres":
+        target = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("PIPELINE_DB", target)
+    s = open_store(target, actor="Test Owner")
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -38,6 +38,14 @@ def test_types_are_translated() -> None:
          "(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%s AS jsonb)))"),
         ("SELECT a FROM t WHERE status IS ?",
          "SELECT a FROM t WHERE status IS NOT DISTINCT FROM %s"),
+        # The --as-of replay's (store/sqlite/asof.py): a named id list, both schemas named.
+        ("SELECT d.id FROM t d WHERE d.id IN (SELECT value FROM json_each(:ids))",
+         "SELECT d.id FROM t d WHERE d.id IN "
+         "(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%(ids)s AS jsonb)))"),
+        ("CREATE TEMP TABLE x AS SELECT * FROM main.deals WHERE domain.main = 1",
+         "CREATE TEMP TABLE x AS SELECT * FROM deals WHERE domain.main = 1"),
+        ("DROP VIEW IF EXISTS temp.asof_deals_view",
+         "DROP VIEW IF EXISTS pg_temp.asof_deals_view"),
     ],
 )  # fmt: skip
 def test_the_dialect(sqlite: str, postgres: str) -> None:

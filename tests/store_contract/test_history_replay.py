@@ -47,3 +47,21 @@ def test_after_the_close_the_replay_shows_it_closed(store: Store, tmp_path: Path
     assert store.reports.open_by_period(src, "month", *FEB, None, KNOWN) == []
     won = store.reports.won_by_period(src, "month", *FEB, None, Scope())
     assert [(w.deals, w.total_minor) for w in won] == [(1, 50000)]  # K1; U1 closes Feb 20
+
+
+def test_a_replay_leaves_the_connection_as_it_found_it(
+    store: Store, second_store: Store, tmp_path: Path
+) -> None:
+    """The server's replay reads one snapshot (store/postgres/asof.py) and ends it: the same
+    connection then sees what another client commits, and its own commands commit."""
+    _import(store, tmp_path)
+    store.reports.replay("2026-01-31T23:59:59Z")
+    with second_store.tx("add an owner") as tx:
+        tx.ensure_owner("Zed Writer")
+    assert "Zed Writer" in store.directory.owner_names()
+    with store.tx("add another") as tx:
+        tx.ensure_owner("Yan Writer")
+    assert "Yan Writer" in second_store.directory.owner_names()
+    again = store.reports.replay("2026-02-15T23:59:59Z")  # the temp tables built anew
+    won = store.reports.won_by_period(again, "month", *FEB, None, Scope())
+    assert [(w.deals, w.total_minor) for w in won] == [(1, 50000)]

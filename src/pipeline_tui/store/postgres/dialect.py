@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_IDS = re.compile(r"\(SELECT value FROM json_each\(%s\)\)", re.IGNORECASE)
-_IDS_PG = "(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%s AS jsonb)))"
+_IDS = re.compile(r"\(SELECT value FROM json_each\((%s|%\(\w+\)s)\)\)", re.IGNORECASE)
+_IDS_PG = r"(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(\1 AS jsonb)))"
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
 _LIKE = re.compile(r"(?<![\w])LIKE(?![\w])")
 _TRUE = re.compile(r"\b(WHERE|AND|OR)\s+1\b(?!\s*(?:[=<>!+*/.-]|\d|IS\b))", re.IGNORECASE)
@@ -22,6 +22,8 @@ _REAL = re.compile(r"\bAS\s+REAL\)", re.IGNORECASE)
 _IS_PARAM = re.compile(r"\bIS\s+(NOT\s+)?%s", re.IGNORECASE)
 # The import session's spelling (store/sqlite/import_session.py and its SQL modules).
 _TEMP = re.compile(r"(?<![\w.])temp\.(?=\w)")
+# SQLite's main schema (store/sqlite/asof.py names it beside temp's) is the current schema.
+_MAIN = re.compile(r"(?<![\w.])main\.(?=[a-z_])")
 _INDEX_NAME = re.compile(
     r"(CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?)pg_temp\.", re.IGNORECASE
 )
@@ -172,6 +174,7 @@ def to_pg(sql: str) -> str:
         return _TABLE_INFO_PG.format(found.group(1))
     text = _placeholders(sql)
     text = _TEMP.sub("pg_temp.", text)
+    text = _MAIN.sub("", text)
     text = _INDEX_NAME.sub(r"\1", text)  # an index lives beside its table: no schema
     text = _WITHOUT_ROWID.sub(")", text)
     text = _FIRST_OF_GROUP.sub(_FIRST_OF_GROUP_PG, text)

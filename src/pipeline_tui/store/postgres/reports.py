@@ -1,13 +1,13 @@
 """The report family on the server: SQLite's sums as they are, minus the file-only parts.
 
 ``tune_for_reports`` memory-maps a SQLite file; the server has nothing to tune per
-connection. The ``--as-of`` replay builds temp tables from SQLite's catalogue and JSON
-functions (store/sqlite/asof.py) and is not ported yet: it says so in one line.
+connection. The ``--as-of`` replay runs SQLite's statements with the server's types and
+catalogue (store/postgres/asof.py).
 """
 
 from __future__ import annotations
 
-from pipeline_tui.store.api import StoreError
+from pipeline_tui.store.postgres import asof
 from pipeline_tui.store.records import Source
 from pipeline_tui.store.sqlite.report_families import Reports as LiteReports
 
@@ -17,4 +17,4 @@ class Reports(LiteReports):
         return None
 
     def replay(self, cut: str) -> Source:
-        raise StoreError("--as-of is not available on a PostgreSQL database yet")
+        return asof.replay(self, cut)

@@ -3,8 +3,8 @@
 The families are store/sqlite/'s own classes: their functions take any reader with
 ``one``/``all``/``scalar``/``cursor``, and the server connection answers those in SQLite's
 terms (store/postgres/compat.py translates the SQL). Only what does not translate has a
-function here (search). The import session and the ``--as-of`` replay are not ported yet:
-they say so in one line.
+function here: search, the import session's loading, and the ``--as-of`` replay's few
+differences (store/postgres/asof.py).
 """
 
 from __future__ import annotations

@@ -66,33 +66,61 @@ def tune_for_reports(store: Reader) -> None:
     store.cursor().execute("PRAGMA mmap_size = 2147418112")
 
 
-def _columns(store: Reader, table: str) -> list[str]:
-    return [r[1] for r in store.all(f"PRAGMA main.table_info({table})")]
+class Dialect:
+    """What the replay asks of its database beyond the shared SQL: SQLite's answers here,
+    the server's in store/postgres/asof.py (the statements go through its translation)."""
+
+    def columns(self, store: Reader, table: str) -> dict[str, str]:
+        """The table's columns and their declared types, in order."""
+        return {r[1]: r[2] for r in store.all(f"PRAGMA main.table_info({table})")}
+
+    def typed(self, expr: str, sql_type: str) -> str:
+        """``expr`` as a value of a column of ``sql_type``: SQLite's values keep their own."""
+        return expr
+
+    def make_view(self, store: Reader) -> None:
+        """deals_view as the database holds it, made a temp view over the replayed tables."""
+        sql = str(
+            store.scalar(
+                "SELECT sql FROM main.sqlite_master WHERE type = 'view' AND name = 'deals_view'"
+            )
+        )
+        for old, new in _VIEW_SWAPS:
+            if old not in sql:
+                raise RuntimeError(f"deals_view no longer reads {old!r}: update store/asof.py")
+            sql = sql.replace(old, new)
+        sql = sql.replace("CREATE VIEW deals_view", "CREATE TEMP VIEW asof_deals_view", 1)
+        store.cursor().execute(sql)
+
+    def nulls_first(self, expr: str) -> str:
+        """``expr`` ordered with NULL before any value, as SQLite orders it by itself."""
+        return expr
 
 
-def _replay_fields(store: Reader, table: str, entity: str, cut: str) -> None:
-    for col in _columns(store, entity):
+def _replay_fields(store: Reader, d: Dialect, table: str, entity: str) -> None:
+    for col, sql_type in d.columns(store, entity).items():
         if col in _FIXED:
             continue
         path = f"$.{col}"
+        value = d.typed("json_extract(l.before, :path)", sql_type)
         store.cursor().execute(
             f'UPDATE {table} SET "{col}" = ('
-            "  SELECT json_extract(l.before, :path) FROM asof_late l"
+            f"  SELECT {value} FROM asof_late l"
             f"  WHERE l.entity = :entity AND l.entity_id = {table}.id"
             "    AND json_type(l.before, :path) IS NOT NULL ORDER BY l.id LIMIT 1) "
             "WHERE id IN (SELECT entity_id FROM asof_late "
             "  WHERE entity = :entity AND json_type(before, :path) IS NOT NULL)",
-            {"path": path, "entity": entity, "cut": cut},
+            {"path": path, "entity": entity},
         )
 
 
 _HISTORY_AT_CUT = """
 UPDATE asof_deals SET "{field}" = CASE WHEN EXISTS (SELECT 1 FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at <= :cut)
-  THEN (SELECT h.after FROM main.deal_history h
+  THEN (SELECT {after} FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at <= :cut
    ORDER BY h.changed_at DESC, h.id DESC LIMIT 1)
-  ELSE (SELECT h.before FROM main.deal_history h
+  ELSE (SELECT {before} FROM main.deal_history h
    WHERE h.deal_id = asof_deals.id AND h.field = '{field}' AND h.changed_at > :cut
    ORDER BY h.changed_at, h.id LIMIT 1) END
 WHERE id IN (SELECT deal_id FROM main.deal_history WHERE changed_at > :cut)
@@ -119,7 +147,7 @@ WHERE id IN (SELECT deal_id FROM main.deal_history WHERE changed_at > :cut)
 # which may be backdated: it was part of the deal as entered.
 _NEXT_CANDIDATES = """
 CREATE TEMP TABLE asof_next AS
-SELECT d.id AS deal_id, NULL AS activity_id, NULL AS subject, NULL AS due
+SELECT d.id AS deal_id, {activity_id} AS activity_id, {subject} AS subject, {due} AS due
 FROM asof_deals d WHERE d.status = 'open' AND d.id IN (
   SELECT a.deal_id FROM main.activities a WHERE a.deal_id IS NOT NULL
     AND (a.created_at > :cut OR a.done_at > :cut OR a.cancelled_at > :cut))
@@ -135,7 +163,7 @@ UPDATE asof_next SET (activity_id, subject, due) = (
         SELECT 1 FROM main.events ea JOIN main.events ed ON ed.command_id = ea.command_id
         WHERE ea.entity = 'activities' AND ea.entity_id = a.id AND ea.action = 'insert'
           AND ed.entity = 'deals' AND ed.entity_id = a.deal_id AND ed.action = 'insert')))
-  ORDER BY a.due_at, a.id LIMIT 1)
+  ORDER BY {undated_first}, a.id LIMIT 1)
 """
 _NEXT_APPLY = """
 UPDATE asof_deals SET next_activity_id = n.activity_id, next_step = n.subject, next_due = n.due
@@ -153,16 +181,23 @@ WHERE status <> 'open' AND closed_at > :cut
 HISTORY_FIELDS = ("status", "value_minor", "close_date", "probability", "category")
 
 
-def _replay_history(store: Reader, cut: str) -> None:
+def _replay_history(store: Reader, d: Dialect, types: dict[str, str], cut: str) -> None:
     c = store.cursor()
     for field in HISTORY_FIELDS:
-        c.execute(_HISTORY_AT_CUT.replace("{field}", field), {"cut": cut})
+        sql = _HISTORY_AT_CUT.replace("{field}", field)
+        sql = sql.replace("{after}", d.typed("h.after", types[field]))
+        c.execute(sql.replace("{before}", d.typed("h.before", types[field])), {"cut": cut})
     c.execute(_CLOSED_AT_CUT, {"cut": cut})
     c.execute(_NOT_CLOSED_YET, {"cut": cut})
 
 
 def replay(store: Reader, cut: str) -> Source:
     """Build the replay of deals, stages and stage history at ``cut`` (an ISO timestamp)."""
+    return build(store, cut, Dialect())
+
+
+def build(store: Reader, cut: str, dialect: Dialect) -> Source:
+    """The replay at ``cut``, with ``dialect``'s answers for what databases spell apart."""
     if len(cut) != 20 or not cut.endswith("Z") or "'" in cut:
         raise ValueError(f"bad cut-off {cut!r}")
     c = store.cursor()
@@ -181,10 +216,16 @@ def replay(store: Reader, cut: str) -> Source:
     c.execute("CREATE UNIQUE INDEX temp.asof_deals_id ON asof_deals(id)")
     c.execute("CREATE TEMP TABLE asof_stages AS SELECT * FROM main.stages")
     c.execute("CREATE UNIQUE INDEX temp.asof_stages_id ON asof_stages(id)")
-    _replay_fields(store, "asof_deals", "deals", cut)
-    _replay_fields(store, "asof_stages", "stages", cut)
-    _replay_history(store, cut)
-    for step in (_NEXT_CANDIDATES, _NEXT_AT_CUT, _NEXT_APPLY):
+    _replay_fields(store, dialect, "asof_deals", "deals")
+    _replay_fields(store, dialect, "asof_stages", "stages")
+    types = dialect.columns(store, "deals")
+    _replay_history(store, dialect, types, cut)
+    candidates = _NEXT_CANDIDATES
+    for name, col in (("activity_id", "next_activity_id"), ("subject", "next_step"),
+                      ("due", "next_due")):  # fmt: skip
+        candidates = candidates.replace(f"{{{name}}}", dialect.typed("NULL", types[col]))
+    pick = _NEXT_AT_CUT.replace("{undated_first}", dialect.nulls_first("a.due_at"))
+    for step in (candidates, pick, _NEXT_APPLY):
         c.execute(step, params)
     c.execute(_STAGE_AT_CUT, params)
     c.execute("CREATE INDEX temp.asof_deals_status ON asof_deals(status, close_date)")
@@ -193,12 +234,5 @@ def replay(store: Reader, cut: str) -> Source:
         "CREATE TEMP VIEW asof_stage_changes AS SELECT * FROM main.stage_changes "
         f"WHERE changed_at <= '{cut}'"
     )
-    sql = store.scalar(
-        "SELECT sql FROM main.sqlite_master WHERE type = 'view' AND name = 'deals_view'"
-    )
-    for old, new in _VIEW_SWAPS:
-        if old not in sql:
-            raise RuntimeError(f"deals_view no longer reads {old!r}: update store/asof.py")
-        sql = sql.replace(old, new)
-    c.execute(sql.replace("CREATE VIEW deals_view", "CREATE TEMP VIEW asof_deals_view", 1))
+    dialect.make_view(store)
     return replace(REPLAYED, cutoff=cut)
