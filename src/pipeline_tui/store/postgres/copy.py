@@ -202,3 +202,9 @@ def _write(src: _End, dst: _End, tables: dict[str, list[str]]) -> None:
     except BaseException:
         dst.raw.execute("ROLLBACK")
         raise
+    if dst.pg:
+        # Fresh tables have no statistics until autovacuum gets round to them, and until
+        # then the planner guesses: the first `forecast --as-of` after copying 100,000 deals
+        # took 136 s, later ones 3 s. The copy gathers them itself.
+        for table in tables:
+            dst.raw.execute(f"ANALYZE {table}")
