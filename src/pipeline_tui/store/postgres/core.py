@@ -30,10 +30,26 @@ CHANNEL = "pipeline_changes"  # NOTIFY channel: every commit names its command i
 Params = tuple[Any, ...] | dict[str, Any]
 
 
+# Sent with the connection, so no round trip: the server's default work_mem (4 MB) sent
+# a forecast of a million deals to sort 300,000 rows on disk, as it misjudges how many
+# months they fall in; 64 MB lets it hash them in memory (325 ms -> 185 ms).
+SESSION = "-c work_mem=64MB"
+
+
+def _options(target: str) -> str:
+    """SESSION after whatever options ``target`` itself sets (they would otherwise go)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    own = conninfo_to_dict(target).get("options")
+    return f"{own} {SESSION}" if own else SESSION
+
+
 def connect(target: str) -> Connection:
     """An autocommit connection to ``target``; a one-line StoreError, password masked."""
     try:
-        raw = psycopg.connect(target, autocommit=True, application_name="pipeline-tui")
+        raw = psycopg.connect(
+            target, autocommit=True, application_name="pipeline-tui", options=_options(target)
+        )
     except psycopg.Error as exc:
         raise StoreError(
             f"cannot connect to {masked(target)}: {mask_in(first_line(exc), target)}"

@@ -70,14 +70,22 @@ def open_undated(
 ) -> list[OpenSum]:
     """Open deals with no close date, or one before ``day`` that no period in [start, end)
     shows: the deals a forecast would otherwise lose silently."""
+    # One branch per range of close dates, each a range of the covering idx_deals_forecast:
+    # written as one OR, PostgreSQL read the rows themselves (a bitmap heap scan), 260 ms
+    # for 100,000 overdue deals of a million, against 145 ms for the three ranges.
+    cols = "currency, category, stage_id, value_minor, probability, owner_id, pipeline_id"
+    cols += ", history_unknown" if scope.known_history else ""
+    ranges = ("close_date IS NULL", "close_date < :before",
+              "close_date >= :end AND close_date < :day")  # fmt: skip
+    union = " UNION ALL ".join(
+        f"SELECT {cols} FROM {src.deals} WHERE status = 'open' AND {r}" for r in ranges
+    )
     sql = f"""
 SELECT NULL, {_group(by)} AS grp, d.currency, {CATEGORY} AS cat, count(*),
   coalesce(sum(d.value_minor), 0),
   coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)
-FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
-WHERE d.status = 'open' AND {CATEGORY} <> 'omitted'{scope.sql()}
-  AND (d.close_date IS NULL OR d.close_date < :before
-       OR (d.close_date >= :end AND d.close_date < :day))
+FROM ({union}) d JOIN {src.stages} s ON s.id = d.stage_id
+WHERE {CATEGORY} <> 'omitted'{scope.sql()}
 GROUP BY {_keys(by, "3", "4")}"""
     params = {
         "before": min(day, start).isoformat(),
