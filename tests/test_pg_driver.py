@@ -70,12 +70,15 @@ def test_the_package_becomes_all_of_psycopg_when_asked_for_more() -> None:
         "import sys\n"
         "from pipeline_tui.store.postgres import driver\n"
         "assert 'psycopg.connection_async' not in sys.modules\n"
+        "assert 'importlib.metadata' not in sys.modules\n"  # psycopg_binary's version, too
         "import psycopg\n"
         "from psycopg import sql\n"  # a submodule: loaded alone
         "assert 'psycopg.connection_async' not in sys.modules\n"
         "assert psycopg.AsyncConnection.__name__ == 'AsyncConnection'\n"  # a name: all of it
-        "assert psycopg.connect is psycopg.Connection.connect or callable(psycopg.connect)\n"
+        "assert callable(psycopg.connect)\n"
         "assert psycopg.types.json.Jsonb and psycopg.Error is driver.Error\n"
+        "import psycopg_binary, importlib.metadata\n"  # the version it would have read itself
+        "assert psycopg_binary.__version__ == importlib.metadata.version('psycopg-binary')\n"
         "print('whole')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

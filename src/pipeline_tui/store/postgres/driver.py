@@ -6,6 +6,8 @@ multiranges, networks, JSON, UUIDs and numpy: about a third of psycopg's import 
 a command pays it before its first query (bench/pg_bench.py). Here the package is put in
 ``sys.modules`` without running that file; only the modules named below load, and only
 the adapters for what the store sends and reads (text, numbers, booleans, NULL, dates).
+psycopg_binary's version, which it asks of importlib.metadata (whose import alone costs
+about 10 ms), is read from its dist-info folder's name when that is unambiguous.
 Anyone who later asks the package for a name it defines (``psycopg.connect``,
 ``psycopg.Error``...) gets the real __init__ run then, once, so other code in the process
 (tests, the benches) sees psycopg as it always is.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 import types
 from typing import Any
@@ -46,12 +49,30 @@ def load() -> None:
         package = importlib.util.module_from_spec(spec)
         package.__class__ = _Package
         sys.modules["psycopg"] = package
+        _binary_version()
         try:
             _register_adapters()
         except BaseException:
             del sys.modules["psycopg"]
             raise
     import psycopg  # noqa: F401  (raises ImportError when sys.modules holds None)
+
+
+def _binary_version() -> None:
+    """``psycopg_binary.version`` with the version its dist-info folder is named after."""
+    if "psycopg_binary.version" in sys.modules:
+        return
+    spec = importlib.util.find_spec("psycopg_binary")
+    if spec is None or not spec.submodule_search_locations:
+        return  # another implementation (psycopg_c, pure Python): nothing to spare
+    folder = os.path.dirname(os.path.abspath(list(spec.submodule_search_locations)[0]))
+    prefix, suffix = "psycopg_binary-", ".dist-info"
+    found = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(suffix)]
+    if len(found) != 1:
+        return  # not one installed copy: let the package ask importlib.metadata itself
+    module = types.ModuleType("psycopg_binary.version")
+    module.__version__ = found[0][len(prefix) : -len(suffix)]  # type: ignore[attr-defined]
+    sys.modules["psycopg_binary.version"] = module
 
 
 def _register_adapters() -> None:
