@@ -27,7 +27,7 @@ class _Package(types.ModuleType):
     """psycopg's package whose __init__ has not run: it runs on the first name asked."""
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("__") and name != "__version__":  # the import system's probes
             raise AttributeError(name)
         if importlib.util.find_spec(f"psycopg.{name}") is not None:  # a submodule: just it
             return importlib.import_module(f"psycopg.{name}")
