@@ -52,9 +52,11 @@ class Attention:
 
 
 def weights(store: Store) -> dict[str, float]:
+    # One read of all settings, not one per weight: on a server each read is a round trip.
+    stored = store.settings.all_settings()
     result = dict(DEFAULT_WEIGHTS)
     for key in result:
-        value = store.settings.get_setting(f"attention.{key}")
+        value = stored.get(f"attention.{key}")
         if value is not None:
             result[key] = float(value)
     return result

@@ -16,7 +16,9 @@ def open_pg(target: str, *, actor: str | None = None, argv: list[str] | None = N
     from pipeline_tui.store.postgres.target import INSTALL, masked
 
     try:
-        import psycopg  # noqa: F401
+        from pipeline_tui.store.postgres.driver import load
+
+        load()  # psycopg as the store needs it, not all of it (driver.py says why)
     except ImportError:
         raise StoreError(
             f"{masked(target)} is a PostgreSQL database, and PostgreSQL support is not "

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-import psycopg
-from psycopg.adapt import Dumper, Loader
-
 from pipeline_tui.store.postgres.dialect import to_pg
+from pipeline_tui.store.postgres.driver import Connection as RawConnection
+from pipeline_tui.store.postgres.driver import Cursor as RawCursor
+from pipeline_tui.store.postgres.driver import Dumper, Loader, pq
 from pipeline_tui.store.postgres.errors import translated
 
 # Tables without an id column: an INSERT into them has no row id to return.
@@ -39,7 +39,7 @@ class Row(tuple[Any, ...]):
         return list(self._names)
 
 
-def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
+def _row_factory(cursor: RawCursor[Any]) -> Any:
     names = [c.name for c in cursor.description or ()]
     cls = type("Row", (Row,), {"_names": names})
     return lambda values: cls(values)
@@ -129,7 +129,7 @@ class Cursor:
 class Connection:
     """One autocommit psycopg connection; transactions are explicit BEGIN ... COMMIT."""
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: RawConnection[Any]) -> None:
         self.raw = raw
         self.writes = 0  # statements that wrote since the last reset (see core.py)
         raw.adapters.register_loader("bool", _IntBool)
@@ -148,7 +148,7 @@ class Connection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
 
     def close(self) -> None:
         self.raw.close()

@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
-
 from pipeline_tui.store.api import CopyCheck, Store, StoreError
 from pipeline_tui.store.postgres.core import WRITE_LOCK
+from pipeline_tui.store.postgres.driver import Error
 from pipeline_tui.store.postgres.store import PgStore
 
 # A target holding any of these is someone's data; a fresh database holds only defaults.
@@ -177,7 +176,7 @@ def copy_between(source: Store, target: Store, *, force: bool = False) -> list[C
             _write(src, dst, tables)
             before = {t: src.check(t, cols) for t, cols in tables.items()}
         after = {t: dst.check(t, cols) for t, cols in tables.items()}
-    except (psycopg.Error, sqlite3.Error) as exc:
+    except (Error, sqlite3.Error) as exc:
         raise StoreError(f"copy failed, target unchanged: {str(exc).splitlines()[0]}") from None
     return [CopyCheck(t, *before[t], *after[t]) for t in tables]
 

@@ -3,29 +3,42 @@
 Writes take one transaction-scoped advisory lock, so there is one writer at a time, as in
 SQLite: the check-then-insert of ensure_owner, undo's checks and an import's contiguous ids
 keep holding. A writer that cannot get the lock within the busy timeout fails as Busy.
+
+Every connection also holds a session-level advisory lock, shared, for as long as it is
+open: restore takes it exclusively (store/postgres/maintenance.py), so it is refused while
+another client is connected, and a client cannot connect while a restore runs. Taking it
+rides on the one statement a connection opens with (who we are, the schema version).
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-import psycopg
-
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.store.api import Corrupt, SchemaTooNew, StoreError
 from pipeline_tui.store.postgres.compat import Connection, Cursor
+from pipeline_tui.store.postgres.driver import Connection as RawConnection
+from pipeline_tui.store.postgres.driver import Error, errors
 from pipeline_tui.store.postgres.errors import first_line, translated
-from pipeline_tui.store.postgres.schema import SCHEMA_VERSION
 from pipeline_tui.store.postgres.target import mask_in, masked
 from pipeline_tui.store.sqlite.core import Tx
+from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
 # pg_advisory_xact_lock's key for "the pipeline's write lock": any constant, the same in
 # every client of one database ("pipe" in ASCII).
 WRITE_LOCK = 0x70697065
+# pg_advisory_lock_shared's key for "a pipeline client is connected" ("open"). Advisory
+# locks belong to one database, so one constant serves every database on a server.
+OPEN_LOCK = 0x6F70656E
+# Who we are, the open lock and the schema version: one round trip on connecting.
+_WHO = f"SELECT session_user, pg_try_advisory_lock_shared({OPEN_LOCK})"
+OPENING = f"{_WHO}, (SELECT value FROM pipeline_state WHERE key = 'schema_version')"
+_OPEN: weakref.WeakSet[PgDatabase] = weakref.WeakSet()  # this process's open connections
 CHANNEL = "pipeline_changes"  # NOTIFY channel: every commit names its command id
 Params = tuple[Any, ...] | dict[str, Any]
 
@@ -38,6 +51,8 @@ SESSION = "-c work_mem=64MB"
 
 def _options(target: str) -> str:
     """SESSION after whatever options ``target`` itself sets (they would otherwise go)."""
+    if "options" not in target:
+        return SESSION
     from psycopg.conninfo import conninfo_to_dict
 
     own = conninfo_to_dict(target).get("options")
@@ -47,10 +62,10 @@ def _options(target: str) -> str:
 def connect(target: str) -> Connection:
     """An autocommit connection to ``target``; a one-line StoreError, password masked."""
     try:
-        raw = psycopg.connect(
+        raw = RawConnection.connect(
             target, autocommit=True, application_name="pipeline-tui", options=_options(target)
         )
-    except psycopg.Error as exc:
+    except Error as exc:
         raise StoreError(
             f"cannot connect to {masked(target)}: {mask_in(first_line(exc), target)}"
         ) from None
@@ -67,18 +82,37 @@ class PgDatabase:
         self.argv = [masked(a) for a in argv or []]
         self.busy_timeout_ms = BUSY_TIMEOUT_MS  # read once, as SQLite's connection does
         self._conn = connect(target)
-        # Who the server says we are: commands record it (m010's column default) and undo
-        # picks the newest of this login's commands.
-        who = self._conn.raw.execute("SELECT session_user").fetchone()
-        self.login: str | None = None if who is None else str(who[0])
         self._lock = threading.RLock()
         self._tx: Tx | None = None
         self.notify: int | None = None  # the command a commit announces (see _write_lock)
         try:
-            self._ensure_schema()
+            self._open()
         except BaseException:
             self.close()
             raise
+        _OPEN.add(self)
+
+    def _open(self) -> None:
+        raw = self._conn.raw
+        try:
+            try:
+                login, shared, version = raw.execute(OPENING).fetchone() or (None, 0, None)
+                bookkept = True
+            except errors.UndefinedTable:  # no pipeline_state: an empty database (or another's)
+                login, shared = raw.execute(_WHO).fetchone() or (None, 0)
+                version, bookkept = None, False
+        except Error as exc:
+            raise StoreError(f"cannot open {self.shown}: {first_line(exc)}") from None
+        # Who the server says we are: commands record it (m010's column default) and undo
+        # picks the newest of this login's commands.
+        self.login: str | None = None if login is None else str(login)
+        if not shared:
+            raise StoreError(
+                f"{self.shown} is being restored by another client: try again when it is done"
+            )
+        if bookkept and version is None:
+            raise Corrupt(f"{self.shown} is damaged: its pipeline_state holds no schema version")
+        self._ensure_schema(None if version is None else int(version))
 
     @property
     def shown(self) -> str:
@@ -94,8 +128,7 @@ class PgDatabase:
             raise Corrupt(f"{self.shown} is damaged: its pipeline_state holds no schema version")
         return int(found)
 
-    def _ensure_schema(self) -> None:
-        version = self.schema_version()
+    def _ensure_schema(self, version: int | None) -> None:
         if version == SCHEMA_VERSION:
             return
         if version is not None and version > SCHEMA_VERSION:
@@ -118,7 +151,19 @@ class PgDatabase:
                     seed_defaults(self._conn)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        self._conn.close()
+        _OPEN.discard(self)
+        self._conn.close()  # ends the session, and with it the open lock
+
+    def share_open_lock(self, held: bool) -> None:
+        """Take (True) or give back (False) this connection's shared open lock."""
+        verb = "pg_try_advisory_lock_shared" if held else "pg_advisory_unlock_shared"
+        with self._lock, translated():
+            self._conn.raw.execute(f"SELECT {verb}({OPEN_LOCK})")
+
+    def same_database(self, other: PgDatabase) -> bool:
+        """True when both connections reach the same database on the same server."""
+        mine, theirs = self._conn.raw.info, other._conn.raw.info
+        return (mine.host, mine.port, mine.dbname) == (theirs.host, theirs.port, theirs.dbname)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -192,3 +237,8 @@ class PgDatabase:
 
     def make_tx(self, summary: str, kind: str) -> Tx:
         return Tx(self, summary, kind)  # type: ignore[arg-type]
+
+
+def open_databases() -> list[PgDatabase]:
+    """This process's open connections (a restore gives back their shared open locks)."""
+    return list(_OPEN)

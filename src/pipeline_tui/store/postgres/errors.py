@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
-from psycopg import errors as pg
-
 from pipeline_tui.store.api import Busy, Conflict, Corrupt, StoreError
+from pipeline_tui.store.postgres.driver import Error, IntegrityError
+from pipeline_tui.store.postgres.driver import errors as pg
 
 
 def first_line(exc: BaseException) -> str:
@@ -17,14 +16,14 @@ def first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def translate(exc: psycopg.Error) -> StoreError:
+def translate(exc: Error) -> StoreError:
     """The store error that says what happened, with the server's words kept."""
     text = first_line(exc)
     if isinstance(exc, pg.LockNotAvailable | pg.DeadlockDetected | pg.SerializationFailure):
         return Busy(f"the database is busy (another writer held it too long): {text}")
     if isinstance(exc, pg.InsufficientPrivilege):  # a role's grants or team.py's rules
         return StoreError(f"not allowed: {text}")
-    if isinstance(exc, psycopg.IntegrityError):
+    if isinstance(exc, IntegrityError):
         return Conflict(f"database rule broken: {text}")
     if isinstance(exc, pg.DataCorrupted | pg.IndexCorrupted):
         return Corrupt(f"the database is damaged: {text}")
@@ -36,5 +35,5 @@ def translated() -> Iterator[None]:
     """Re-raise any psycopg error inside the block as a StoreError."""
     try:
         yield
-    except psycopg.Error as exc:
+    except Error as exc:
         raise translate(exc) from exc

@@ -8,10 +8,9 @@ client already shows its own change), as SQLite's data_version ignores one's own
 
 from __future__ import annotations
 
-import psycopg
-
 from pipeline_tui.store.api import StoreError
 from pipeline_tui.store.postgres.core import CHANNEL
+from pipeline_tui.store.postgres.driver import Connection, Error
 from pipeline_tui.store.postgres.errors import first_line
 from pipeline_tui.store.postgres.target import masked
 
@@ -22,9 +21,9 @@ class Listener:
     def __init__(self, target: str, own_pid: int) -> None:
         self.own_pid = own_pid
         try:
-            self.conn = psycopg.connect(target, autocommit=True, application_name="pipeline-tui")
+            self.conn = Connection.connect(target, autocommit=True, application_name="pipeline-tui")
             self.conn.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error as exc:
+        except Error as exc:
             raise StoreError(f"cannot listen on {masked(target)}: {first_line(exc)}") from None
 
     def wait(self, timeout: float) -> list[int]:
@@ -37,7 +36,7 @@ class Listener:
                         ids.append(int(n.payload))
                 if not ids:
                     break
-        except psycopg.Error as exc:
+        except Error as exc:
             raise StoreError(f"lost the change feed: {first_line(exc)}") from None
         return ids
 

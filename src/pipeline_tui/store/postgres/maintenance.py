@@ -5,7 +5,10 @@ temporary name, renamed when whole), so a team's backups open, `doctor` and `res
 anyone's. Restore copies such a file back over the server's content after saving the
 current content the same way, and, as store/sqlite/maintenance.py does, starts an undo
 horizon: commands from before the restore cannot be undone. It is refused while another
-pipeline client is connected (they would keep writing into what is being replaced).
+pipeline client is connected (they would keep writing into what is being replaced): every
+client's connection holds the open lock shared (store/postgres/core.py), and restore must
+get it exclusively, which also keeps new clients out until it is done. This process's own
+other connections give their shares back for the while: they are not another client.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline_tui.models.dates import iso_ts, utcnow
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.store.api import Check, StoreError, open_store
 from pipeline_tui.store.postgres.copy import copy_between
+from pipeline_tui.store.postgres.core import OPEN_LOCK, open_databases
 from pipeline_tui.store.postgres.store import PgStore
 from pipeline_tui.store.postgres.target import masked
 
@@ -62,28 +67,11 @@ class PgMaintenance:
             raise PipelineError(f"{str(target)!r} already exists (--force overwrites it)")
         if target.exists() and not target.is_file():
             raise PipelineError(f"{str(target)!r} is not a file")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
         source = self._open()
         try:
-            copy = open_store(partial)
-            try:
-                checks = copy_between(source, copy, force=True)
-            finally:
-                copy.close()
+            return _backup(source, target)
         finally:
             source.close()
-        bad = [c.table for c in checks if not c.ok]
-        if bad:
-            partial.unlink(missing_ok=True)
-            raise StoreError(f"backup incomplete: {', '.join(bad)} differ from the server")
-        os.chmod(partial, 0o600)
-        with open(partial, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, target)
-        return target
 
     def restore_from(self, source: Path, keep: Path) -> None:
         from pipeline_tui.store.sqlite.maintenance import check_file
@@ -91,30 +79,23 @@ class PgMaintenance:
         check_file(source)
         store = self._open()
         try:
-            others = store.scalar(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid != pg_backend_pid() AND application_name = 'pipeline-tui'"
-            )
-            if others:
-                raise PipelineError(
-                    f"{masked(self.target)} is open in {others} other pipeline session(s): "
-                    "close them before restoring"
-                )
-            self.backup_to(keep)
-            with tempfile.TemporaryDirectory() as folder:
-                # Opening migrates a backup from an older version: do it to a copy.
-                work = Path(folder) / "restore.db"
-                shutil.copyfile(source, work)
-                backup = open_store(work)
-                try:
-                    copy_between(backup, store, force=True)
-                finally:
-                    backup.close()
-            with store.tx("restore") as tx:  # the undo horizon, as a file's restore sets it
-                last = store.scalar("SELECT coalesce(max(id), 0) FROM commands")
-                for key, value in (("undo_horizon", str(last)), ("restored_at", iso_ts(utcnow()))):
-                    tx.raw("DELETE FROM database_info WHERE key = ?", (key,))
-                    tx.raw("INSERT INTO database_info (key, value) VALUES (?, ?)", (key, value))
+            with _alone(store):
+                _backup(store, keep)
+                with tempfile.TemporaryDirectory() as folder:
+                    # Opening migrates a backup from an older version: do it to a copy.
+                    work = Path(folder) / "restore.db"
+                    shutil.copyfile(source, work)
+                    backup = open_store(work)
+                    try:
+                        copy_between(backup, store, force=True)
+                    finally:
+                        backup.close()
+                with store.tx("restore") as tx:  # the undo horizon, as a file's restore sets
+                    last = store.scalar("SELECT coalesce(max(id), 0) FROM commands")
+                    now = iso_ts(utcnow())
+                    for key, value in (("undo_horizon", str(last)), ("restored_at", now)):
+                        tx.raw("DELETE FROM database_info WHERE key = ?", (key,))
+                        tx.raw("INSERT INTO database_info (key, value) VALUES (?, ?)", (key, value))
         finally:
             store.close()
 
@@ -127,6 +108,55 @@ class PgMaintenance:
             return [Check("database", True, masked(self.target)), *_checks(store)]
         finally:
             store.close()
+
+
+@contextmanager
+def _alone(store: PgStore) -> Iterator[None]:
+    """Hold the open lock exclusively, or refuse in one line: another client is connected."""
+    mine = [db for db in open_databases() if db is not store and db.same_database(store)]
+    for db in mine:
+        db.share_open_lock(False)
+    try:
+        if not store.scalar(f"SELECT pg_try_advisory_lock({OPEN_LOCK})"):
+            others = store.scalar(  # only for the message: the lock has decided
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = "
+                f"current_database()) AND classid = 0 AND objid = {OPEN_LOCK} AND objsubid = 1 "
+                "AND pid != pg_backend_pid()"
+            )
+            raise PipelineError(
+                f"{masked(store.target)} is open in {others or 'another'} other pipeline "
+                "client(s): close them before restoring"
+            )
+        try:
+            yield
+        finally:
+            store.scalar(f"SELECT pg_advisory_unlock({OPEN_LOCK})")
+    finally:
+        for db in mine:
+            db.share_open_lock(True)
+
+
+def _backup(source: PgStore, target: Path) -> Path:
+    """`db copy` of ``source`` into a new file at ``target``, renamed there when whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    copy = open_store(partial)
+    try:
+        checks = copy_between(source, copy, force=True)
+    finally:
+        copy.close()
+    bad = [c.table for c in checks if not c.ok]
+    if bad:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"backup incomplete: {', '.join(bad)} differ from the server")
+    os.chmod(partial, 0o600)
+    with open(partial, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(partial, target)
+    return target
 
 
 def _run(name: str, fn: Callable[[], tuple[bool, str]]) -> Check:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 
-from psycopg import sql
-
 from pipeline_tui.store.api import StoreError
+from pipeline_tui.store.postgres.driver import sql
 from pipeline_tui.store.postgres.store import PgStore
 
 GUARDED = ("deals", "leads", "activities", "contacts", "companies")

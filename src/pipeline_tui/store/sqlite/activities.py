@@ -6,7 +6,7 @@ from typing import Any
 
 from pipeline_tui.models import Activity, NotFoundError
 from pipeline_tui.store.records import ActivityFilter
-from pipeline_tui.store.sqlite.core import Reader
+from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 
 _COLUMNS = (
     "id, kind, subject, deal_id, lead_id, owner, done_at, due_at, outcome, notes, "
@@ -25,6 +25,15 @@ def get_activity(store: Reader, activity_id: int) -> Activity:
     if row is None:
         raise NotFoundError(f"no activity with id {activity_id}")
     return Activity(**dict(row))
+
+
+def _in_order(store: Reader, ids: list[int]) -> list[Activity]:
+    """The activities ``ids``, in that order, read in one query (one round trip on a server)."""
+    if not ids:
+        return []
+    rows = store.all(f"SELECT {_COLUMNS} FROM activities_view WHERE id IN {IDS}", (id_list(ids),))
+    by_id = {r["id"]: r for r in rows}
+    return [Activity(**dict(by_id[i])) for i in ids if i in by_id]
 
 
 def for_deal(store: Reader, deal_id: int) -> list[Activity]:
@@ -101,7 +110,7 @@ def planned_section(
     ids = [r[0] for r in store.all(
         f"SELECT a.id FROM {table} WHERE {where} ORDER BY a.due_at, a.id LIMIT :limit", params
     )]  # fmt: skip
-    return [get_activity(store, i) for i in ids], total
+    return _in_order(store, ids), total
 
 
 def next_for_deal(store: Reader, deal_id: int) -> Activity | None:

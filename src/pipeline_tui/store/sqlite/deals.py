@@ -26,6 +26,16 @@ def _deal(row: sqlite3.Row) -> Deal:
     return Deal(**data)
 
 
+def deals_in_order(store: Reader, ids: list[int]) -> list[Deal]:
+    """The deals ``ids``, in that order, read in one query: on a server every query is a
+    round trip (bench/pg_bench.py's `today` read its sections' deals one by one)."""
+    if not ids:
+        return []
+    rows = store.all(f"SELECT {_COLUMNS} FROM deals_view WHERE id IN {IDS}", (id_list(ids),))
+    by_id = {r["id"]: r for r in rows}
+    return [_deal(by_id[i]) for i in ids if i in by_id]  # one deleted meanwhile is left out
+
+
 def get_deal(store: Reader, deal_id: int) -> Deal:
     row = store.one(f"SELECT {_COLUMNS} FROM deals_view WHERE id = ?", (deal_id,))
     if row is None:
@@ -100,10 +110,7 @@ def list_deals(store: Reader, f: DealFilter, src: Source = LIVE) -> list[Deal]:
     """Deals matching ``f``, live or replayed at ``src``'s cut-off (see store/sqlite/asof.py)."""
     fast = None if src.replayed else _table_where(f)
     if fast is not None:
-        ids = _ids_in_order(store, fast[0], fast[1], f)
-        rows = store.all(f"SELECT {_COLUMNS} FROM deals_view WHERE id IN {IDS}", (id_list(ids),))
-        by_id = {r["id"]: r for r in rows}
-        return [_deal(by_id[i]) for i in ids]
+        return deals_in_order(store, _ids_in_order(store, fast[0], fast[1], f))
     where, params = _where(f)
     order = " ORDER BY close_date IS NULL, close_date, id"
     if f.status in ("won", "lost"):
@@ -184,8 +191,7 @@ def next_step_section(
         )
     else:
         sql = f"SELECT d.id FROM {deals} WHERE {where} ORDER BY d.next_due, d.id LIMIT :limit"
-    ids = [r[0] for r in store.all(sql, params)]
-    return [get_deal(store, i) for i in ids], total
+    return deals_in_order(store, [r[0] for r in store.all(sql, params)]), total
 
 
 def deal_links(store: Reader, deal_id: int) -> dict[str, list[int]]:
