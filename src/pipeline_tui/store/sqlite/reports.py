@@ -45,15 +45,28 @@ def _keys(by: str | None, *rest: str) -> str:
     return ", ".join(cols)
 
 
+# The columns a group needs from each deal, beyond those every forecast row needs.
+_GROUP_COLS = {None: "", "owner": ", owner_id", "team": ", owner_id", "stage": "",
+               "pipeline": ", pipeline_id", "category": ""}  # fmt: skip
+
+
 def open_sql(src: Source, kind: str, by: str | None, scope: Scope) -> str:
     """Open, not omitted, deals closing in [start, end), by period/group/currency/category."""
+    # Summed by day, stage and probability first, straight off the covering
+    # idx_deals_forecast, then by period with the stage's category and probability: a
+    # million deals' forecast joined 300,000 rows to their stage one by one (195 ms on
+    # PostgreSQL, against 120 ms). Probabilities are whole percents, so the weighted sum
+    # is exact either way.
+    cols = f"close_date, currency, category, stage_id, probability{_GROUP_COLS[by]}"
     return f"""
 SELECT {period_sql(kind, "d.close_date")} AS period, {_group(by)} AS grp, d.currency,
-  {CATEGORY} AS cat, count(*), coalesce(sum(d.value_minor), 0),
-  coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)
-FROM {src.deals} d JOIN {src.stages} s ON s.id = d.stage_id
-WHERE d.status = 'open' AND d.close_date >= :start AND d.close_date < :end
-  AND {CATEGORY} <> 'omitted'{scope.sql()}
+  {CATEGORY} AS cat, sum(d.n), coalesce(sum(d.v), 0),
+  coalesce(sum(d.v * coalesce(d.probability, s.probability)), 0)
+FROM (SELECT {cols}, count(*) AS n, sum(value_minor) AS v FROM {src.deals} d
+      WHERE d.status = 'open' AND d.close_date >= :start AND d.close_date < :end{scope.sql()}
+      GROUP BY {cols}) d
+JOIN {src.stages} s ON s.id = d.stage_id
+WHERE {CATEGORY} <> 'omitted'
 GROUP BY {_keys(by, "1", "3", "4")}"""
 
 
@@ -72,20 +85,23 @@ def open_undated(
     shows: the deals a forecast would otherwise lose silently."""
     # One branch per range of close dates, each a range of the covering idx_deals_forecast:
     # written as one OR, PostgreSQL read the rows themselves (a bitmap heap scan), 260 ms
-    # for 100,000 overdue deals of a million, against 145 ms for the three ranges.
-    cols = "currency, category, stage_id, value_minor, probability, owner_id, pipeline_id"
-    cols += ", history_unknown" if scope.known_history else ""
+    # for 100,000 overdue deals of a million, against 145 ms for the three ranges. As in
+    # open_sql, they are summed by stage and probability before meeting their stage.
+    cols = f"currency, category, stage_id, probability{_GROUP_COLS[by]}"
+    read = "currency, category, stage_id, probability, value_minor, owner_id, pipeline_id"
+    read += ", history_unknown" if scope.known_history else ""
     ranges = ("close_date IS NULL", "close_date < :before",
               "close_date >= :end AND close_date < :day")  # fmt: skip
     union = " UNION ALL ".join(
-        f"SELECT {cols} FROM {src.deals} WHERE status = 'open' AND {r}" for r in ranges
+        f"SELECT {read} FROM {src.deals} WHERE status = 'open' AND {r}" for r in ranges
     )
     sql = f"""
-SELECT NULL, {_group(by)} AS grp, d.currency, {CATEGORY} AS cat, count(*),
-  coalesce(sum(d.value_minor), 0),
-  coalesce(sum(d.value_minor * coalesce(d.probability, s.probability)), 0)
-FROM ({union}) d JOIN {src.stages} s ON s.id = d.stage_id
-WHERE {CATEGORY} <> 'omitted'{scope.sql()}
+SELECT NULL, {_group(by)} AS grp, d.currency, {CATEGORY} AS cat, sum(d.n),
+  coalesce(sum(d.v), 0), coalesce(sum(d.v * coalesce(d.probability, s.probability)), 0)
+FROM (SELECT {cols}, count(*) AS n, sum(value_minor) AS v FROM ({union}) d
+      WHERE 1 = 1{scope.sql()} GROUP BY {cols}) d
+JOIN {src.stages} s ON s.id = d.stage_id
+WHERE {CATEGORY} <> 'omitted'
 GROUP BY {_keys(by, "3", "4")}"""
     params = {
         "before": min(day, start).isoformat(),
