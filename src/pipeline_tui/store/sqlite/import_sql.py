@@ -87,7 +87,9 @@ def _ref(table: str, ext: str, self_id: str, extra: str = "") -> str:
 def _bad_ref(what: str, column: str, ext: str, self_id: str, hint: str) -> str:
     return (
         "INSERT OR IGNORE INTO temp.imp_rejected SELECT r.line, 'no " + what + " ' || "
-        f"CASE WHEN {ext} IS NOT NULL THEN quote({ext}) ELSE {self_id} END || ' ({hint})' "
+        # The id as text: PostgreSQL refuses a CASE of text and bigint (quote() is text).
+        f"CASE WHEN {ext} IS NOT NULL THEN quote({ext}) ELSE CAST({self_id} AS TEXT) END "
+        f"|| ' ({hint})' "
         "FROM {S}.rows r "
         f"JOIN temp.imp_refs rf ON rf.line = r.line WHERE rf.{column} IS NULL "
         f"AND ({ext} IS NOT NULL OR {self_id} IS NOT NULL) AND r.err IS NULL"
