@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from pipeline_tui.models.csvsafe import RowWriter, neutralise
+from pipeline_tui.models.custom_fields import custom_fields
 from pipeline_tui.models.errors import PipelineError
 from pipeline_tui.models.money import exponent, to_major
 from pipeline_tui.store.api import Store
@@ -40,14 +41,15 @@ def _records(
                     _amount(minor, rec["currency"]) if for_csv else to_major(minor, rec["currency"])
                 )
             if "custom" in rec:
-                data = json.loads(rec["custom"]) if rec["custom"] else None
+                data: dict[str, Any] | None = custom_fields(rec["custom"]) or None
                 if for_csv:  # one canonical spelling, so that exports diff and round-trip
-                    data = (
+                    rec["custom"] = (
                         json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                         if data
                         else None
                     )
-                rec["custom"] = data or (None if for_csv else {})
+                else:
+                    rec["custom"] = data or {}
             yield rec
 
     return shown, rows()

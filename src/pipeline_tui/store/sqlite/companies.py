@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
 from pipeline_tui.models import Deal, NotFoundError
 from pipeline_tui.models.contacts import Company
+from pipeline_tui.models.custom_fields import custom_fields
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.store.sqlite.core import Reader
 from pipeline_tui.store.sqlite.deals import _COLUMNS as DEAL_COLUMNS
@@ -23,7 +23,7 @@ _SELECT = (
 
 def _company(row: sqlite3.Row) -> Company:
     data = dict(row)
-    data["custom"] = json.loads(data["custom"]) if data["custom"] else {}
+    data["custom"] = custom_fields(data["custom"])
     return Company(**data)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
 from pipeline_tui.models import Deal, NotFoundError, StageChange
+from pipeline_tui.models.custom_fields import custom_fields
 from pipeline_tui.store.records import LIVE, DealFilter, Source
 from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 from pipeline_tui.store.sqlite.text_search import any_like, containing
@@ -22,7 +22,7 @@ _COLUMNS = (
 def _deal(row: sqlite3.Row) -> Deal:
     data = dict(row)
     data["category"] = data.pop("category_override")
-    data["custom"] = json.loads(data["custom"]) if data["custom"] else {}
+    data["custom"] = custom_fields(data["custom"])
     return Deal(**data)
 
 

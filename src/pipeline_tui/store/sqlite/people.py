@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline_tui.models import Deal, NotFoundError
 from pipeline_tui.models.contacts import CONTACT_ROLE, DealPerson, Person
+from pipeline_tui.models.custom_fields import custom_fields
 from pipeline_tui.models.keys import email_key, name_key
 from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
 from pipeline_tui.store.sqlite.deals import _COLUMNS as DEAL_COLUMNS
@@ -30,7 +31,7 @@ def _person(row: sqlite3.Row) -> Person:
     data.pop("phone", None)
     emails += json.loads(data.pop("more_emails") or "[]")
     phones += json.loads(data.pop("more_phones") or "[]")
-    data["custom"] = json.loads(data["custom"]) if data["custom"] else {}
+    data["custom"] = custom_fields(data["custom"])
     return Person(emails=emails, phones=phones, **data)
 
 
