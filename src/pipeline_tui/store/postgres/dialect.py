@@ -35,6 +35,10 @@ _TABLE_INFO_PG = (
     "WHERE table_schema = current_schema() AND table_name = '{0}' ORDER BY ordinal_position"
 )
 _PARAM = re.compile(r"(%\(\w+\)s|%s)")
+# SQLite sorts NULL below every value, PostgreSQL above: the descending orders over columns
+# that may be unknown (an amount, the close time of an imported deal) say so, or review's
+# largest deals began with the deals of unknown value on the server.
+_DESC_NULLABLE = re.compile(r"(?<![\w.])((?:\w+\.)?(?:value_minor|closed_at))\s+DESC\b(?!\s+NULLS)")
 _JSON_OBJECT = re.compile(r"(?<![\w.])json_object\(")
 _UPDATE_TABLE = re.compile(r"^\s*UPDATE\s+(\w+)\s+SET\b", re.IGNORECASE)
 _RESTORE = re.compile(r"json_extract\(s\.before, '\$\.(\w+)'\)")
@@ -188,6 +192,7 @@ def to_pg(sql: str) -> str:
         text = _RESTORE.sub(lambda m: f"{row}.{m.group(1)}", text)
     text = _IDS.sub(_IDS_PG, text)
     text = _INDEXED_BY.sub("", text)
+    text = _DESC_NULLABLE.sub(r"\1 DESC NULLS LAST", text)
     text = _LIKE.sub("ILIKE", text)  # SQLite's LIKE ignores case; so must the server's
     text = _TRUE.sub(r"\1 TRUE", text)
     text = _REAL.sub("AS DOUBLE PRECISION)", text)
