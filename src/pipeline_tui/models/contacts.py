@@ -29,6 +29,12 @@ def role_label(key: str) -> str:
     return ROLES.get(key, key)
 
 
+def fields_of(record: Any) -> dict[str, Any]:
+    """A record's fields by name, in the order the class declares them (its generated
+    __init__ sets them in that order), the values not copied."""
+    return dict(vars(record))
+
+
 @dataclass(frozen=True)
 class Company:
     id: int
@@ -46,21 +52,7 @@ class Company:
     updated_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "domain": self.domain,
-            "industry": self.industry,
-            "size": self.size,
-            "city": self.city,
-            "country": self.country,
-            "owner": self.owner,
-            "notes": self.notes,
-            "custom": self.custom,
-            "external_id": self.external_id,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+        return fields_of(self)
 
 
 @dataclass(frozen=True)
@@ -85,21 +77,7 @@ class Person:
         return self.name or (self.emails[0] if self.emails else f"person {self.id}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "emails": list(self.emails),
-            "phones": list(self.phones),
-            "title": self.title,
-            "company": self.company,
-            "company_id": self.company_id,
-            "owner": self.owner,
-            "notes": self.notes,
-            "custom": self.custom,
-            "external_id": self.external_id,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+        return {**fields_of(self), "emails": list(self.emails), "phones": list(self.phones)}
 
 
 @dataclass(frozen=True)
@@ -115,15 +93,7 @@ class DealPerson:
     role: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "deal_id": self.deal_id,
-            "person_id": self.person_id,
-            "name": self.name,
-            "email": self.email,
-            "title": self.title,
-            "company": self.company,
-            "role": role_label(self.role),
-        }
+        return {**fields_of(self), "role": role_label(self.role)}
 
 
 @dataclass(frozen=True)
@@ -137,15 +107,7 @@ class Note:
     created_at: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "body": self.body,
-            "deal_id": self.deal_id,
-            "person_id": self.person_id,
-            "company_id": self.company_id,
-            "owner": self.owner,
-            "created_at": self.created_at,
-        }
+        return fields_of(self)
 
 
 @dataclass(frozen=True)
@@ -183,10 +145,4 @@ class SearchHit:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "name": self.name,
-            "matched": self.matched,
-            "text": self.text,
-        }
+        return fields_of(self)

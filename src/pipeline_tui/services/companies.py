@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +9,13 @@ from pipeline_tui.models import ConflictError, Deal, NotFoundError, PipelineErro
 from pipeline_tui.models.contacts import Company, Person, TimelineItem, role_label
 from pipeline_tui.models.keys import name_key
 from pipeline_tui.services.common import clean_text
-from pipeline_tui.services.owners import known_owner
+from pipeline_tui.services.contact_writes import (
+    custom_json,
+    field_change,
+    insert_record,
+    move_notes,
+    required_name,
+)
 from pipeline_tui.services.stale import check_stale
 from pipeline_tui.store.api import Store, WriteTx
 
@@ -28,29 +33,6 @@ def resolve_company(store: Store, ref: str) -> int:
     return found
 
 
-def merge_custom(current: dict[str, Any], changes: dict[str, str | None]) -> dict[str, Any]:
-    """Custom fields after ``changes``: a value sets a key, None or '' removes it."""
-    out = dict(current)
-    for key, value in changes.items():
-        if not key.strip():
-            raise PipelineError("a custom field needs a name: use --field name=value")
-        clean_text(key, "custom field name")
-        if value is None or value == "":
-            out.pop(key, None)
-        else:
-            out[key] = clean_text(value, f"custom field {key!r}")
-    return out
-
-
-def _custom_json(custom: dict[str, Any]) -> str | None:
-    return json.dumps(custom, ensure_ascii=False, sort_keys=True) if custom else None
-
-
-def _owner_id(store: Store, tx: WriteTx, owner: str | None) -> int | None:
-    name = known_owner(store, clean_text(owner, "owner"))
-    return tx.ensure_owner(name) if name else None
-
-
 def add_company(
     store: Store,
     name: str,
@@ -60,7 +42,7 @@ def add_company(
     **fields: str | None,
 ) -> Company:
     """A new company; refused when one of that name (case and spacing aside) exists."""
-    clean = (clean_text(name, "name", required=True) or "").strip()
+    clean = required_name(name)
     existing = store.companies.company_named(clean)
     if existing is not None:
         raise ConflictError(f"company {clean!r} already exists (id {existing})")
@@ -71,10 +53,7 @@ def add_company(
     with store.tx(f"add company {clean!r}") as tx:
         row: dict[str, Any] = {"name": clean, "name_key": name_key(clean)}
         row.update((k, v) for k, v in values.items() if v is not None)
-        row["owner_id"] = _owner_id(store, tx, owner)
-        row["custom"] = _custom_json(merge_custom({}, custom or {}))
-        row.update(created_at=tx.now, updated_at=tx.now)
-        company_id = tx.insert("companies", row)
+        company_id = insert_record(store, tx, "companies", row, owner, custom)
     return store.companies.get_company(company_id)
 
 
@@ -98,7 +77,7 @@ def edit_company(
         company = store.companies.get_company(company_id)
         for key, value in fields.items():
             if key == "name":
-                name = (clean_text(value, "name", required=True) or "").strip()
+                name = required_name(value)
                 other = store.companies.company_named(name)
                 if other is not None and other != company_id:
                     raise ConflictError(
@@ -106,12 +85,8 @@ def edit_company(
                         f"'pipeline company merge {company_id} {other}'"
                     )
                 changes.update(name=name, name_key=name_key(name))
-            elif key in TEXT_FIELDS:
-                changes[key] = clean_text(value, key.replace("_", " "))
-            elif key == "owner":
-                changes["owner_id"] = _owner_id(store, tx, value)
-            elif key == "custom":
-                changes["custom"] = _custom_json(merge_custom(company.custom, value))
+            elif change := field_change(store, tx, key, value, TEXT_FIELDS, company.custom):
+                changes.update(change)
             else:
                 raise PipelineError(f"unknown company field {key!r}")
         if expected:
@@ -127,11 +102,7 @@ def _detach(tx: WriteTx, refs: dict[str, list[int]], target: int | None) -> dict
     for table in ("deals", "leads", "contacts"):
         for row_id in refs[table]:
             tx.update(table, row_id, {"company_id": target})
-    for note_id in refs["notes"]:
-        if target is None:
-            tx.delete("notes", note_id)
-        else:
-            tx.update("notes", note_id, {"company_id": target})
+    move_notes(tx, refs["notes"], "company_id", target)
     return {table: len(ids) for table, ids in refs.items()}
 
 
@@ -150,7 +121,7 @@ def merge_companies(store: Store, source_id: int, target_id: int) -> tuple[Compa
         }
         custom = {**source.custom, **target.custom}
         if custom != target.custom:
-            fill["custom"] = _custom_json(custom)
+            fill["custom"] = custom_json(custom)
         if fill:
             tx.update("companies", target_id, fill)
     return store.companies.get_company(target_id), moved

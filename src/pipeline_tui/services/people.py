@@ -18,7 +18,13 @@ from pipeline_tui.models.contacts import (
 )
 from pipeline_tui.models.keys import email_key
 from pipeline_tui.services.common import clean_text
-from pipeline_tui.services.companies import _custom_json, _owner_id, merge_custom
+from pipeline_tui.services.contact_writes import (
+    custom_json,
+    field_change,
+    insert_record,
+    move_notes,
+    required_name,
+)
 from pipeline_tui.services.stale import check_stale
 from pipeline_tui.store.api import Store, WriteTx
 
@@ -96,7 +102,7 @@ def add_person(
     custom: dict[str, str | None] | None = None,
     **fields: str | None,
 ) -> Person:
-    clean = (clean_text(name, "name", required=True) or "").strip()
+    clean = required_name(name)
     unknown = set(fields) - set(TEXT_FIELDS)
     if unknown:
         raise PipelineError(f"unknown person field {sorted(unknown)[0]!r}")
@@ -105,10 +111,7 @@ def add_person(
         row: dict[str, Any] = {"name": clean, **_contact_columns(checked, _phones(phones))}
         row.update((k, clean_text(v, k.replace("_", " "))) for k, v in fields.items())
         row["company_id"] = _company_id(tx, company)
-        row["owner_id"] = _owner_id(store, tx, owner)
-        row["custom"] = _custom_json(merge_custom({}, custom or {}))
-        row.update(created_at=tx.now, updated_at=tx.now)
-        person_id = tx.insert("contacts", row)
+        person_id = insert_record(store, tx, "contacts", row, owner, custom)
     return store.people.get_person(person_id)
 
 
@@ -138,19 +141,15 @@ def edit_person(
         emails, phones = person.emails, person.phones
         for key, value in fields.items():
             if key == "name":
-                changes["name"] = (clean_text(value, "name", required=True) or "").strip()
+                changes["name"] = required_name(value)
             elif key == "emails":
                 emails = _emails(store, value or [], person_id)
             elif key == "phones":
                 phones = _phones(value or [])
-            elif key in TEXT_FIELDS:
-                changes[key] = clean_text(value, key.replace("_", " "))
             elif key == "company":
                 changes["company_id"] = _company_id(tx, value)
-            elif key == "owner":
-                changes["owner_id"] = _owner_id(store, tx, value)
-            elif key == "custom":
-                changes["custom"] = _custom_json(merge_custom(person.custom, value))
+            elif change := field_change(store, tx, key, value, TEXT_FIELDS, person.custom):
+                changes.update(change)
             else:
                 raise PipelineError(f"unknown person field {key!r}")
         if "emails" in fields or "phones" in fields:
@@ -168,11 +167,7 @@ def _unlink(tx: WriteTx, store: Store, person_id: int, target: int | None) -> di
     for table in ("deals", "leads"):
         for row_id in refs[table]:
             tx.update(table, row_id, {"contact_id": target})
-    for note_id in refs["notes"]:
-        if target is None:
-            tx.delete("notes", note_id)
-        else:
-            tx.update("notes", note_id, {"person_id": target})
+    move_notes(tx, refs["notes"], "person_id", target)
     for row_id in refs["deal_people"]:
         row = tx.row("deal_people", row_id)
         if target is None or store.people.role_on(row["deal_id"], target) is not None:
@@ -205,7 +200,7 @@ def merge_people(store: Store, source_id: int, target_id: int) -> tuple[Person, 
         phones = target.phones + [p for p in source.phones if p not in target.phones]
         fill.update(_contact_columns(emails, phones))
         custom = {**source.custom, **target.custom}
-        fill["custom"] = _custom_json(custom)
+        fill["custom"] = custom_json(custom)
         tx.update("contacts", target_id, fill)
     return store.people.get_person(target_id), moved
 
@@ -257,7 +252,7 @@ def add_new_to_deal(
     """Create a person and put them on a deal's buying committee: one command, one undo."""
     key = check_role(role)
     store.deals.get_deal(deal_id)
-    clean = (clean_text(name, "name", required=True) or "").strip()
+    clean = required_name(name)
     with store.tx(f"deal {deal_id}: new person {clean!r} as {role_label(key)}"):
         person = add_person(store, clean, emails=emails, company=company)
         return add_to_deal(store, deal_id, person.id, key)

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from pipeline_tui.cli.commands.common import Fmt, FormatOpt, confirm, store
-from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
-from pipeline_tui.models import PipelineError
+from pipeline_tui.cli.commands.contact_common import (
+    DEAL_COLS,
+    TIMELINE_COLS,
+    FieldOpt,
+    changes,
+    check_limit,
+    custom_fields,
+    delete_record,
+    emit_list,
+    emit_raw,
+    filled,
+    given_options,
+    merge_records,
+)
+from pipeline_tui.cli.render import Col, emit_record
 from pipeline_tui.models.contacts import Company
 from pipeline_tui.models.money import format_money
 
 app = typer.Typer(help="Add, list and work companies.", no_args_is_help=True)
 
 CompanyRef = Annotated[str, typer.Argument(help="Company id or name.", show_default=False)]
-FieldOpt = Annotated[
-    list[str] | None,
-    typer.Option("--field", help="A custom field, name=value (name= removes it); repeatable."),
-]
 Text = Annotated[str | None, typer.Option()]
 
 LIST_COLS = [
@@ -33,54 +42,8 @@ LIST_COLS = [
 ]
 
 
-def custom_fields(pairs: list[str] | None) -> dict[str, str | None]:
-    """``--field name=value`` options as a mapping (an empty value removes the field)."""
-    out: dict[str, str | None] = {}
-    for pair in pairs or []:
-        if "=" not in pair:
-            raise PipelineError(f"invalid --field {pair!r}: use name=value")
-        key, value = pair.split("=", 1)
-        out[key.strip()] = value or None
-    return out
-
-
 def company_line(company: Company, verb: str) -> str:
     return f"{verb} company {company.id}: {company.name}"
-
-
-def when(stamp: str | None) -> str:
-    return stamp[:16].replace("T", " ") if stamp else ""
-
-
-def deal_value(row: dict[str, Any], key: str = "value") -> str:
-    from pipeline_tui.models.money import to_minor
-
-    return format_money(to_minor(row[key], row["currency"]), row["currency"])
-
-
-TIMELINE_COLS = [
-    Col(
-        "at",
-        "When",
-        show=lambda t: when(t["at"]) + (" (planned)" if t["state"] == "planned" else ""),
-    ),
-    Col("kind", "Kind"),
-    Col("text", "Text", flex=True),
-    Col("regarding", "About", flex=True, drop=1),
-    Col("owner", "Owner", flex=True, drop=2),
-]
-DEAL_COLS = [
-    Col("id", "ID", right=True),
-    Col("title", "Title", flex=True),
-    Col("status", "Status"),
-    Col("stage", "Stage", drop=1),
-    Col("value", "Value", show=deal_value, right=True),
-    Col(
-        "close",
-        "Close/closed",
-        show=lambda d: (d["closed_at"] or "")[:10] or (d["close_date"] or ""),
-    ),
-]
 
 
 @app.command("add")
@@ -118,11 +81,8 @@ def list_(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """List companies by name, with their open deals."""
-    if limit is not None and limit < 1:
-        raise PipelineError(f"invalid limit {limit}: use 1 or more")
-    rows = store().companies.list_companies(search, owner, limit)
-    title = f"Companies ({len(rows)})" if fmt in (Fmt.table, Fmt.md) else None
-    emit(rows, LIST_COLS, fmt.value, title=title, empty="No companies match.")
+    check_limit(limit)
+    emit_list(store().companies.list_companies(search, owner, limit), LIST_COLS, fmt, "companies")
 
 
 SHOW_FIELDS = [
@@ -155,10 +115,9 @@ def show(
     st = store()
     detail = company_detail(st, resolve_company(st, company), limit)
     record = detail.to_dict()
-    if fmt in (Fmt.json, Fmt.csv):
-        emit_record(record, [], fmt.value)
+    if emit_raw(record, fmt):
         return
-    fields = [(k, label) for k, label in SHOW_FIELDS if record.get(k) not in (None, "", {})]
+    fields = filled(record, SHOW_FIELDS)
     total_rows = [
         {
             "currency": t["currency"],
@@ -206,26 +165,14 @@ def edit(
     """Change fields of a company (only the ones given; '' clears one)."""
     from pipeline_tui.services.companies import edit_company, resolve_company
 
-    given: dict[str, Any] = {
-        k: v
-        for k, v in (("name", name), ("domain", domain), ("industry", industry), ("size", size),
-                     ("city", city), ("country", country), ("owner", owner), ("notes", notes),
-                     ("external_id", external_id))
-        if v is not None
-    }  # fmt: skip
-    if field:
-        given["custom"] = custom_fields(field)
-    if not given:
-        raise PipelineError("nothing to change: give at least one option (see --help)")
+    given = given_options((
+        ("name", name), ("domain", domain), ("industry", industry), ("size", size),
+        ("city", city), ("country", country), ("owner", owner), ("notes", notes),
+        ("external_id", external_id),
+    ))  # fmt: skip
+    given = changes(given, field)
     st = store()
     confirm(edit_company(st, resolve_company(st, company), **given), "Updated", fmt, company_line)
-
-
-def _moved(counts: dict[str, int]) -> str:
-    names = {"deals": "deal", "leads": "lead", "contacts": "person", "notes": "note",
-             "deal_people": "role"}  # fmt: skip
-    parts = [f"{n} {names[t]}{'' if n == 1 else 's'}" for t, n in counts.items() if n]
-    return ", ".join(parts).replace("persons", "people") or "nothing"
 
 
 @app.command("merge")
@@ -237,13 +184,7 @@ def merge(
     """Merge one company into another: its deals, leads, people and notes move; it goes."""
     from pipeline_tui.services.companies import merge_companies, resolve_company
 
-    st = store()
-    source_id, target_id = resolve_company(st, source), resolve_company(st, target)
-    kept, moved = merge_companies(st, source_id, target_id)
-    if fmt == Fmt.json:
-        say(to_json({**kept.to_dict(), "merged": source_id, "moved": moved}))
-        return
-    say(f"Merged company {source_id} into {kept.id}: {kept.name} ({_moved(moved)} moved)")
+    merge_records(fmt, "company", (source, target), resolve_company, merge_companies, _name)
 
 
 @app.command("delete")
@@ -251,22 +192,8 @@ def delete(company: CompanyRef, fmt: FormatOpt = Fmt.table) -> None:
     """Delete a company; its deals, leads and people stay, without a company ('undo' restores)."""
     from pipeline_tui.services.companies import delete_company, resolve_company
 
-    st = store()
-    gone, counts = delete_company(st, resolve_company(st, company))
-    if fmt == Fmt.json:
-        say(to_json({**gone.to_dict(), "deleted": True, "detached": counts}))
-        return
-    say(f"Deleted company {gone.id}: {gone.name} ({gone_line(counts)})")
+    delete_record(fmt, "company", company, resolve_company, delete_company, _name)
 
 
-def gone_line(counts: dict[str, int]) -> str:
-    """What a delete left behind: rows detached, and the notes deleted with the record."""
-    notes = counts.get("notes", 0)
-    kept = {t: n for t, n in counts.items() if t not in ("notes", "deal_people")}
-    line = f"{_moved(kept)} detached"
-    roles = counts.get("deal_people", 0)
-    if roles:
-        line += f"; {roles} deal role{'' if roles == 1 else 's'} removed"
-    if notes:
-        line += f"; {notes} note{'' if notes == 1 else 's'} deleted"
-    return line
+def _name(company: Company) -> str:
+    return company.name

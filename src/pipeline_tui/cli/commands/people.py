@@ -7,16 +7,21 @@ from typing import Annotated, Any
 import typer
 
 from pipeline_tui.cli.commands.common import Fmt, FormatOpt, confirm, store
-from pipeline_tui.cli.commands.companies import (
+from pipeline_tui.cli.commands.contact_common import (
     DEAL_COLS,
     TIMELINE_COLS,
     FieldOpt,
-    _moved,
+    changes,
+    check_limit,
     custom_fields,
-    gone_line,
+    delete_record,
+    emit_list,
+    emit_raw,
+    filled,
+    given_options,
+    merge_records,
 )
-from pipeline_tui.cli.render import Col, emit, emit_record, say, to_json
-from pipeline_tui.models import PipelineError
+from pipeline_tui.cli.render import Col, emit_record, say, to_json
 from pipeline_tui.models.contacts import Person
 
 app = typer.Typer(help="Add, list and work people (contacts).", no_args_is_help=True)
@@ -83,8 +88,7 @@ def list_(
     """List people by name."""
     from pipeline_tui.services.companies import resolve_company
 
-    if limit is not None and limit < 1:
-        raise PipelineError(f"invalid limit {limit}: use 1 or more")
+    check_limit(limit)
     st = store()
     company_id = resolve_company(st, company) if company is not None else None
     rows = []
@@ -93,8 +97,7 @@ def list_(
         row.update(email=", ".join(p.emails) or None, phone=", ".join(p.phones) or None)
         del row["emails"], row["phones"]
         rows.append(row)
-    title = f"People ({len(rows)})" if fmt in (Fmt.table, Fmt.md) else None
-    emit(rows, LIST_COLS, fmt.value, title=title, empty="No people match.")
+    emit_list(rows, LIST_COLS, fmt, "people")
 
 
 SHOW_FIELDS = [
@@ -122,12 +125,11 @@ def show(
     st = store()
     detail = person_detail(st, resolve_person(st, person), limit)
     record = detail.to_dict()
-    if fmt in (Fmt.json, Fmt.csv):
-        emit_record(record, [], fmt.value)
+    if emit_raw(record, fmt):
         return
     shown = dict(record, emails_shown=", ".join(record["emails"]),
                  phones_shown=", ".join(record["phones"]))  # fmt: skip
-    fields = [(k, label) for k, label in SHOW_FIELDS if shown.get(k) not in (None, "", {})]
+    fields = filled(shown, SHOW_FIELDS)
     deal_cols = [*DEAL_COLS[:2], Col("role", "Role"), *DEAL_COLS[2:]]
     sections = [
         ("Deals", record["deals"], deal_cols),
@@ -157,20 +159,15 @@ def edit(
     """Change fields of a person (only the ones given; '' clears one)."""
     from pipeline_tui.services.people import edit_person, resolve_person
 
-    given: dict[str, Any] = {
-        k: v
-        for k, v in (("name", name), ("title", title), ("company", company), ("owner", owner),
-                     ("notes", notes), ("external_id", external_id))
-        if v is not None
-    }  # fmt: skip
+    given = given_options((
+        ("name", name), ("title", title), ("company", company), ("owner", owner),
+        ("notes", notes), ("external_id", external_id),
+    ))  # fmt: skip
     if email is not None:
         given["emails"] = [e for e in email if e.strip()]
     if phone is not None:
         given["phones"] = [p for p in phone if p.strip()]
-    if field:
-        given["custom"] = custom_fields(field)
-    if not given:
-        raise PipelineError("nothing to change: give at least one option (see --help)")
+    given = changes(given, field)
     st = store()
     confirm(edit_person(st, resolve_person(st, person), **given), "Updated", fmt, person_line)
 
@@ -184,13 +181,7 @@ def merge(
     """Merge one person into another: deals, roles, leads, notes, emails and phones move."""
     from pipeline_tui.services.people import merge_people, resolve_person
 
-    st = store()
-    source_id, target_id = resolve_person(st, source), resolve_person(st, target)
-    kept, moved = merge_people(st, source_id, target_id)
-    if fmt == Fmt.json:
-        say(to_json({**kept.to_dict(), "merged": source_id, "moved": moved}))
-        return
-    say(f"Merged person {source_id} into {kept.id}: {kept.label} ({_moved(moved)} moved)")
+    merge_records(fmt, "person", (source, target), resolve_person, merge_people, _label)
 
 
 @app.command("delete")
@@ -198,12 +189,11 @@ def delete(person: PersonRef, fmt: FormatOpt = Fmt.table) -> None:
     """Delete a person; their deals and leads stay, without them ('undo' restores)."""
     from pipeline_tui.services.people import delete_person, resolve_person
 
-    st = store()
-    gone, counts = delete_person(st, resolve_person(st, person))
-    if fmt == Fmt.json:
-        say(to_json({**gone.to_dict(), "deleted": True, "detached": counts}))
-        return
-    say(f"Deleted person {gone.id}: {gone.label} ({gone_line(counts)})")
+    delete_record(fmt, "person", person, resolve_person, delete_person, _label)
+
+
+def _label(person: Person) -> str:
+    return person.label
 
 
 DealId = Annotated[int, typer.Argument(help="Deal id.", show_default=False, metavar="ID")]
@@ -248,7 +238,7 @@ def deal_remove(deal_id: DealId, person: PersonRef, fmt: FormatOpt = Fmt.table) 
 
 def deal_sections(record: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], list[Col]]]:
     """The People and Notes sections of `deal show`, when the deal has any."""
-    from pipeline_tui.cli.commands.companies import when
+    from pipeline_tui.cli.commands.contact_common import when
 
     out: list[tuple[str, list[dict[str, Any]], list[Col]]] = []
     if record["people"]:

@@ -261,6 +261,10 @@ class FilteredScreen(PipelineScreen):
     def action_filter(self) -> None:
         self.query_one(FilterBox).open()
 
+    def action_owner(self) -> None:
+        """'o': the next owner filter, the app's, which every mode screen follows."""
+        self.papp.cycle_owner()
+
     @on(Input.Changed, "FilterBox")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.text = event.value.strip()

@@ -32,6 +32,7 @@ from pipeline_tui.tui.screens.board_data import (
     stalled,
     start_first_load,
 )
+from pipeline_tui.tui.screens.filter_keys import clear_key, filter_key, owner_key
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
@@ -85,17 +86,10 @@ class BoardScreen(FilteredScreen):
         Binding(
             "m", "move_deal", "Move", show=False, tooltip="Move to any stage", id="board.move"
         ),  # fmt: skip
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            key_display="/",
-            tooltip="Filter cards by text",
-            id="board.filter",
-        ),  # fmt: skip
-        Binding("o", "owner", "Owner", tooltip="Cycle the owner filter", id="board.owner"),
+        filter_key("board", "Filter cards by text"),
+        owner_key("board"),
         Binding("p", "pipeline", "Pipeline", tooltip="Switch pipeline", id="board.pipeline"),
-        Binding("escape", "clear", "Clear filter", show=False, id="board.clear"),
+        clear_key("board", "Clear filter"),
     ]
 
     @dataclass
@@ -386,10 +380,7 @@ class BoardScreen(FilteredScreen):
     def after_change(self, deal_id: int | None) -> None:
         self.reload()
 
-    # -- filters (the text filter's handlers are FilteredScreen's, in screens/base.py) -------
-
-    def action_owner(self) -> None:
-        self.papp.cycle_owner()
+    # -- filters (the text and owner filters' handlers are FilteredScreen's, screens/base.py)
 
     def action_pipeline(self) -> None:
         self._next_pipeline(self.pipeline.id if self.pipeline else None)

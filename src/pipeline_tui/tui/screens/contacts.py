@@ -22,6 +22,7 @@ from pipeline_tui.services import companies as company_service
 from pipeline_tui.services import notes as note_service
 from pipeline_tui.services import people as people_service
 from pipeline_tui.store.api import RecordQuery, Store
+from pipeline_tui.tui.screens.filter_keys import TableFocus, clear_key, filter_key, owner_key
 from pipeline_tui.tui.screens.paged_list import PagedListScreen
 from pipeline_tui.tui.widgets.contact_detail import ContactDetail, ContactView
 from pipeline_tui.tui.widgets.contact_table import (
@@ -36,6 +37,7 @@ from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
 from pipeline_tui.tui.widgets.mode_tabs import ModeTabs
 
+_BACK = "Back to the list; on the list, remove every filter"
 # The actions that act on the list, hidden from the footer while a record is open.
 _LIST_ONLY = {"filter", "kind", "open_record"}
 
@@ -53,7 +55,7 @@ def load_view(store: Store, kind: str, record: int) -> ContactView | None:
         return None
 
 
-class ContactsScreen(PagedListScreen):
+class ContactsScreen(TableFocus, PagedListScreen):
     """Companies or people, and one of them in detail."""
 
     mode = "contacts"
@@ -69,26 +71,13 @@ class ContactsScreen(PagedListScreen):
         Binding(
             "p", "kind", "Companies/People", tooltip="List companies or people", id="contacts.kind"
         ),  # fmt: skip
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            key_display="/",
-            tooltip="Filter by text",
-            id="contacts.filter",
-        ),  # fmt: skip
-        Binding("o", "owner", "Owner", tooltip="Cycle the owner filter", id="contacts.owner"),
+        filter_key("contacts"),
+        owner_key("contacts"),
         Binding(
             "n", "new_record", "New", tooltip="Add a company or a person", id="contacts.new"
         ),  # fmt: skip
         Binding("a", "add_note", "Note", tooltip="Add a note", id="contacts.note"),
-        Binding(
-            "escape",
-            "clear",
-            "Back",
-            tooltip="Back to the list; on the list, remove every filter",
-            id="contacts.back",
-        ),  # fmt: skip
+        clear_key("contacts", "Back", _BACK, show=True, name="back"),
     ]
 
     def __init__(self) -> None:
@@ -107,9 +96,6 @@ class ContactsScreen(PagedListScreen):
             yield Static(id="contacts-status")
         yield ContactDetail(id="contacts-detail")
         yield FittedFooter()
-
-    def on_mount(self) -> None:
-        self.table.focus()
 
     @property
     def table(self) -> ContactTable:
@@ -167,9 +153,6 @@ class ContactsScreen(PagedListScreen):
 
     # -- the list and the detail ----------------------------------------------------------
 
-    def leave_filter(self) -> None:
-        self.table.focus()
-
     def filters_cleared(self) -> None:
         self.text = ""
         self.reload()
@@ -183,9 +166,6 @@ class ContactsScreen(PagedListScreen):
     def action_kind(self) -> None:
         self.kind = PEOPLE if self.kind == COMPANIES else COMPANIES
         self.reload()
-
-    def action_owner(self) -> None:
-        self.papp.cycle_owner()
 
     def action_open_record(self) -> None:
         current = self.table.current

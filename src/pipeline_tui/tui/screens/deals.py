@@ -16,6 +16,7 @@ from pipeline_tui.services.attention import Attention, attention
 from pipeline_tui.store.api import DEAL_SORTS, DealQuery, DealRow
 from pipeline_tui.tui.screens.base import FilteredScreen
 from pipeline_tui.tui.screens.data import load_detail
+from pipeline_tui.tui.screens.filter_keys import TableFocus, clear_key, filter_key, owner_key
 from pipeline_tui.tui.widgets.activity_list import ActivityList
 from pipeline_tui.tui.widgets.deal_detail import DealDetail
 from pipeline_tui.tui.widgets.deal_table import PAGE, SORTABLE, DealHeader, DealTable
@@ -35,21 +36,14 @@ def attention_of(store: Any, ids: list[int]) -> dict[int, Attention]:
     return out
 
 
-class DealsScreen(FilteredScreen):
+class DealsScreen(TableFocus, FilteredScreen):
     """Every deal, a page at a time, with the selected one in detail."""
 
     mode = "deals"
     AUTO_FOCUS = "DealTable"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            key_display="/",
-            tooltip="Filter by text",
-            id="deals.filter",
-        ),  # fmt: skip
-        Binding("o", "owner", "Owner", tooltip="Cycle the owner filter", id="deals.owner"),
+        filter_key("deals"),
+        owner_key("deals"),
         Binding("g", "stage", "Stage", tooltip="Cycle the stage filter", id="deals.stage"),
         Binding("f", "status", "Status", tooltip="Open, won, lost or all", id="deals.status"),
         Binding("x", "stalled", "Stalled", tooltip="Only stalled deals", id="deals.stalled"),
@@ -88,14 +82,7 @@ class DealsScreen(FilteredScreen):
             tooltip="Mark the deal lost (reason required)",
             id="deals.lost",
         ),  # fmt: skip
-        Binding(
-            "escape",
-            "clear",
-            "Clear filters",
-            show=False,
-            tooltip="Remove every filter",
-            id="deals.clear",
-        ),  # fmt: skip
+        clear_key("deals", tooltip="Remove every filter"),
     ]
 
     def __init__(self) -> None:
@@ -120,9 +107,6 @@ class DealsScreen(FilteredScreen):
                 yield Static(id="deals-status")
             yield DealDetail(id="deals-detail")
         yield FittedFooter()
-
-    def on_mount(self) -> None:
-        self.query_one(DealTable).focus()
 
     @property
     def table(self) -> DealTable:
@@ -275,15 +259,9 @@ class DealsScreen(FilteredScreen):
 
     # -- filters and sorting ----------------------------------------------------------------
 
-    def leave_filter(self) -> None:
-        self.table.focus()
-
     def filters_cleared(self) -> None:
         self.text, self.stage_id, self.stalled_only, self.status = "", None, False, "open"
         self.reload()
-
-    def action_owner(self) -> None:
-        self.papp.cycle_owner()
 
     def action_stage(self) -> None:
         choices: list[int | None] = [None]

@@ -17,6 +17,7 @@ from pipeline_tui.models import Deal, Lead, NotFoundError
 from pipeline_tui.services import activities as activity_service
 from pipeline_tui.services import leads as lead_service
 from pipeline_tui.store.api import RecordQuery, Store
+from pipeline_tui.tui.screens.filter_keys import TableFocus, clear_key, filter_key, owner_key
 from pipeline_tui.tui.screens.paged_list import PagedListScreen
 from pipeline_tui.tui.widgets.filter_box import FilterBox
 from pipeline_tui.tui.widgets.footer import FittedFooter
@@ -55,7 +56,7 @@ def qualify(store: Store, lead_id: int, values: dict[str, Any]) -> Qualified:
     return Qualified(lead_id, lead_service.qualify_lead(store, lead_id, minor, **fields))
 
 
-class LeadsScreen(PagedListScreen):
+class LeadsScreen(TableFocus, PagedListScreen):
     """Leads, newest first, with the selected one in detail."""
 
     mode = "leads"
@@ -72,14 +73,7 @@ class LeadsScreen(PagedListScreen):
         Binding(
             "a", "log_activity", "Activity", tooltip="Log or plan an activity", id="leads.activity"
         ),  # fmt: skip
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            key_display="/",
-            tooltip="Filter by text",
-            id="leads.filter",
-        ),  # fmt: skip
+        filter_key("leads"),
         Binding(
             "f",
             "status",
@@ -87,7 +81,7 @@ class LeadsScreen(PagedListScreen):
             tooltip="Open, new, working, qualified, disqualified or all",
             id="leads.status",
         ),  # fmt: skip
-        Binding("o", "owner", "Owner", tooltip="Cycle the owner filter", id="leads.owner"),
+        owner_key("leads"),
         Binding("n", "new_lead", "New", tooltip="Add a lead", id="leads.new"),
         Binding(
             "enter",
@@ -97,14 +91,7 @@ class LeadsScreen(PagedListScreen):
             tooltip="Open the deal a qualified lead became",
             id="leads.deal",
         ),  # fmt: skip
-        Binding(
-            "escape",
-            "clear",
-            "Clear filters",
-            show=False,
-            tooltip="Remove every filter (open leads again)",
-            id="leads.clear",
-        ),  # fmt: skip
+        clear_key("leads", tooltip="Remove every filter (open leads again)"),
     ]
 
     def __init__(self) -> None:
@@ -121,9 +108,6 @@ class LeadsScreen(PagedListScreen):
             yield Static(id="leads-status")
             yield LeadDetail(id="leads-detail")
         yield FittedFooter()
-
-    def on_mount(self) -> None:
-        self.table.focus()
 
     @property
     def table(self) -> LeadTable:
@@ -174,9 +158,6 @@ class LeadsScreen(PagedListScreen):
 
     # -- filters --------------------------------------------------------------------------
 
-    def leave_filter(self) -> None:
-        self.table.focus()
-
     def filters_cleared(self) -> None:
         self.text, self.status = "", "open"
         self.reload()
@@ -184,9 +165,6 @@ class LeadsScreen(PagedListScreen):
     def action_status(self) -> None:
         self.status = STATUSES[(STATUSES.index(self.status) + 1) % len(STATUSES)]
         self.reload()
-
-    def action_owner(self) -> None:
-        self.papp.cycle_owner()
 
     # -- the selected lead ----------------------------------------------------------------
 
