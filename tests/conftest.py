@@ -4,11 +4,13 @@ A module opts in to both backends with ``pytestmark = pytest.mark.both_backends`
 its tests then runs twice, ``[sqlite]`` on a file and ``[postgres]`` on a fresh database of
 the session's throwaway server (tests/pg.py), with PIPELINE_DB and ``store`` pointing there.
 A test that looks below the store (the file, PRAGMAs, SQLite's catalogue) says so with
-``@pytest.mark.sqlite_only("why")`` and skips on PostgreSQL with that reason.
+``@pytest.mark.sqlite_only("why")`` and skips on PostgreSQL with that reason. A test that
+touches no database (no store, cli, db_path nor db_target) runs once.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,11 +36,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# A test reaches the database through one of these (or a fixture built on them, or by
+# naming db_target); one that uses none, a pure function's test say, runs once.
+DATABASE_FIXTURES = frozenset({"store", "demo_store", "cli", "db_path"})
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Give tests of opted-in modules a [sqlite] and a [postgres] variant."""
     if "db_backend" not in metafunc.fixturenames:
         return
     if metafunc.definition.get_closest_marker("both_backends") is None:
+        return
+    named = inspect.signature(metafunc.function).parameters
+    if DATABASE_FIXTURES.isdisjoint(metafunc.fixturenames) and "db_target" not in named:
         return
     only = metafunc.definition.get_closest_marker("sqlite_only")
     postgres: object = "postgres"

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.store.sqlite import SqliteStore as Store
-from tests.conftest import SHARED_DATA, Cli
+from tests.conftest import ASOF_ON_PG, SHARED_DATA, Cli
 from tests.report_helpers import Clock
+
+pytestmark = pytest.mark.both_backends
 
 ORG = SHARED_DATA / "salesforce_devorg_export"
 needs_org = pytest.mark.skipif(not ORG.is_dir(), reason=f"shared CRM data not found at {ORG}")
@@ -66,6 +68,7 @@ def accuracy(cli: Cli, *args: str) -> list[dict]:
     return result.json()  # type: ignore[return-value]
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_accuracy_replays_each_month_from_the_history(imported: Clock, cli: Cli) -> None:
     rows = accuracy(cli, "--from", "2026-01-01", "--periods", "4")
     got = [(r["period"], r["source"], r["taken_at"], r["currency"], r["actual"],
@@ -94,6 +97,7 @@ def test_accuracy_replays_each_month_from_the_history(imported: Clock, cli: Cli)
     )
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_the_replay_and_slipped_close_dates_follow_the_history(imported: Clock, cli: Cli) -> None:
     jan = cli("deal", "list", "--status", "all", "--as-of", "2026-01-31", "--format", "json")
     by = {d["title"]: d for d in jan.json()}  # type: ignore[union-attr]
@@ -112,6 +116,7 @@ def test_the_replay_and_slipped_close_dates_follow_the_history(imported: Clock, 
     ]
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_a_snapshot_is_preferred_to_the_replay(imported: Clock, cli: Cli) -> None:
     imported.set("2026-03-25T12:00")
     _ok(cli("forecast", "snapshot", "--note", "late March"))
@@ -125,6 +130,7 @@ def test_a_snapshot_is_preferred_to_the_replay(imported: Clock, cli: Cli) -> Non
     assert "snapshot 1" in table.stdout
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_the_last_finished_periods_by_default(imported: Clock, cli: Cli) -> None:
     # On May 10 the last six finished months are Nov to Apr; Nov to Jan are not replayed.
     rows = accuracy(cli)
@@ -148,6 +154,7 @@ def test_accuracy_errors(imported: Clock, cli: Cli) -> None:
     assert rows == []
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 @needs_org
 def test_salesforce_org_forecasts_as_of_and_accuracy(cli: Cli, store: Store) -> None:
     for entity, name, *extra in (("owners", "User.csv"), ("companies", "account.csv"),

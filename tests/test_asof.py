@@ -11,7 +11,10 @@ from pipeline_tui.services import deals as svc
 from pipeline_tui.services.forecast import ForecastQuery, forecast
 from pipeline_tui.services.journal import undo
 from pipeline_tui.store.sqlite import SqliteStore as Store
+from tests.conftest import ASOF_ON_PG
 from tests.report_helpers import Clock, deal, move, rows_by, ts, won
+
+pytestmark = [pytest.mark.both_backends, pytest.mark.sqlite_only(ASOF_ON_PG)]
 
 
 @pytest.fixture

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline_tui.store.sqlite import SqliteStore as Store
-from tests.conftest import Cli
+from tests.conftest import ASOF_ON_PG, Cli
+
+pytestmark = pytest.mark.both_backends
 
 
 def _json(cli: Cli, *args: str) -> dict:
@@ -62,6 +66,7 @@ def test_creation_can_be_backdated(store: Store, cli: Cli):
     assert future.exit_code == 1 and "in the future" in future.stderr
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_reopen_can_be_backdated_but_not_before_the_close(store: Store, cli: Cli):
     deal = _json(cli, "deal", "add", "Back again", "--value", "100", "--created", "2026-01-01")
     assert cli("deal", "lost", str(deal["id"]), "--reason", "No budget", "--at", "2026-02-01")

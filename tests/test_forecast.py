@@ -8,7 +8,10 @@ import pytest
 from pipeline_tui.services.stages import add_pipeline
 from pipeline_tui.services.targets import remove_target, set_target
 from pipeline_tui.store.sqlite import SqliteStore as Store
+from tests.conftest import ASOF_ON_PG
 from tests.report_helpers import Clock, deal, lost, rows_by, won
+
+pytestmark = pytest.mark.both_backends
 
 FIELDS = [
     "period",
@@ -349,6 +352,7 @@ def test_category_override_and_auto_through_the_cli(book, cli):
     assert run(cli)[0]["best_case"] == 21000.0
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_backdated_win_through_the_cli(book, cli):
     d1 = 1  # D1: Negotiation, 10,000 closing 2027-01-20
     future = cli("deal", "won", str(d1), "--at", "2027-01-16")

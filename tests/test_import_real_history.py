@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.store.sqlite import SqliteStore as Store
-from tests.conftest import SHARED_DATA, Cli
+from tests.conftest import ASOF_ON_PG, SHARED_DATA, Cli
+
+pytestmark = pytest.mark.both_backends
 
 ORG = SHARED_DATA / "salesforce_devorg_export"
 needs_org = pytest.mark.skipif(
@@ -38,6 +40,7 @@ def write(path: Path, text: str) -> str:
 # -- the Salesforce developer org ----------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 @needs_org
 def test_salesforce_org_users_opportunities_then_history(cli: Cli, store: Store) -> None:
     users = cli("import", "owners", str(ORG / "User.csv"), "--format", "json")
@@ -222,6 +225,7 @@ H2,Qualification,2026-01-20 09:00:00,1500,2026-04-30,20,Pipeline
 """
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_history_replays_stages_status_amounts_and_close_dates(
     cli: Cli, store: Store, tmp_path: Path
 ) -> None:

@@ -10,7 +10,10 @@ from pipeline_tui.services import deals as svc
 from pipeline_tui.services.activities import plan_activity
 from pipeline_tui.services.journal import undo
 from pipeline_tui.store.sqlite import SqliteStore as Store
+from tests.conftest import ASOF_ON_PG
 from tests.report_helpers import Clock, deal, lost, move, won
+
+pytestmark = pytest.mark.both_backends
 
 SECTIONS = [
     "New deals",
@@ -203,6 +206,7 @@ def test_closing_a_deal_is_not_a_slipped_close_date(store: Store, monkeypatch, c
     ]
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_review_queries_bind_one_parameter_for_any_number_of_deals(store: Store) -> None:
     """A query binding one variable per deal failed on a big database ("too many SQL
     variables"); the id lists are one parameter now, whatever their length."""
@@ -301,6 +305,7 @@ def test_a_bounded_section_counts_one_owners_lines(busy, cli):
     assert r["more"]["overdue_activities"] == 1  # Chase 3, due the 14th
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 def test_a_bounded_review_as_of_a_past_day(busy, cli):
     r = review(cli, "--limit", "1", "--as-of", "2027-03-14", "--since", "7d")
     whole = review(cli, "--as-of", "2027-03-14", "--since", "7d")

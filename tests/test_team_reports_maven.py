@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline_tui.store.sqlite import SqliteStore as Store
-from tests.conftest import SHARED_DATA, Cli
+from tests.conftest import ASOF_ON_PG, SHARED_DATA, Cli
+
+pytestmark = pytest.mark.both_backends
 
 MAVEN = SHARED_DATA / "maven_crm_sales_opportunities"
 needs_maven = pytest.mark.skipif(not MAVEN.is_dir(), reason=f"shared CRM data not found at {MAVEN}")
@@ -31,6 +33,7 @@ def _ok(result: object) -> None:
     assert result.exit_code == 0, (result.stdout, result.stderr)  # type: ignore[attr-defined]
 
 
+@pytest.mark.sqlite_only(ASOF_ON_PG)
 @needs_maven
 def test_kpi_review_and_forecast_by_team(cli: Cli, store: Store) -> None:
     _ok(cli("import", "companies", str(MAVEN / "accounts.csv")))
