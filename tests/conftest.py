@@ -1,40 +1,103 @@
-"""Shared fixtures: every test gets its own database file; none touches real user data."""
+"""Shared fixtures: every test gets its own database; none touches real user data.
+
+A module opts in to both backends with ``pytestmark = pytest.mark.both_backends``: each of
+its tests then runs twice, ``[sqlite]`` on a file and ``[postgres]`` on a fresh database of
+the session's throwaway server (tests/pg.py), with PIPELINE_DB and ``store`` pointing there.
+A test that looks below the store (the file, PRAGMAs, SQLite's catalogue) says so with
+``@pytest.mark.sqlite_only("why")`` and skips on PostgreSQL with that reason. A test that
+touches no database (no store, cli, db_path nor db_target) runs once.
+"""
 
 from __future__ import annotations
 
-import os
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from pipeline_tui.store.sqlite import SqliteStore as Store
+from pipeline_tui.store.api import Store, open_store
 
 pytest_plugins = ["tests.pg"]
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: run each test of the module on SQLite and on PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): in a both_backends module, skip on PostgreSQL"
+    )
+
+
+# A test reaches the database through one of these (or a fixture built on them, or by
+# naming db_target); one that uses none, a pure function's test say, runs once.
+DATABASE_FIXTURES = frozenset({"store", "demo_store", "cli", "db_path"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give tests of opted-in modules a [sqlite] and a [postgres] variant."""
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_backends") is None:
+        return
+    named = inspect.signature(metafunc.function).parameters
+    if DATABASE_FIXTURES.isdisjoint(metafunc.fixturenames) and "db_target" not in named:
+        return
+    only = metafunc.definition.get_closest_marker("sqlite_only")
+    postgres: object = "postgres"
+    if only is not None:
+        reason = only.args[0] if only.args else only.kwargs.get("reason", "")
+        if not reason:
+            raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs a reason")
+        postgres = pytest.param("postgres", marks=pytest.mark.skip(reason=reason))
+    metafunc.parametrize("db_backend", ["sqlite", postgres], indirect=True, ids=list(BACKENDS))
+
+
+@pytest.fixture
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """The backend this test runs on: "sqlite" unless its module is both_backends."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_target(request: pytest.FixtureRequest, tmp_path: Path, db_backend: str) -> Iterator[str]:
+    """What PIPELINE_DB names: a file in tmp_path, or a fresh database on the test server."""
+    if db_backend == "sqlite":
+        yield str(tmp_path / "pipeline.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.new_database()
+    yield server.url(name)
+    server.drop(name)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_target: str) -> None:
     """Point every default location at the test's temp dir and pin the owner and width."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("PIPELINE_DB", str(tmp_path / "pipeline.db"))
+    monkeypatch.setenv("PIPELINE_DB", db_target)
     monkeypatch.setenv("PIPELINE_OWNER", "Test Owner")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return Path(os.environ["PIPELINE_DB"])
+def db_path(db_backend: str, db_target: str) -> Path:
+    """The SQLite file; a test that needs it on a both_backends module is sqlite_only."""
+    if db_backend != "sqlite":
+        pytest.fail("db_path is a SQLite file: mark the test sqlite_only or use db_target")
+    return Path(db_target)
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = Store(db_path, actor="Test Owner")
+def store(db_target: str) -> Iterator[Store]:
+    s = open_store(db_target, actor="Test Owner")
     yield s
     s.close()
 
@@ -75,7 +138,10 @@ class CliResult:
     def json(self) -> object:
         import json
 
-        return json.loads(self.stdout)
+        try:
+            return json.loads(self.stdout)
+        except json.JSONDecodeError:  # say why there is no JSON: the command's error
+            raise AssertionError(f"exit {self.exit_code}, no JSON: {self.stderr.strip()}") from None
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import SHARED_DATA, Cli
 from tests.report_helpers import Clock
 
+pytestmark = pytest.mark.both_backends
+
 ORG = SHARED_DATA / "salesforce_devorg_export"
 needs_org = pytest.mark.skipif(not ORG.is_dir(), reason=f"shared CRM data not found at {ORG}")
 

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.both_backends
+
 HOSTILE = "[bold red]boom[/] \x1b[2J<b>=cmd|' /C calc'!A0"
 
 

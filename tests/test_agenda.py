@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.both_backends
 
 
 def _deal(cli: Cli, title: str, value: str, close: str, owner: str | None = None) -> int:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_tui.store.sqlite import SqliteStore as Store
+from tests import db_rows
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.both_backends
 
 DEAL_FIELDS = {
     "id",
@@ -46,12 +48,8 @@ LEAD_FIELDS = {
 }
 
 
-def row_counts(db_path: Path) -> dict[str, int]:
-    s = Store(db_path)
-    names = [r[0] for r in s.all("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    result = {n: s.scalar(f'SELECT count(*) FROM "{n}"') for n in names}
-    s.close()
-    return result
+def row_counts(db: str | Path) -> dict[str, int]:
+    return db_rows.counts(db)
 
 
 @pytest.fixture
@@ -60,9 +58,9 @@ def demo(cli: Cli) -> Cli:
     return cli
 
 
-def test_init_demo_then_list_all_json(cli: Cli, db_path: Path) -> None:
+def test_init_demo_then_list_all_json(cli: Cli, db_target: str) -> None:
     r = cli("init", "--demo")
-    assert r.exit_code == 0 and "60 deals" in r.stdout and str(db_path) in r.stdout
+    assert r.exit_code == 0 and "60 deals" in r.stdout and db_target in r.stdout
     again = cli("init", "--demo")
     assert again.exit_code == 0 and "not loaded again" in again.stdout
     deals = cli("deal", "list", "--status", "all", "--format", "json").json()
@@ -183,18 +181,18 @@ def test_deal_lifecycle_log_and_undo(cli: Cli) -> None:
     ],
 )
 def test_errors_are_one_line_and_write_nothing(
-    cli: Cli, db_path: Path, args: list[str], message: str
+    cli: Cli, db_target: str, args: list[str], message: str
 ) -> None:
     assert cli("deal", "add", "Seed", "--value", "1", "--next-step", "x").exit_code == 0
     cli("lead", "add", "Seed lead")
     cli("activity", "plan", "--deal", "1", "call", "x", "--due", "+1d")
-    before = row_counts(db_path)
+    before = row_counts(db_target)
     r = cli(*args)
     assert r.exit_code == 1, r.stdout
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
     assert "Traceback" not in r.stderr + r.stdout
-    assert row_counts(db_path) == before
+    assert row_counts(db_target) == before
 
 
 def test_usage_errors_exit_2_in_one_line(cli: Cli) -> None:
@@ -450,6 +448,7 @@ def test_db_option_and_env_precedence(cli: Cli, tmp_path: Path) -> None:
     assert len(cli("--db", str(other), "deal", "list", "--format", "json").json()) == 1
 
 
+@pytest.mark.sqlite_only("the default database is a file in the XDG data dir")
 def test_default_location_is_xdg_data_dir(
     cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import Cli
 from tests.test_cli import row_counts
 
+pytestmark = pytest.mark.both_backends
+
 FORMATS = ("table", "json", "csv", "md")
 
 
@@ -22,7 +24,7 @@ def demo(cli: Cli) -> Cli:
     return cli
 
 
-def _data_counts(db: Path) -> dict[str, int]:
+def _data_counts(db: str | Path) -> dict[str, int]:
     """Rows per data table: not the journal, id sequences, nor the index's own segments."""
     return _data_counts_of(row_counts(db))
 
@@ -80,9 +82,9 @@ def test_search_finds_a_person_by_part_of_an_email_and_a_deal_by_a_note(demo: Cl
     assert "Nothing matches." in _ok(demo, "search", "no-such-text-anywhere").stdout
 
 
-def test_the_whole_lifecycle_is_undoable_and_doctor_stays_clean(cli: Cli, db_path: Path) -> None:
+def test_the_whole_lifecycle_is_undoable_and_doctor_stays_clean(cli: Cli, db_target: str) -> None:
     _ok(cli, "deal", "add", "Seed", "--value", "100")
-    before = row_counts(db_path)
+    before = row_counts(db_target)
     steps = [
         ["company", "add", "Acme", "--domain", "acme.example", "--field", "tier=gold"],
         ["company", "edit", "Acme", "--city", "Oslo"],
@@ -103,7 +105,7 @@ def test_the_whole_lifecycle_is_undoable_and_doctor_stays_clean(cli: Cli, db_pat
         _ok(cli, *step)
     for _ in steps:
         _ok(cli, "undo")
-    assert _data_counts(db_path) == _data_counts_of(before)
+    assert _data_counts(db_target) == _data_counts_of(before)
     assert _ok(cli, "search", "acme", "--format", "json").json() == []
     doctor = _ok(cli, "doctor", "--format", "json").json()
     assert all(c["ok"] for c in doctor), doctor
@@ -164,7 +166,7 @@ def test_confirmations_and_json(cli: Cli) -> None:
     ],
 )
 def test_errors_are_one_line_and_write_nothing(
-    cli: Cli, db_path: Path, args: list[str], message: str
+    cli: Cli, db_target: str, args: list[str], message: str
 ) -> None:
     _ok(cli, "company", "add", "Acme")
     _ok(cli, "company", "add", "Beta")
@@ -172,12 +174,12 @@ def test_errors_are_one_line_and_write_nothing(
     _ok(cli, "person", "add", "Bob")
     _ok(cli, "deal", "add", "D", "--value", "1", "--company", "Acme")
     _ok(cli, "deal", "person", "add", "1", "Ann", "--role", "champion")
-    before = row_counts(db_path)
+    before = row_counts(db_target)
     r = cli(*args)
     assert r.exit_code == 1, (r.stdout, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
-    assert row_counts(db_path) == before
+    assert row_counts(db_target) == before
 
 
 def test_hostile_text_is_shown_literally(cli: Cli) -> None:

@@ -12,6 +12,8 @@ from pipeline_tui.services.leads import add_lead, qualify_lead
 from pipeline_tui.services.search import search
 from pipeline_tui.store.sqlite import SqliteStore as Store
 
+pytestmark = pytest.mark.both_backends
+
 
 def _found(store: Store, text: str) -> set[tuple[str, int, str]]:
     return {(h.kind, h.id, h.matched.split()[0]) for h in search(store, text)}

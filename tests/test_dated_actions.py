@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.both_backends
 
 
 def _json(cli: Cli, *args: str) -> dict:

@@ -7,9 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline_tui.services.exporter import export
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.test_import_files import HOSTILE, snapshot
+
+pytestmark = pytest.mark.both_backends
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -74,7 +78,9 @@ def _export_all(cli, db: Path | None = None) -> dict[str, str]:
     return {e: cli(*args, "export", e).stdout for e in ("leads", "deals", "activities")}
 
 
-def test_export_import_export_round_trips(cli, demo_store: Store, tmp_path: Path) -> None:
+def test_export_import_export_round_trips(
+    cli, demo_store: Store, tmp_path: Path, db_target: str
+) -> None:
     # Hostile text and a custom field ride along with the demo pipeline.
     cli("lead", "add", "--email", "evil@x.example", "--phone", "+1 555 0100", "--", HOSTILE[1])
     cli("deal", "add", "--value", "1.5k", "--currency", "EUR", "--company", HOSTILE[0], "--",
@@ -100,9 +106,9 @@ def test_export_import_export_round_trips(cli, demo_store: Store, tmp_path: Path
     finally:
         copy.close()
     # Re-importing an export into the database it came from finds every row again.
-    before = snapshot(demo_store.path)
+    before = snapshot(db_target)
     for entity in ("leads", "deals", "activities"):
         report = cli("import", entity, str(tmp_path / f"{entity}.csv"), "--tz", "UTC",
                      "--format", "json").json()  # fmt: skip
         assert (report["created"], report["updated"]) == (0, 0), (entity, report)
-    assert snapshot(demo_store.path) == before
+    assert snapshot(db_target) == before

@@ -6,8 +6,12 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.both_backends
 
 OPEN = "SELECT id FROM activities WHERE done_at IS NULL AND cancelled_at IS NULL AND deal_id = ?"
 

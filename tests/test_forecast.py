@@ -10,6 +10,8 @@ from pipeline_tui.services.targets import remove_target, set_target
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, rows_by, won
 
+pytestmark = pytest.mark.both_backends
+
 FIELDS = [
     "period",
     "currency",

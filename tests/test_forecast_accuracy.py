@@ -7,6 +7,8 @@ import pytest
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, won
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def story(store: Store, monkeypatch: pytest.MonkeyPatch) -> tuple[Store, Clock, dict[str, int]]:

@@ -17,6 +17,8 @@ from pipeline_tui.store.sqlite.import_session import SqliteImportSession
 from tests.conftest import Cli
 from tests.test_import_files import snapshot, write_csv
 
+pytestmark = pytest.mark.both_backends
+
 HEADER = ["Record ID", "First Name", "Last Name", "Email", "Company Name", "Create Date"]
 ROWS = [
     [f"R{i}", "Ana", f"Ruiz{i}", f"ana.ruiz.{i}@acme{i % 3}.example", f"Acme {i % 3}",
@@ -63,6 +65,9 @@ def bulk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(import_bulk, "REBUILD_MIN_ROWS", 0)
 
 
+@pytest.mark.sqlite_only(
+    "SQLite bulk import: dropped and remade indexes, FTS5 config (store/sqlite/import_bulk.py)"
+)
 def test_rebuilt_indexes_search_doctor_and_undo(
     bulk: None, cli: Cli, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,6 +122,9 @@ def test_a_later_person_added_by_hand_is_found(
     assert "Zed Quux" in r.stdout
 
 
+@pytest.mark.sqlite_only(
+    "SQLite bulk import: dropped and remade indexes, FTS5 config (store/sqlite/import_bulk.py)"
+)
 def test_failure_while_written_restores_indexes_and_writes_nothing(
     bulk: None, cli: Cli, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -135,6 +143,9 @@ def test_failure_while_written_restores_indexes_and_writes_nothing(
     assert snapshot(store.path) == before
 
 
+@pytest.mark.sqlite_only(
+    "SQLite bulk import: dropped and remade indexes, FTS5 config (store/sqlite/import_bulk.py)"
+)
 def test_indexes_are_kept_when_the_table_is_much_larger(bulk: None, store: Store) -> None:
     conn = sqlite3.connect(store.path)
     try:

@@ -11,6 +11,8 @@ import pytest
 from pipeline_tui.cli.commands import io
 from tests.test_import_files import write_csv
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_a_dry_run_of_a_bad_file_fails_like_the_import(cli, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bad.csv", [["Name", "Email"], ["[bold]x[/]", "bad"]])

@@ -13,6 +13,8 @@ from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
 from tests.report_helpers import Clock
 
+pytestmark = pytest.mark.both_backends
+
 DEALS = """Id,Name,StageName,Amount,CreatedDate,CloseDate
 W1,Whiskey,Closed Won,1000,2026-01-05,
 L1,Lima,Closed Lost,500,2026-01-06,

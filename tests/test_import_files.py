@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipeline_tui.store.sqlite import SqliteStore as Store
+from tests import db_rows
+
+pytestmark = pytest.mark.both_backends
 
 # Bookkeeping tables change on every command; the data is what an import must not touch.
 _BOOKKEEPING = {"commands", "events", "imports", "import_saved", "sqlite_sequence"}
 
 
-def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(db: str | Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every data table, for 'untouched' and 'restored' comparisons."""
-    conn = sqlite3.connect(db)
-    try:
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            # The full-text index's segments (fts_*) are its own layout, not data: after an
-            # undo they hold the same text in other pages. tests/test_contacts_store.py checks
-            # that search still finds exactly what it should.
-            if r[0] not in _BOOKKEEPING and not r[0].startswith("fts_")
-        ]
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
-    finally:
-        conn.close()
+    # The full-text index's segments (fts_*) are its own layout, not data: after an undo
+    # they hold the same text in other pages. tests/store_contract/test_search.py checks
+    # that search still finds exactly what it should.
+    names = db_rows.table_names(db)
+    return db_rows.rows(
+        db, [t for t in names if t not in _BOOKKEEPING and not t.startswith("fts_")]
+    )
 
 
 def write_csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",",
@@ -118,15 +114,17 @@ def test_utf8_bom_crlf_quoted_newlines_and_hostile_text_store_exactly(
     assert "'=HYPERLINK" in exported and "'+1 555 0100" in exported and "'-@SUM" in exported
 
 
-def test_ambiguous_dates_stop_and_name_the_column(cli, store: Store, tmp_path: Path) -> None:
+def test_ambiguous_dates_stop_and_name_the_column(
+    cli, store: Store, tmp_path: Path, db_target: str
+) -> None:
     path = write_csv(tmp_path / "amb.csv", [["Deal Name", "Close Date"],
                      ["A", "03/04/2025"], ["B", "05/06/2025"]])  # fmt: skip
-    before = snapshot(store.path)
+    before = snapshot(db_target)
     result = cli("import", "deals", str(path))
     assert result.exit_code == 1
     assert "column 'Close Date'" in result.stderr
     assert "--dayfirst or --monthfirst" in result.stderr
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
     ok = cli("import", "deals", str(path), "--dayfirst")
     assert ok.exit_code == 0, ok.stderr
     assert [r[0] for r in store.all("SELECT close_date FROM deals ORDER BY id")] == [
@@ -146,7 +144,7 @@ def test_a_late_value_settles_a_column_the_first_rows_leave_open(
 
 
 def test_invalid_rows_leave_the_database_untouched_and_are_all_listed(
-    cli, store: Store, tmp_path: Path
+    cli, store: Store, tmp_path: Path, db_target: str
 ) -> None:
     cli("lead", "add", "Existing", "--email", "old@x.example")
     rows = [*LEADS, ["L4", "Di", "Ox", "not-an-email", "Initech", "New", "2025-01-05"],
@@ -154,7 +152,7 @@ def test_invalid_rows_leave_the_database_untouched_and_are_all_listed(
             ["L6", "Fa", "Qu", "fa@x.example", "", "New", "2025-02-30"],
             ["L1", "Ana", "Again", "ana2@x.example", "", "", ""]]  # fmt: skip
     path = write_csv(tmp_path / "bad.csv", rows)
-    before = snapshot(store.path)
+    before = snapshot(db_target)
     result = cli("import", "leads", str(path))
     assert result.exit_code == 1
     assert "line 5: invalid email 'not-an-email'" in result.stderr
@@ -163,7 +161,7 @@ def test_invalid_rows_leave_the_database_untouched_and_are_all_listed(
     assert "line 8: same external id as line 2" in result.stderr
     assert "error: 4 invalid row(s)" in result.stderr
     assert "nothing was imported" in result.stderr
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
     assert cli("import", "list", "--format", "json").json() == []
 
 
@@ -215,21 +213,23 @@ def test_leads_without_ids_match_by_normalised_email(cli, store: Store, tmp_path
     assert forced["created"] == 2
 
 
-def test_import_undo_restores_the_database(cli, store: Store, tmp_path: Path) -> None:
+def test_import_undo_restores_the_database(
+    cli, store: Store, tmp_path: Path, db_target: str
+) -> None:
     first = cli("import", "leads", str(write_csv(tmp_path / "a.csv", LEADS)))
     assert first.exit_code == 0
     cli("lead", "add", "Kept", "--email", "kept@x.example")
-    before = snapshot(store.path)
+    before = snapshot(db_target)
     changed = [row[:] for row in LEADS] + [["L9", "Zed", "New", "zed@x.example", "Hooli", "", ""]]
     changed[1][2] = "Changed"
     second = cli("import", "leads", str(write_csv(tmp_path / "b.csv", changed)), "--format",
                  "json").json()  # fmt: skip
     assert (second["created"], second["updated"]) == (1, 1)
-    assert snapshot(store.path) != before
+    assert snapshot(db_target) != before
     undo = cli("import", "undo", str(second["import_id"]))
     assert undo.exit_code == 0, undo.stderr
     assert f"Undid import {second['import_id']}" in undo.stdout
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
     listed = cli("import", "list", "--format", "json").json()
     assert [(i["id"], i["undone"]) for i in listed] == [(2, True), (1, False)]
     again = cli("import", "undo", str(second["import_id"]))
@@ -237,14 +237,16 @@ def test_import_undo_restores_the_database(cli, store: Store, tmp_path: Path) ->
     assert cli("import", "undo", "99").stderr.strip() == "error: no import with id 99"
 
 
-def test_pipeline_undo_reverts_an_import_as_one_command(cli, store: Store, tmp_path: Path) -> None:
-    before = snapshot(store.path)
+def test_pipeline_undo_reverts_an_import_as_one_command(
+    cli, store: Store, tmp_path: Path, db_target: str
+) -> None:
+    before = snapshot(db_target)
     cli("import", "leads", str(write_csv(tmp_path / "a.csv", LEADS)))
     assert store.scalar("SELECT count(*) FROM leads") == 3
     undo = cli("undo")
     assert undo.exit_code == 0, undo.stderr
     assert "import leads a.csv" in undo.stdout
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
     assert cli("import", "list", "--format", "json").json()[0]["undone"] is True
 
 
@@ -262,8 +264,10 @@ def test_undo_refuses_while_later_changes_depend_on_the_import(
     assert store.scalar("SELECT count(*) FROM leads") == 0
 
 
-def test_dry_run_previews_and_writes_nothing(cli, store: Store, tmp_path: Path) -> None:
-    before = snapshot(store.path)
+def test_dry_run_previews_and_writes_nothing(
+    cli, store: Store, tmp_path: Path, db_target: str
+) -> None:
+    before = snapshot(db_target)
     result = cli("import", "leads", str(write_csv(tmp_path / "a.csv", LEADS)), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert "Preview (as it would be stored)" in result.stdout
@@ -274,11 +278,13 @@ def test_dry_run_previews_and_writes_nothing(cli, store: Store, tmp_path: Path) 
                  "json").json()  # fmt: skip
     assert (report["created"], report["import_id"]) == (3, None)
     assert report["preview"][0]["name"] == "Ana Ruiz"
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
 
 
 @pytest.mark.parametrize("entity", ["leads", "deals", "activities"])
-def test_a_dry_run_previews_every_entity(cli, store: Store, tmp_path: Path, entity: str) -> None:
+def test_a_dry_run_previews_every_entity(
+    cli, store: Store, tmp_path: Path, entity: str, db_target: str
+) -> None:
     """The activities preview joined a company column its rows do not have ('no such column:
     r.ckey'), so every activities dry run failed."""
     cli("deal", "add", "Pilot", "--value", "100", "--created", "2026-01-01")
@@ -290,7 +296,7 @@ def test_a_dry_run_previews_every_entity(cli, store: Store, tmp_path: Path, enti
                        [ref, "call", "Kick-off call", "2026-02-01", "Ben Okafor"]],
     }  # fmt: skip
     path = write_csv(tmp_path / f"{entity}.csv", files[entity])
-    before = snapshot(store.path)
+    before = snapshot(db_target)
     result = cli("import", entity, str(path), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert "Preview (as it would be stored)" in result.stdout
@@ -298,7 +304,7 @@ def test_a_dry_run_previews_every_entity(cli, store: Store, tmp_path: Path, enti
     assert "Dry run: nothing was written." in result.stdout
     report = cli("import", entity, str(path), "--dry-run", "--format", "json").json()
     assert (report["created"], report["import_id"]) == (1, None)
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
 
 
 def test_stdin_and_custom_fields_shown_by_deal_show(cli, store: Store) -> None:

@@ -12,6 +12,8 @@ from pipeline_tui.services.imports.run import ImportOptions, InvalidRows, run_im
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.test_import_files import snapshot, write_csv
 
+pytestmark = pytest.mark.both_backends
+
 COLUMNS = ["id", "Name", "Email", "Company", "Notes", "Create Date"]
 
 
@@ -52,7 +54,9 @@ def test_worker_processes_give_the_same_rows_as_one_process(tmp_path: Path) -> N
     assert results[1][7][2] == 'call back\nabout 7, "soon"'  # exactly as written
 
 
-def test_a_stray_quote_that_fools_the_split_falls_back_to_one_piece(tmp_path: Path) -> None:
+def test_a_stray_quote_that_fools_the_split_falls_back_to_one_piece(
+    tmp_path: Path, store: Store
+) -> None:
     text = "id,Name,Email\n" + "".join(f"X{i},N{i},e{i}@x.example\n" for i in range(600))
     # A quote inside an unquoted field is literal for the CSV reader but flips the
     # quote parity the splitter counts; the worker before the cut must notice.
@@ -62,26 +66,26 @@ def test_a_stray_quote_that_fools_the_split_falls_back_to_one_piece(tmp_path: Pa
     )
     path = tmp_path / "stray.csv"
     path.write_text(text)
-    store = Store(tmp_path / "s.db", actor="T")
     report = run_import(store, ImportOptions("leads", str(path), workers=4))
     assert (report.created, report.rejected) == (1200, 0)
     assert store.scalar("SELECT name FROM leads WHERE external_id = 'X100'") == 'N"100'
     assert store.scalar("SELECT name FROM leads WHERE external_id = 'X600'") == "multi\nline"
-    store.close()
 
 
-def test_windows_1252_after_a_utf8_looking_start_is_read_as_windows_1252(tmp_path: Path) -> None:
+def test_windows_1252_after_a_utf8_looking_start_is_read_as_windows_1252(
+    tmp_path: Path, store: Store
+) -> None:
     head = "Name,Email\n" + "".join(f"N{i},e{i}@x.example\n" for i in range(40_000))
     path = tmp_path / "late.csv"
     path.write_bytes(head.encode() + "Müller,m@x.example\n".encode("cp1252"))
-    store = Store(tmp_path / "l.db", actor="T")
     report = run_import(store, ImportOptions("leads", str(path)))
     assert (report.encoding, report.created) == ("cp1252", 40_001)
     assert store.scalar("SELECT name FROM leads WHERE email = 'm@x.example'") == "Müller"
-    store.close()
 
 
-def test_deal_reimport_moves_stages_and_undo_restores_history(store: Store, tmp_path: Path) -> None:
+def test_deal_reimport_moves_stages_and_undo_restores_history(
+    store: Store, tmp_path: Path, db_target: str
+) -> None:
     rows = [["Id", "Name", "StageName", "Amount", "Account Name", "Contact", "Email", "Created"],
             ["D1", "Alpha", "Qualification", "1000", "Acme", "Jo Doe", "jo@acme.example",
              "2025-01-10"],
@@ -91,7 +95,7 @@ def test_deal_reimport_moves_stages_and_undo_restores_history(store: Store, tmp_
     assert store.scalar("SELECT count(*) FROM stage_changes") == 2
     contact = store.one("SELECT name, email, email_key, company_id FROM contacts")
     assert tuple(contact or ()) == ("Jo Doe", "jo@acme.example", "jo@acme.example", 1)
-    before = snapshot(store.path)
+    before = snapshot(db_target)
     rows[1][2], rows[2][2] = "Negotiation/Review", "Closed Lost"
     report = run_import(store, ImportOptions("deals", str(write_csv(tmp_path / "b.csv", rows))))
     assert (report.created, report.updated, report.unchanged) == (0, 2, 0)
@@ -103,10 +107,10 @@ def test_deal_reimport_moves_stages_and_undo_restores_history(store: Store, tmp_
     assert report.findings["closed_undated"] == (1, [3])
     assert lost["stage_id"] == 4  # lost where it stood: Proposal
     imports.undo_import(store, report.import_id or 0)
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
 
 
-def test_create_stages_and_undo_removes_them(store: Store, tmp_path: Path) -> None:
+def test_create_stages_and_undo_removes_them(store: Store, tmp_path: Path, db_target: str) -> None:
     rows = [["Deal Name", "Deal Stage", "Probability"], ["A", "Scoping", "30"],
             ["B", "Scoping", "30"], ["C", "Vendor review", "70"]]  # fmt: skip
     path = write_csv(tmp_path / "s.csv", rows)
@@ -114,13 +118,13 @@ def test_create_stages_and_undo_removes_them(store: Store, tmp_path: Path) -> No
         run_import(store, ImportOptions("deals", str(path)))
     with pytest.raises(PipelineError, match="no stage named 'Nowhere'"):
         run_import(store, ImportOptions("deals", str(path), stage_maps=["Scoping=Nowhere"]))
-    before = snapshot(store.path)
+    before = snapshot(db_target)
     report = run_import(store, ImportOptions("deals", str(path), create_stages=True))
     assert report.created_stages == ["Scoping", "Vendor review"]
     made = store.all("SELECT name, position, probability FROM stages WHERE id > 5 ORDER BY id")
     assert [tuple(r) for r in made] == [("Scoping", 6, 30), ("Vendor review", 7, 70)]
     imports.undo_import(store, report.import_id or 0)
-    assert snapshot(store.path) == before
+    assert snapshot(db_target) == before
 
 
 def test_activities_attach_to_imported_deals_and_leads(store: Store, tmp_path: Path) -> None:

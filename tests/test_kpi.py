@@ -10,6 +10,8 @@ from pipeline_tui.services.leads import add_lead
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, move, ts, won
 
+pytestmark = pytest.mark.both_backends
+
 WINDOW = ("--from", "2027-01-01", "--to", "2027-03-31")
 
 

@@ -19,6 +19,8 @@ from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import SHARED_DATA
 from tests.report_helpers import ts
 
+pytestmark = pytest.mark.both_backends
+
 MAVEN = SHARED_DATA / "maven_crm_sales_opportunities" / "sales_pipeline.csv"
 needs_data = pytest.mark.skipif(not MAVEN.exists(), reason=f"real CRM data absent: {MAVEN}")
 KPI = ("kpi", "--from", "2016-01-01", "--to", "2017-12-31", "--format", "json")

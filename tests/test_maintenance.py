@@ -16,17 +16,23 @@ from pipeline_tui.store.sqlite import SqliteStore as Store
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.both_backends
 
-def problems(db: Path) -> dict[str, str]:
+
+def problems(db: str | Path) -> dict[str, str]:
     return {c.name: c.detail for c in doctor(db) if not c.ok}
 
 
+@pytest.mark.sqlite_only(
+    "SQLite file checks (integrity_check); the server doctor: tests/test_pg_copy.py"
+)
 def test_doctor_is_clean_on_demo(demo_store: Store, db_path: Path, cli: Cli) -> None:
     assert problems(db_path) == {}
     r = cli("doctor")
     assert r.exit_code == 0 and "integrity_check" in r.stdout and "PROBLEM" not in r.stdout
 
 
+@pytest.mark.sqlite_only("backups kept beside the SQLite file, read with sqlite3")
 def test_backup_holds_committed_changes_and_is_private(demo_store: Store, db_path: Path) -> None:
     with demo_store.tx("late change") as tx:
         tx.update("deals", 1, {"title": "Committed before backup"})
@@ -41,6 +47,7 @@ def test_backup_holds_committed_changes_and_is_private(demo_store: Store, db_pat
     assert problems(made) == {}
 
 
+@pytest.mark.sqlite_only("backups kept beside the SQLite file, read with sqlite3")
 def test_backup_keep_prunes_oldest(store: Store, db_path: Path) -> None:
     made = [backup(db_path, keep=2)[0] for _ in range(4)]
     assert backups(db_path) == made[-2:]
@@ -71,10 +78,10 @@ def test_backup_force_overwrites_with_the_current_data(
 
 
 def test_undo_after_restore_never_reaches_before_it(
-    cli: Cli, demo_store: Store, db_path: Path
+    cli: Cli, demo_store: Store, db_target: str
 ) -> None:
     assert cli("deal", "edit", "1", "--title", "Before the backup").exit_code == 0
-    made, _ = backup(db_path)
+    made, _ = backup(db_target)
     assert cli("deal", "edit", "1", "--title", "After the backup").exit_code == 0
     demo_store.close()
     assert cli("restore", str(made)).exit_code == 0
@@ -89,6 +96,7 @@ def test_undo_after_restore_never_reaches_before_it(
     assert cli("undo").exit_code == 1
 
 
+@pytest.mark.sqlite_only("backups kept beside the SQLite file, read with sqlite3")
 def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path: Path) -> None:
     made, _ = backup(db_path)
     with demo_store.tx("after") as tx:
@@ -108,6 +116,9 @@ def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path:
     )
 
 
+@pytest.mark.sqlite_only(
+    "a damaged or foreign SQLite file: tests/test_pg_copy.py restores on the server"
+)
 @pytest.mark.parametrize("kind", ["truncated", "random", "not ours"])
 def test_restore_refuses_bad_files(
     cli: Cli, demo_store: Store, db_path: Path, tmp_path: Path, kind: str
@@ -128,6 +139,7 @@ def test_restore_refuses_bad_files(
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only("SQLite file lock held by another process")
 def test_restore_refused_while_another_process_has_it_open(
     cli: Cli, store: Store, db_path: Path
 ) -> None:
@@ -151,6 +163,9 @@ def test_restore_refused_while_another_process_has_it_open(
     assert cli("restore", str(made)).exit_code == 0
 
 
+@pytest.mark.sqlite_only(
+    "SQLite file checks: permissions, page damage, user_version, rows written with sqlite3"
+)
 def test_doctor_detects_world_readable_file(store: Store, db_path: Path, cli: Cli) -> None:
     os.chmod(db_path, 0o644)
     assert "file permissions" in problems(db_path)
@@ -158,6 +173,9 @@ def test_doctor_detects_world_readable_file(store: Store, db_path: Path, cli: Cl
     assert r.exit_code == 1 and "PROBLEM" in r.stdout
 
 
+@pytest.mark.sqlite_only(
+    "SQLite file checks: permissions, page damage, user_version, rows written with sqlite3"
+)
 def test_doctor_detects_deleted_stage_still_referenced(demo_store: Store, db_path: Path) -> None:
     demo_store.close()
     raw = sqlite3.connect(db_path)
@@ -169,12 +187,18 @@ def test_doctor_detects_deleted_stage_still_referenced(demo_store: Store, db_pat
     assert "foreign_key_check" in found and "deals without a stage" in found
 
 
+@pytest.mark.sqlite_only(
+    "SQLite file checks: permissions, page damage, user_version, rows written with sqlite3"
+)
 def test_doctor_detects_newer_schema(store: Store, db_path: Path) -> None:
     store.cursor().execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
     store.close()
     assert "newer than this pipeline-tui" in problems(db_path)["schema version"]
 
 
+@pytest.mark.sqlite_only(
+    "SQLite file checks: permissions, page damage, user_version, rows written with sqlite3"
+)
 def test_doctor_detects_corrupted_page(demo_store: Store, db_path: Path) -> None:
     demo_store.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     demo_store.close()
@@ -190,9 +214,10 @@ def test_doctor_detects_corrupted_page(demo_store: Store, db_path: Path) -> None
     assert found and ("integrity_check" in found or "opens as SQLite" in found)
 
 
-def test_doctor_detects_money_that_does_not_add_up(store: Store, db_path: Path) -> None:
+@pytest.mark.sqlite_only("a BIGINT column on the server cannot hold 12.5: its type is the check")
+def test_doctor_detects_money_that_does_not_add_up(store: Store, db_target: str) -> None:
     from pipeline_tui.services.deals import DealInput, add_deal
 
     add_deal(store, DealInput("x", 100))
     store.cursor().execute("UPDATE deals SET value_minor = 12.5")
-    assert "amounts stored as whole minor units" in problems(db_path)
+    assert "amounts stored as whole minor units" in problems(db_target)

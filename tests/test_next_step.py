@@ -15,6 +15,8 @@ from pipeline_tui.services.attention import attention
 from pipeline_tui.services.deals import DealInput
 from pipeline_tui.store.api import ActivityFilter, Store
 
+pytestmark = pytest.mark.both_backends
+
 TODAY = date.today()
 
 

@@ -46,7 +46,27 @@ def test_types_are_translated() -> None:
          "CREATE TEMP TABLE x AS SELECT * FROM deals WHERE domain.main = 1"),
         ("DROP VIEW IF EXISTS temp.asof_deals_view",
          "DROP VIEW IF EXISTS pg_temp.asof_deals_view"),
+        # review.py names its id list (:ids); a named list is the same list.
+        ("SELECT id FROM t WHERE id IN (SELECT value FROM json_each(:ids))",
+         "SELECT id FROM t WHERE id IN "
+         "(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%(ids)s AS jsonb)))"),
+        # A rejected import row names its reference: quoted text, or the id as text.
+        ("SELECT CASE WHEN coalesce(r.a, r.b) IS NOT NULL THEN quote(coalesce(r.a, r.b)) "
+         "ELSE r.c END FROM r",
+         "SELECT CASE WHEN coalesce(r.a, r.b) IS NOT NULL THEN quote(coalesce(r.a, r.b)) "
+         "ELSE CAST(r.c AS TEXT) END FROM r"),
     ],
 )  # fmt: skip
 def test_the_dialect(sqlite: str, postgres: str) -> None:
     assert to_pg(sqlite) == postgres
+
+
+def test_a_json_object_of_more_than_fifty_pairs_is_built_in_parts() -> None:
+    """PostgreSQL functions take at most 100 arguments; a Salesforce import has ~60 columns."""
+    pairs = ", ".join(f"'k{i}', coalesce(r.x{i}, 'a, b')" for i in range(51))
+    text = to_pg(f"SELECT json_object({pairs}) FROM r")
+    assert text.count("json_build_object(") == 2
+    first, second = text.split(" || ")
+    assert "'k49', coalesce(r.x49, 'a, b'))" in first and second.startswith(
+        "CAST(json_build_object('k50', coalesce(r.x50, 'a, b')) AS jsonb))"
+    )

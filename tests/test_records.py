@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import db_rows
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.both_backends
 
 TABLES = ("deals", "leads", "activities", "stage_changes", "owners", "targets", "settings")
 
 
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def dump(db: str | Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables users change, to compare a database before and after."""
-    conn = sqlite3.connect(db)
-    try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
-    finally:
-        conn.close()
+    return db_rows.rows(db, TABLES, order="id")
 
 
 def one_error(r: Any, *parts: str) -> None:
@@ -36,21 +34,21 @@ def demo(cli: Cli) -> Cli:
 
 
 def test_deal_delete_needs_force_names_what_goes_and_undo_restores(
-    demo: Cli, db_path: Path
+    demo: Cli, db_target: str
 ) -> None:
-    before = dump(db_path)
+    before = dump(db_target)
     one_error(demo("deal", "delete", "5"), "deal 5 has 3 activities", "--force")
     one_error(demo("deal", "delete", "999"), "no deal with id 999")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
     r = demo("deal", "delete", "5", "--force")
     assert r.exit_code == 0 and r.stdout.startswith("Deleted deal 5: ")
     one_error(demo("deal", "show", "5"), "no deal with id 5")
     assert demo("undo").exit_code == 0
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
 def test_deal_delete_takes_its_notes_and_roles_and_undo_brings_them_back(
-    demo: Cli, db_path: Path
+    demo: Cli, db_target: str
 ) -> None:
     r = demo("deal", "add", "Committee", "--value", "10", "--owner", "Ana Ruiz", "--format", "json")
     deal_id = str(r.json()["id"])  # type: ignore[index]
@@ -61,15 +59,15 @@ def test_deal_delete_takes_its_notes_and_roles_and_undo_brings_them_back(
         == 0
     )
     assert demo("note", "add", "--deal", deal_id, "Budget approved").exit_code == 0
-    before = dump(db_path)
+    before = dump(db_target)
     one_error(demo("deal", "delete", deal_id), f"deal {deal_id} has 1 note", "--force")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
     assert demo("deal", "delete", deal_id, "--force").exit_code == 0
     assert demo("search", "Budget approved", "--format", "json").json() == []
     shown = demo("person", "show", "rosa@d.example", "--format", "json").json()
     assert shown["deals"] == []  # type: ignore[index]
     assert demo("undo").exit_code == 0
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
 def test_a_deal_without_history_is_deleted_without_force(demo: Cli) -> None:
@@ -79,10 +77,10 @@ def test_a_deal_without_history_is_deleted_without_force(demo: Cli) -> None:
 
 
 def test_lead_delete_refuses_a_qualified_lead_then_unlinks_with_force(
-    demo: Cli, db_path: Path
+    demo: Cli, db_target: str
 ) -> None:
     deal = demo("lead", "qualify", "9", "--value", "5k", "--format", "json").json()
-    before = dump(db_path)
+    before = dump(db_target)
     one_error(
         demo("lead", "delete", "9"),
         "lead 9 has 3 activities and was qualified into deal",
@@ -93,14 +91,14 @@ def test_lead_delete_refuses_a_qualified_lead_then_unlinks_with_force(
     shown = demo("deal", "show", str(deal["id"]), "--format", "json").json()  # type: ignore[index]
     assert shown["lead_id"] is None  # type: ignore[index]
     demo("undo")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
-def test_lead_merge_moves_activities_and_deal_and_undoes_exactly(demo: Cli, db_path: Path) -> None:
+def test_lead_merge_moves_activities_and_deal_and_undoes_exactly(demo: Cli, db_target: str) -> None:
     add = demo("lead", "add", "Siobhan K.", "--owner", "Ana Ruiz", "--format", "json")
     keep = add.json()["id"]  # type: ignore[index]
     demo("lead", "qualify", "9", "--value", "5k")
-    before = dump(db_path)
+    before = dump(db_target)
     r = demo("lead", "merge", str(keep), "9")
     assert r.exit_code == 0 and f"Merged lead 9 into lead {keep}" in r.stdout
     lead = demo("lead", "show", str(keep), "--format", "json").json()
@@ -108,22 +106,22 @@ def test_lead_merge_moves_activities_and_deal_and_undoes_exactly(demo: Cli, db_p
     assert lead["status"] == "qualified" and len(lead["activities"]) == 3  # type: ignore[index]
     one_error(demo("lead", "show", "9"), "no lead with id 9")
     demo("undo")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
-def test_lead_merge_errors(demo: Cli, db_path: Path) -> None:
+def test_lead_merge_errors(demo: Cli, db_target: str) -> None:
     demo("lead", "qualify", "9", "--value", "5k")
     demo("lead", "qualify", "11", "--value", "5k")
-    before = dump(db_path)
+    before = dump(db_target)
     one_error(demo("lead", "merge", "9", "9"), "cannot merge lead 9 into itself")
     one_error(demo("lead", "merge", "9", "999"), "no lead with id 999")
     one_error(demo("lead", "merge", "999", "9"), "no lead with id 999")
     one_error(demo("lead", "merge", "9", "11"), "leads 9 and 11 both have deals")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
-def test_duplicate_email_is_refused_naming_the_lead(demo: Cli, db_path: Path) -> None:
-    before = dump(db_path)
+def test_duplicate_email_is_refused_naming_the_lead(demo: Cli, db_target: str) -> None:
+    before = dump(db_target)
     email = " Tomas.Garcia@IberiaFoods.example "
     one_error(
         demo("lead", "add", "Tom", "--email", email),
@@ -131,7 +129,7 @@ def test_duplicate_email_is_refused_naming_the_lead(demo: Cli, db_path: Path) ->
         "--allow-duplicate",
     )
     one_error(demo("lead", "edit", "2", "--email", email), "lead 1 (Tomás García)")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
     assert demo("lead", "add", "Tom", "--email", email, "--allow-duplicate").exit_code == 0
     assert demo("lead", "edit", "1", "--email", "TOMAS.garcia@iberiafoods.example").exit_code == 0
 
@@ -159,48 +157,46 @@ def test_deal_show_includes_the_lead_activities_marked(demo: Cli) -> None:
     assert "meeting (lead)" in table and "Coffee after RevOps meetup" in table
 
 
-def test_owner_rename_and_its_errors(demo: Cli, db_path: Path) -> None:
+def test_owner_rename_and_its_errors(demo: Cli, db_target: str) -> None:
     r = demo("owner", "rename", "Ben Okafor", "Ana Ruiz")
     one_error(r, "owner 'Ana Ruiz' already exists", "pipeline owner remove 'Ben Okafor' --to")
     one_error(demo("owner", "rename", "Nobody", "X"), "no owner named 'Nobody'")
-    before = dump(db_path)
+    before = dump(db_target)
     r = demo("owner", "rename", "ben okafor", "Benjamin Okafor")
     assert r.exit_code == 0 and "Renamed owner 'Ben Okafor' to 'Benjamin Okafor'" in r.stdout
     assert demo("deal", "list", "--owner", "Benjamin Okafor", "--format", "json").json()
     demo("undo")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
-def test_owner_remove_hands_everything_over_and_undoes(demo: Cli, db_path: Path) -> None:
+def test_owner_remove_hands_everything_over_and_undoes(demo: Cli, db_target: str) -> None:
     demo("target", "set", "100k", "--owner", "Ben Okafor", "--period", "2026-12")
     demo("target", "set", "50k", "--owner", "Ana Ruiz", "--period", "2026-12")
-    before = dump(db_path)
+    before = dump(db_target)
     one_error(demo("owner", "remove", "Ben Okafor"), "give --to OWNER", "open deals")
     one_error(demo("owner", "remove", "Ben Okafor", "--to", "Nobody"), "no owner named 'Nobody'")
     one_error(demo("owner", "remove", "Nobody", "--to", "Ana Ruiz"), "no owner named 'Nobody'")
     one_error(demo("owner", "remove", "Ben Okafor", "--to", "ben okafor"), "another owner")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
     r = demo("owner", "remove", "Ben Okafor", "--to", "Ana Ruiz")
     assert r.exit_code == 0 and "handed to 'Ana Ruiz'" in r.stdout
-    conn = sqlite3.connect(db_path)
-    try:
-        for table in ("deals", "activities", "leads", "stage_changes", "targets"):
-            orphans = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE owner_id IS NOT NULL AND "
-                "owner_id NOT IN (SELECT id FROM owners)"
-            ).fetchone()[0]
-            assert orphans == 0, table
-        (ana_target,) = conn.execute(
-            "SELECT amount_minor FROM targets t JOIN owners o ON o.id = t.owner_id "
-            "WHERE o.name = 'Ana Ruiz' AND period = '2026-12'"
-        ).fetchone()
-    finally:
-        conn.close()
+    for table in ("deals", "activities", "leads", "stage_changes", "targets"):
+        orphans = db_rows.query(
+            db_target,
+            f"SELECT count(*) FROM {table} WHERE owner_id IS NOT NULL AND "
+            "owner_id NOT IN (SELECT id FROM owners)",
+        )[0][0]
+        assert orphans == 0, table
+    ((ana_target,),) = db_rows.query(
+        db_target,
+        "SELECT amount_minor FROM targets t JOIN owners o ON o.id = t.owner_id "
+        "WHERE o.name = 'Ana Ruiz' AND period = '2026-12'",
+    )
     assert ana_target == 150_000_00
     names = [o["name"] for o in demo("owner", "list", "--format", "json").json()]  # type: ignore[index,union-attr]
     assert names == ["Ana Ruiz", "Chloé Martin"]
     demo("undo")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
 
 
 def test_an_owner_with_nothing_is_removed_without_to(demo: Cli) -> None:
@@ -219,16 +215,16 @@ def login_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_login_is_not_made_an_owner_while_others_exist(
-    demo: Cli, db_path: Path, login_root: None
+    demo: Cli, db_target: str, login_root: None
 ) -> None:
     owners_before = demo("owner", "list").stdout
-    before = dump(db_path)
+    before = dump(db_target)
     for cmd in (
         ("deal", "add", "X", "--value", "10"),
         ("lead", "add", "Y"),
     ):
         one_error(demo(*cmd), "your login 'root' is not an owner", "--owner NAME", "config set")
-    assert dump(db_path) == before
+    assert dump(db_target) == before
     # An activity's owner is the one who must do it: the deal's owner, never the login.
     logged = demo("activity", "log", "call", "Hi", "--deal", "5", "--format", "json")
     assert logged.exit_code == 0 and logged.json()["owner"] == "Ben Okafor"  # type: ignore[index]

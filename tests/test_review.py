@@ -12,6 +12,8 @@ from pipeline_tui.services.journal import undo
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.report_helpers import Clock, deal, lost, move, won
 
+pytestmark = pytest.mark.both_backends
+
 SECTIONS = [
     "New deals",
     "Deals advanced",

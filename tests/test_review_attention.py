@@ -6,6 +6,8 @@ import pytest
 
 from tests.report_helpers import Clock, deal, won
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def deals(store, monkeypatch):

@@ -17,6 +17,8 @@ from pipeline_tui.store.sqlite.activities import for_deal
 from pipeline_tui.store.sqlite.deals import get_deal, list_deals, stage_history
 from pipeline_tui.store.sqlite.leads import get_lead
 
+pytestmark = pytest.mark.both_backends
+
 
 def counts(store: Store) -> dict[str, int]:
     tables = [

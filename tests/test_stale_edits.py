@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from pipeline_tui.models.errors import StaleError
 from pipeline_tui.services import deals, journal, leads
 from pipeline_tui.services.deals import DealInput
+from pipeline_tui.store.api import open_store
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
 from tests.store_contract.helpers import events, row
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
-def other(db_path: Path, store: Store) -> Iterator[Store]:
+def other(db_target: str, store: Store) -> Iterator[Store]:
     """A second connection to the same database: another user, or the CLI."""
-    s = Store(db_path, actor="Ben")
+    s = open_store(db_target, actor="Ben")
     yield s
     s.close()
 
@@ -112,10 +114,10 @@ def _last_update(store: Store, entity: str) -> tuple[set[str], set[str]]:
     return set(update.before or {}), set(update.after or {})
 
 
-def test_cli_deal_edit_writes_only_the_fields_given(cli: Cli, db_path: Path) -> None:
+def test_cli_deal_edit_writes_only_the_fields_given(cli: Cli, db_target: str) -> None:
     assert cli("deal", "add", "Pilot", "--value", "100", "--next-step", "Call").exit_code == 0
     assert cli("deal", "edit", "1", "--title", "Renamed").exit_code == 0
-    store = Store(db_path)
+    store = open_store(db_target)
     try:
         assert _last_update(store, "deals") == ({"title", "updated_at"},) * 2
         deals.edit_deal(store, 1, next_step="Demo")  # another user's change in between
@@ -123,7 +125,7 @@ def test_cli_deal_edit_writes_only_the_fields_given(cli: Cli, db_path: Path) -> 
         store.close()
     result = cli("deal", "edit", "1", "--value", "250")
     assert result.exit_code == 0, result.stdout + result.stderr
-    store = Store(db_path)
+    store = open_store(db_target)
     try:
         assert _last_update(store, "deals") == ({"value_minor", "updated_at"},) * 2
         deal = store.deals.get_deal(1)
@@ -131,18 +133,18 @@ def test_cli_deal_edit_writes_only_the_fields_given(cli: Cli, db_path: Path) -> 
     finally:
         store.close()
     cli("undo")
-    store = Store(db_path)
+    store = open_store(db_target)
     try:
         assert store.deals.get_deal(1).value_minor == 100_00
     finally:
         store.close()
 
 
-def test_cli_lead_edit_writes_only_the_fields_given(cli: Cli, db_path: Path) -> None:
+def test_cli_lead_edit_writes_only_the_fields_given(cli: Cli, db_target: str) -> None:
     assert cli("lead", "add", "Jo", "--email", "jo@acme.com").exit_code == 0
     result = cli("lead", "edit", "1", "--phone", "+1 555")
     assert result.exit_code == 0, result.stdout + result.stderr
-    store = Store(db_path)
+    store = open_store(db_target)
     try:
         assert _last_update(store, "leads") == ({"phone", "updated_at"},) * 2
     finally:

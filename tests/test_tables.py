@@ -11,6 +11,8 @@ from pipeline_tui.cli.tables import layout, wrap
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.both_backends
+
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 WIDTHS = [60, 80, 120, None]  # None: piped, no COLUMNS: the table's natural width
 

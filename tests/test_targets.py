@@ -6,6 +6,8 @@ import pytest
 
 from tests.report_helpers import deal
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def owners(store):

@@ -13,6 +13,8 @@ import pytest
 from pipeline_tui.store.sqlite import SqliteStore as Store
 from tests.conftest import SHARED_DATA, Cli
 
+pytestmark = pytest.mark.both_backends
+
 MAVEN = SHARED_DATA / "maven_crm_sales_opportunities"
 needs_maven = pytest.mark.skipif(not MAVEN.is_dir(), reason=f"shared CRM data not found at {MAVEN}")
 

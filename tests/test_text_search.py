@@ -9,6 +9,8 @@ from pipeline_tui.services.deals import DealInput
 from pipeline_tui.store.api import DealFilter, DealQuery
 from pipeline_tui.store.sqlite import SqliteStore as Store
 
+pytestmark = pytest.mark.both_backends
+
 # Each name holds the search text literally in one field, or only as a LIKE wildcard would.
 LEADS = [
     ("Rita", {"company": "Up 50% Ltd"}),  # literal 50%

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# The id list may be a positional or a named parameter (review.py binds :ids).
 _IDS = re.compile(r"\(SELECT value FROM json_each\((%s|%\(\w+\)s)\)\)", re.IGNORECASE)
 _IDS_PG = r"(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(\1 AS jsonb)))"
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
@@ -43,7 +44,8 @@ _JSON_OBJECT = re.compile(r"(?<![\w.])json_object\(")
 _UPDATE_TABLE = re.compile(r"^\s*UPDATE\s+(\w+)\s+SET\b", re.IGNORECASE)
 _RESTORE = re.compile(r"json_extract\(s\.before, '\$\.(\w+)'\)")
 # A rejected row's reason names its reference as quoted text or a number: one type for CASE.
-_QUOTE_ELSE = re.compile(r"THEN quote\(([^()]+)\) ELSE ([\w.]+) END")
+# The quoted reference may be a call itself: coalesce(r.lead_ext, r.lead_ekey).
+_QUOTE_ELSE = re.compile(r"THEN quote\(((?:[^()]|\([^()]*\))+)\) ELSE ([\w.]+) END")
 # SQLite's bare columns beside min(): the values of the group's first line. PostgreSQL says
 # that with DISTINCT ON; the outer order stays the file's.
 _FIRST_OF_GROUP = re.compile(r"\(SELECT min\(r\.line\), (.*?) GROUP BY (.*?) ORDER BY 1\)", re.S)
@@ -147,12 +149,40 @@ def _least_greatest(sql: str) -> str:
     return sql
 
 
+def _arguments(text: str) -> list[str]:
+    """A call's arguments, split at its top-level commas (strings and calls kept whole)."""
+    out, depth, quote, start = [], 0, "", 0
+    for i, c in enumerate(text):
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(text[start:i].strip())
+            start = i + 1
+    return [*out, text[start:].strip()]
+
+
+# A PostgreSQL function takes at most 100 arguments: json_build_object 50 pairs. An import
+# with more custom columns (a Salesforce export has ~60) builds its object in parts.
+_PAIRS_PER_CALL = 50
+
+
 def _json_objects(sql: str) -> str:
     """SQLite's json_object(k, v, ...) is text; PostgreSQL's json_build_object, as text."""
     while (m := _JSON_OBJECT.search(sql)) is not None:
         end = _close(sql, m.end() - 1)
         inner = _PARAM.sub(r"CAST(\1 AS TEXT)", sql[m.end() : end])  # keys: text, not unknown
-        built = f"CAST(CAST(json_build_object({inner}) AS jsonb) AS TEXT)"
+        args = _arguments(inner) if inner.strip() else []
+        step = 2 * _PAIRS_PER_CALL
+        parts = [", ".join(args[i : i + step]) for i in range(0, len(args), step)] or [""]
+        merged = " || ".join(f"CAST(json_build_object({part}) AS jsonb)" for part in parts)
+        built = f"CAST({merged} AS TEXT)" if len(parts) == 1 else f"CAST(({merged}) AS TEXT)"
         sql = f"{sql[: m.start()]}{built}{sql[end + 1 :]}"
     return sql
 

@@ -95,8 +95,8 @@ def sync_imported(
     else:
         deals = (
             f"SELECT deal_id FROM activities WHERE id IN ({touched}) UNION SELECT "
-            "json_extract(before, '$.deal_id') FROM import_saved WHERE import_id = :imp "
-            "AND entity = 'activities'"
+            "CAST(json_extract(before, '$.deal_id') AS INTEGER) FROM import_saved "
+            "WHERE import_id = :imp AND entity = 'activities'"
         )
     refresh_where(conn, f"id IN ({deals})", args)
 
