@@ -18,6 +18,7 @@ from typing import Any
 from pipeline_tui.store.import_plan import ImportPlan
 from pipeline_tui.store.postgres.errors import translated
 from pipeline_tui.store.sqlite.core import Database, Tx
+from pipeline_tui.store.sqlite.import_bulk import REBUILD_MIN_ROWS, REBUILD_SHARE
 from pipeline_tui.store.sqlite.import_session import SqliteImportSession
 
 _INTEGER = ("INTEGER", "INT", "BIGINT")
@@ -107,7 +108,44 @@ class PgImportSession(SqliteImportSession):
 
     @contextmanager
     def _bulk_upkeep(self) -> Iterator[None]:
-        yield  # no FTS5 tables on the server: search reads the tables (postgres/search.py)
+        """No FTS5 tables on the server (search reads the tables, postgres/search.py); the
+        random-key indexes of a large import are made again at its end, as on a file."""
+        adding = self.count_new() if self.sql.bulk_indexes else 0
+        raw = self.store._conn.raw  # type: ignore[attr-defined]  # a server connection
+        with rebuilt_indexes(raw, self.sql.bulk_indexes, adding):
+            yield
+
+
+@contextmanager
+def rebuilt_indexes(raw: Any, indexes: tuple[str, ...], adding: int) -> Iterator[None]:
+    """Drop ``indexes`` for the block and make them again after it, under the file's rule
+    (store/sqlite/import_bulk.py: the import adds at least half the rows its table will
+    hold). A million leads kept five random-key indexes row by row for half the import's
+    time; one sort each is a fraction of that. The drop locks the table against readers
+    until the import commits, which the rule keeps to imports into a table that was
+    mostly empty (moving a team in); unique indexes stay, ON CONFLICT needs them."""
+    dropped: list[str] = []
+    if adding >= REBUILD_MIN_ROWS:
+        for name in indexes:
+            row = raw.execute(
+                "SELECT i.tablename, i.indexdef, x.indisunique FROM pg_indexes i "
+                "JOIN pg_class c ON c.relname = i.indexname "
+                "JOIN pg_index x ON x.indexrelid = c.oid "
+                "WHERE i.schemaname = current_schema() AND i.indexname = %s "
+                "AND c.relnamespace = to_regnamespace(current_schema())",
+                (name,),
+            ).fetchone()
+            if row is None or row[2]:
+                continue
+            have = int(raw.execute(f"SELECT count(*) FROM {row[0]}").fetchone()[0])
+            if adding >= REBUILD_SHARE * (have + adding):
+                raw.execute(f"DROP INDEX {name}")
+                dropped.append(str(row[1]))
+    yield
+    if dropped:
+        raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for definition in dropped:
+        raw.execute(definition)
 
 
 _IMP_NEW = re.compile(r"^CREATE TEMP TABLE imp_new \(id INTEGER PRIMARY KEY, (.*)\)$")
