@@ -120,6 +120,8 @@ async def test_new_deal_edit_activity_and_move_forms(make_app: Any, demo_db: Pat
 
         await pilot.press("e")
         await settle(pilot)
+        # The amount as the user would type it: the currency's decimals, not a float's.
+        assert app.screen.query_one("#value", Input).value == "12500.00"
         app.screen.query_one("#next_step", Input).value = "Call back"
         app.screen.query_one("#next_due", Input).value = "tomorrow"
         await pilot.press("ctrl+s")

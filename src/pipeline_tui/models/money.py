@@ -160,6 +160,12 @@ def to_major(minor: int, currency: str) -> float:
     return minor if exp == 0 else round(minor / 10**exp, exp)
 
 
+def plain_amount(minor: int, currency: str) -> str:
+    """Minor units as a user would type them back, with the currency's decimals and no
+    grouping: 3100000 USD -> '31000.00' (a float showed '31000.0')."""
+    return format(Decimal(minor).scaleb(-exponent(currency)), "f")
+
+
 UNKNOWN = "—"  # an amount nobody gave (an import's empty cell): never shown as 0.00
 
 

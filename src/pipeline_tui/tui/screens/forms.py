@@ -24,7 +24,12 @@ from textual.widgets.option_list import Option
 from pipeline_tui.models import ActivityKind, Deal, PipelineError, Stage
 from pipeline_tui.models.dates import not_future, parse_date, parse_moment
 from pipeline_tui.models.errors import StaleError
-from pipeline_tui.models.money import check_currency, parse_amount, to_major, to_minor
+from pipeline_tui.models.money import (
+    check_currency,
+    parse_amount,
+    plain_amount,
+    to_minor,
+)
 from pipeline_tui.services.common import clean_text
 from pipeline_tui.tui.screens.data import Meta, owner_check, owner_hint
 
@@ -191,7 +196,7 @@ class DealForm(FormScreen[Values]):
 
     def fields(self) -> Iterator[Any]:
         d = self.deal
-        value = str(to_major(d.value_minor, d.currency)) if d and d.value_minor is not None else ""
+        value = plain_amount(d.value_minor, d.currency) if d and d.value_minor is not None else ""
         yield from self.field("title", "Title *", d.title if d else "", "Annual plan, 40 seats")
         yield from self.field("value", "Value", value, "12500, 12.5k, EUR 9,000")
         yield from self.field("currency", "Currency", d.currency if d else self.meta.currency)
