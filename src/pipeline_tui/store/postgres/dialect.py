@@ -115,23 +115,6 @@ def _close(sql: str, start: int) -> int:
     return len(sql) - 1
 
 
-def _top_level_comma(text: str) -> bool:
-    depth, quote = 0, ""
-    for c in text:
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "," and depth == 0:
-            return True
-    return False
-
-
 _MINMAX = re.compile(r"(?<![\w.])(min|max)\(", re.IGNORECASE)
 _FROM_PAREN = re.compile(r"(?<!DISTINCT )\b(FROM|JOIN)\s*\(", re.IGNORECASE)
 
@@ -142,7 +125,7 @@ def _least_greatest(sql: str) -> str:
     while (m := _MINMAX.search(sql, pos)) is not None:
         open_at = m.end() - 1
         end = _close(sql, open_at)
-        if _top_level_comma(sql[open_at + 1 : end]):
+        if len(_arguments(sql[open_at + 1 : end])) > 1:  # scalar: two or more arguments
             name = "LEAST" if m.group(1).lower() == "min" else "GREATEST"
             sql = sql[: m.start()] + name + sql[open_at:]
         pos = m.start() + 1
