@@ -11,27 +11,23 @@ from pipeline_tui.store.sqlite.import_bulk import REBUILD_MIN_ROWS
 from tests.conftest import Cli
 
 
-def _indexes(url: str) -> dict[str, str]:
+def _catalog(url: str, sql: str) -> dict[str, object]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            "AND tablename IN ('leads', 'contacts')"
-        ).fetchall()
-    return {str(name): str(sql) for name, sql in rows}
+        return {str(name): value for name, value in conn.execute(sql).fetchall()}  # type: ignore[arg-type]
 
 
-def _oids(url: str) -> dict[str, int]:
+def _indexes(url: str) -> dict[str, object]:
+    """Each index of leads and people, by name: its definition."""
+    return _catalog(url, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = "
+                         "current_schema() AND tablename IN ('leads', 'contacts')")  # fmt: skip
+
+
+def _oids(url: str) -> dict[str, object]:
     """Each index's object id: an index made again has a new one."""
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT indexrelid::regclass::text, indexrelid::bigint FROM pg_index "
-            "WHERE indrelid IN ('leads'::regclass, 'contacts'::regclass)"
-        ).fetchall()
-    return {str(name): int(oid) for name, oid in rows}
+    return _catalog(url, "SELECT indexrelid::regclass::text, indexrelid::bigint FROM pg_index "
+                         "WHERE indrelid IN ('leads'::regclass, 'contacts'::regclass)")  # fmt: skip
 
 
 def test_a_large_import_rebuilds_and_keeps_its_indexes(
