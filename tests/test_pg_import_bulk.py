@@ -15,7 +15,7 @@ def _catalog(url: str, sql: str) -> dict[str, object]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        return {str(name): value for name, value in conn.execute(sql).fetchall()}  # type: ignore[arg-type]
+        return {str(name): value for name, value in conn.execute(sql).fetchall()}
 
 
 def _indexes(url: str) -> dict[str, object]:
