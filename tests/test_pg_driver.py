@@ -104,3 +104,24 @@ def test_opening_a_store_is_one_statement(pg_url: str, monkeypatch: pytest.Monke
         assert "pg_try_advisory_lock_shared" in sent[0] and "schema_version" in sent[0]
     finally:
         store.close()
+
+
+def test_a_psycopg_whose_insides_moved_is_imported_whole(pg_url: str, cli: Cli) -> None:
+    """The part-loading knows psycopg's modules by name; when one is not where it looks, the
+    driver imports all of psycopg instead and the store works as ever, only slower to start."""
+    assert cli("--db", pg_url, "init", "--demo").exit_code == 0
+    code = (
+        "import sys\n"
+        "sys.modules['psycopg.types.numeric'] = None\n"  # as if the module had moved
+        "from pipeline_tui.store.postgres import driver\n"
+        "import psycopg\n"
+        "assert 'psycopg.connection_async' in sys.modules\n"  # the whole package ran
+        "assert driver.Connection is psycopg.Connection\n"
+        "from pipeline_tui.store.api import open_store\n"
+        "store = open_store(sys.argv[1])\n"
+        "print(store.scalar('SELECT count(*) FROM deals'))\n"
+        "store.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, pg_url], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "60"  # the demo's deals, read through the whole package

@@ -52,9 +52,12 @@ def load() -> None:
         _binary_version()
         try:
             _register_adapters()
-        except BaseException:
-            del sys.modules["psycopg"]
-            raise
+        except Exception:
+            # A psycopg whose insides moved (the extra asks only for >= 3.1): forget the
+            # part-loaded package and import the whole of it, as anyone would; only the
+            # start-up time is lost.
+            for name in [n for n in sys.modules if n == "psycopg" or n.startswith("psycopg.")]:
+                del sys.modules[name]
     import psycopg  # noqa: F401  (raises ImportError when sys.modules holds None)
 
 
