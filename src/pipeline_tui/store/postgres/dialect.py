@@ -10,6 +10,7 @@ ported as its own function in store/postgres/ (search, say).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 # The id list may be a positional or a named parameter (review.py binds :ids).
@@ -95,23 +96,28 @@ def _placeholders(sql: str) -> str:
     return "".join(out)
 
 
-def _close(sql: str, start: int) -> int:
-    """The index of the parenthesis closing the one at ``start`` (strings skipped)."""
-    depth, i, quote = 0, start, ""
-    while i < len(sql):
-        c = sql[i]
+def _outside_strings(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, parenthesis depth after it) of each character of ``text`` from
+    ``start`` that is not inside a quoted string: what _close and _arguments walk."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        c = text[i]
         if quote:
             if c == quote:
                 quote = ""
-        elif c in "'\"":
+            continue
+        if c in "'\"":
             quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+            continue
+        depth += (c == "(") - (c == ")")
+        yield i, c, depth
+
+
+def _close(sql: str, start: int) -> int:
+    """The index of the parenthesis closing the one at ``start`` (strings skipped)."""
+    for i, c, depth in _outside_strings(sql, start):
+        if c == ")" and depth == 0:
+            return i
     return len(sql) - 1
 
 
@@ -134,21 +140,9 @@ def _least_greatest(sql: str) -> str:
 
 def _arguments(text: str) -> list[str]:
     """A call's arguments, split at its top-level commas (strings and calls kept whole)."""
-    out, depth, quote, start = [], 0, "", 0
-    for i, c in enumerate(text):
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "," and depth == 0:
-            out.append(text[start:i].strip())
-            start = i + 1
-    return [*out, text[start:].strip()]
+    cuts = [i for i, c, depth in _outside_strings(text) if c == "," and depth == 0]
+    bounds = zip([-1, *cuts], [*cuts, len(text)], strict=True)
+    return [text[a + 1 : b].strip() for a, b in bounds]
 
 
 # A PostgreSQL function takes at most 100 arguments: json_build_object 50 pairs. An import
