@@ -150,6 +150,11 @@ def _m011(conn: Connection) -> None:
     _run(conn, changes.M011_PARTIAL_EXTERNAL)
 
 
+def _m012(conn: Connection) -> None:
+    # The same covered indexes go; the server has no FTS5 tables to make again.
+    _run(conn, changes.M012_COVERED)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m001_initial", _m001),
     ("m002_agenda_indexes", _m002),
@@ -162,6 +167,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m009_list_indexes", _m009),
     ("m010_command_login", _m010),
     ("m011_people_fts", _m011),
+    ("m012_lighter_indexes", _m012),
 ]
 
 

@@ -148,13 +148,7 @@ LEADS = EntitySql(
     before_insert=_LEAD_PEOPLE,
     bulk_fts="contacts",
     # The list indexes (schema_changes.M009) key on creation times and names, in no order.
-    bulk_indexes=(
-        "idx_leads_created",
-        "idx_leads_email_key",
-        "idx_contacts_name",
-        "idx_leads_list",
-        "idx_contacts_list",
-    ),  # fmt: skip
+    bulk_indexes=("idx_leads_email_key", "idx_leads_list", "idx_contacts_list"),
     update_exprs={
         "name": "coalesce(r.name, l.name)",
         "company_id": "coalesce(co.id, l.company_id)",

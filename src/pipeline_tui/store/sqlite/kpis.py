@@ -80,6 +80,7 @@ def response_hours(store: Reader, src: Source, k: KpiScope) -> dict[Any, tuple[f
     and how many leads it is the median of."""
     # As of a past day, an activity logged later (even backdated) did not exist yet.
     known = " AND coalesce(a.created_at, :cut) <= :cut" if src.replayed else ""
+    # The window is a range of idx_leads_list, whose key is coalesce(created_at, '').
     sql = f"""
 WITH firsts AS (
   SELECT grp, (julianday(first_at) - julianday(created_at)) * 24 AS h
@@ -88,7 +89,8 @@ WITH firsts AS (
       (SELECT min(a.done_at) FROM activities a
        WHERE a.lead_id = l.id AND a.done_at IS NOT NULL AND a.done_at <= :cut{known}) AS first_at
     FROM leads l
-    WHERE l.created_at >= :start AND l.created_at < :end AND l.created_at <= :cut{k.owner("l")}
+    WHERE coalesce(l.created_at, '') >= :start AND coalesce(l.created_at, '') < :end
+      AND l.created_at <= :cut{k.owner("l")}
   )
   WHERE first_at IS NOT NULL
 ), ranked AS (

@@ -42,7 +42,10 @@ def list_leads(
         clauses.append(any_like(("name", "company", "email")))
         params += [containing(search)] * 3
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql = f"SELECT {_COLUMNS} FROM leads_view{where} ORDER BY created_at DESC, id DESC"
+    # idx_leads_list's key: newest first, unknown creation times last, as with NULLs.
+    sql = (
+        f"SELECT {_COLUMNS} FROM leads_view{where} ORDER BY coalesce(created_at, '') DESC, id DESC"
+    )
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)

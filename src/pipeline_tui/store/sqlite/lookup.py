@@ -42,8 +42,9 @@ def ensure_contact(tx: Tx, text: str, company_id: int | None, phone: str | None 
             return int(found["id"])
     elif name:
         found_id = tx.store.scalar(
-            "SELECT id FROM contacts WHERE lower(name) = lower(?) AND "
-            "coalesce(company_id, 0) = coalesce(?, 0) ORDER BY id LIMIT 1",
+            # idx_contacts_list's key, which is lower(name) wherever there is a name.
+            "SELECT id FROM contacts WHERE lower(coalesce(name, email, '')) = lower(?) AND "
+            "name IS NOT NULL AND coalesce(company_id, 0) = coalesce(?, 0) ORDER BY id LIMIT 1",
             (name, company_id),
         )
         if found_id is not None:

@@ -52,7 +52,9 @@ def people_named(store: Reader, name: str) -> list[int]:
     """The ids of the people called ``name`` (case and spacing aside)."""
     key = name_key(name)
     rows = store.all(
-        "SELECT id, name FROM contacts WHERE lower(name) = lower(?) ORDER BY id",
+        # idx_contacts_list's key, which is lower(name) wherever there is a name.
+        "SELECT id, name FROM contacts WHERE lower(coalesce(name, email, '')) = lower(?) "
+        "AND name IS NOT NULL ORDER BY id",
         (" ".join(name.split()),),
     )
     return [int(r[0]) for r in rows if r[1] is not None and name_key(r[1]) == key]

@@ -15,6 +15,8 @@ from pipeline_tui.store.sqlite.schema_changes import (
     M010_LOGIN,
     M011_PARTIAL_EXTERNAL,
     M011_PEOPLE_FTS,
+    M012_COVERED,
+    m012_fts,
     relax,
     relax_deals,
 )
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
 # Bumped with every migration; PRAGMA user_version mirrors it so that opening a current
 # database never has to import sqlite-utils (about 45 ms) just to learn nothing is pending.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 MIGRATION_SET = "pipeline_tui"
 
 _CATEGORIES = "'pipeline','best_case','commit','omitted'"
@@ -401,6 +403,14 @@ def _migrations() -> object:
     def m011_people_fts(db: Database) -> None:
         # The triggers on contacts name fts_contacts and outlive its remaking.
         for statement in (M011_PEOPLE_FTS + ";" + M011_PARTIAL_EXTERNAL).split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    @migrations(name="m012_lighter_indexes")
+    def m012_lighter_indexes(db: Database) -> None:
+        from pipeline_tui.store.sqlite.schema_contacts import FTS
+
+        for statement in (M012_COVERED + ";" + m012_fts(FTS)).split(";"):
             if statement.strip():
                 db.execute(statement)
 

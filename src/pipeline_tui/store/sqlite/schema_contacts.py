@@ -67,7 +67,9 @@ CREATE INDEX idx_contacts_external ON contacts(external_id);
 
 # What each full-text table indexes: external-content FTS5 tables (the text lives once, in
 # its own table), trigram-tokenised so that any part of a word or an email matches, without
-# regard to case. Triggers keep them in step inside whatever transaction writes the rows:
+# regard to case. Since m012 they record only which rows hold each trigram (detail=none,
+# schema_changes.M012_COVERED); store/sqlite/search.py checks the candidates. Triggers keep
+# them in step inside whatever transaction writes the rows:
 # commands, undo (store/sqlite/journal.py) and imports (store/sqlite/import_sql.py) alike.
 FTS = {
     "deals": ("title",),

@@ -6,26 +6,45 @@ from collections.abc import Callable
 
 from pipeline_tui.models.contacts import SearchHit
 from pipeline_tui.store.sqlite.core import IDS, Reader, id_list
+from pipeline_tui.store.sqlite.errors import translated
 from pipeline_tui.store.sqlite.schema_contacts import FTS
 from pipeline_tui.store.sqlite.text_search import any_like, containing
 
 # The trigram tokenizer matches text of three characters or more through its index;
 # anything shorter is looked for by scanning the table itself.
 TRIGRAM = 3
+BATCH = 200  # candidates read at a time while looking for hits
 
 
 IdFinder = Callable[[Reader, str, str, int], list[int]]
 
 
+def trigram_query(text: str) -> str:
+    """An FTS5 query for the rows that hold every trigram of ``text``, each a quoted string
+    (a quote doubled), so that no character of it is query syntax."""
+    grams = sorted({text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)})
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+
+
 def _fts_ids(store: Reader, table: str, text: str, limit: int) -> list[int]:
     """Ids of ``table``'s rows whose indexed text holds ``text``, newest first."""
-    if len(text) >= TRIGRAM:
-        phrase = '"' + text.replace('"', '""') + '"'
-        sql = f"SELECT rowid FROM fts_{table} WHERE fts_{table} MATCH ? ORDER BY rowid DESC LIMIT ?"
-        return [int(r[0]) for r in store.all(sql, (phrase, limit))]
     cols = FTS[table]
-    sql = f"SELECT id FROM {table} WHERE {any_like(cols)} ORDER BY id DESC LIMIT ?"
-    return [int(r[0]) for r in store.all(sql, (*[containing(text)] * len(cols), limit))]
+    if len(text) < TRIGRAM:
+        sql = f"SELECT id FROM {table} WHERE {any_like(cols)} ORDER BY id DESC LIMIT ?"
+        return [int(r[0]) for r in store.all(sql, (*[containing(text)] * len(cols), limit))]
+    # The index records which rows hold a trigram, not where (detail=none, schema_changes.
+    # M012_COVERED): a row with every trigram of the text is a candidate, and a hit when one
+    # of its columns holds the text itself, case aside as the tokenizer folds it.
+    needle = text.lower()
+    fts = f"fts_{table}"
+    sql = f"SELECT rowid, {', '.join(cols)} FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC"
+    ids: list[int] = []
+    with translated():
+        cur = store.cursor().execute(sql, (trigram_query(text),))
+        while len(ids) < limit and (rows := cur.fetchmany(BATCH)):
+            ids += [int(r[0]) for r in rows if any(needle in v.lower() for v in r[1:] if v)]
+        cur.close()
+    return ids[:limit]
 
 
 def _matched(text: str, fields: list[tuple[str, str | None]]) -> tuple[str, str]:
