@@ -103,10 +103,7 @@ def test_writes_and_undo_match(pg_server: PgServer, tmp_path: Path, cli: Cli) ->
             ["deal", "show", "1"],
             ["owner", "list"],
         ]
-        for args in script:
-            lite, pg = (cli("--db", t, *args) for t in targets)
-            assert pg.exit_code == lite.exit_code == 0, (args, pg.stderr, lite.stderr)
-            assert _norm(pg.stdout, targets[1]) == _norm(lite.stdout, targets[0]), args
+        _same_on_both(cli, targets, script)
         # a 25,000,000.00 deal fits: BIGINT minor units, read back as int
         assert "25,000,000.00" in cli("--db", targets[1], "deal", "show", "1").stdout
     finally:
@@ -157,6 +154,24 @@ def _untimed(text: str) -> str:
     return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIMESTAMP", text)
 
 
+def _same_on_both(
+    cli: Cli, targets: list[str], script: list[list[str]], *, ok: bool = True, timed: bool = True
+) -> list[str]:
+    """Run each command on the SQLite file and the server; both exit alike (with 0 when
+    ``ok``) and print the same. Returns what the server printed, normalised."""
+    shown = []
+    for args in script:
+        lite, pg = (cli("--db", t, *args) for t in targets)
+        assert pg.exit_code == lite.exit_code, (args, pg.stderr, lite.stderr)
+        assert not ok or pg.exit_code == 0, (args, pg.stderr)
+        out = [_norm(r.stdout, t) for r, t in ((pg, targets[1]), (lite, targets[0]))]
+        if not timed:
+            out = [_untimed(text) for text in out]
+        assert out[0] == out[1], args
+        shown.append(out[0])
+    return shown
+
+
 def test_imports_and_their_undo_print_the_same_on_both(
     pg_server: PgServer, tmp_path: Path, cli: Cli
 ) -> None:
@@ -180,11 +195,7 @@ def test_imports_and_their_undo_print_the_same_on_both(
             ["undo"],
             ["lead", "list"],
         ]
-        for args in script:
-            lite, pg = (cli("--db", t, *args) for t in targets)
-            assert pg.exit_code == lite.exit_code, (args, pg.stderr, lite.stderr)
-            shown = _untimed(_norm(pg.stdout, targets[1]))
-            assert shown == _untimed(_norm(lite.stdout, targets[0])), args
+        _same_on_both(cli, targets, script, ok=False, timed=False)
     finally:
         pg_server.drop(name)
 
@@ -212,12 +223,7 @@ def test_as_of_after_an_imported_history_prints_the_same_on_both(
             ["review", "--since", "60d", "--as-of", "2026-02-28", "--format", "json"],
             ["forecast", "accuracy", "--from", "2026-01-01", "--periods", "4"],
         ]
-        shown = []
-        for args in script:
-            lite, pg = (cli("--db", t, *args) for t in targets)
-            assert pg.exit_code == lite.exit_code == 0, (args, pg.stderr, lite.stderr)
-            shown.append(_untimed(_norm(pg.stdout, targets[1])))
-            assert shown[-1] == _untimed(_norm(lite.stdout, targets[0])), args
+        shown = _same_on_both(cli, targets, script, timed=False)
         # As of Feb 15 Hotel was won, as of Jan 15 open, as of Mar 2 lost: replayed.
         hotel = [next(line for line in shown[i].splitlines() if "Hotel" in line) for i in (2, 4)]
         assert hotel[0].endswith(" open") and hotel[1].endswith(" lost")
