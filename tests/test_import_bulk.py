@@ -107,6 +107,40 @@ def test_rebuilt_indexes_search_doctor_and_undo(
     assert "ana.ruiz.17" not in gone.stdout
 
 
+@pytest.mark.sqlite_only("SQLite sorter settings (store/sqlite/import_bulk.py)")
+def test_indexes_are_sorted_in_small_runs_then_the_cache_is_back(
+    bulk: None, cli: Cli, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each remade index is sorted with a small cache and helper threads; the statements
+    after it have the import's own cache again."""
+    seen: list[tuple[str, int, int]] = []
+    run = SqliteImportSession._run
+
+    def spy(self: SqliteImportSession, sql: str, schema: str | None = None) -> int:
+        done = run(self, sql, schema)
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        threads = self.conn.execute("PRAGMA threads").fetchone()[0]
+        seen.append((" ".join(sql.split()[:3]), int(cache), int(threads)))
+        return done
+
+    finish = SqliteImportSession.finish_import
+
+    def finishing(self: SqliteImportSession, *args: dict[str, int]) -> None:
+        spy(self, "SELECT 'finish import'")
+        finish(self, *args)
+
+    monkeypatch.setattr(SqliteImportSession, "_run", spy)
+    monkeypatch.setattr(SqliteImportSession, "finish_import", finishing)
+    _ok(cli("import", "leads", str(write_csv(tmp_path / "l.csv", [HEADER, *ROWS])), "--tz", "UTC"))
+    made = [s for s in seen if s[0] == "CREATE INDEX idx_leads_email_key"]
+    assert made == [("CREATE INDEX idx_leads_email_key", -import_bulk.SORT_CACHE_KIB,
+                     import_bulk.SORT_THREADS)]  # fmt: skip
+    assert len([s for s in seen if s[0].startswith("CREATE INDEX idx_")]) == len(REBUILT)
+    writes = [s for s in seen if s[0].startswith("INSERT INTO leads")]
+    assert writes and all(cache == -262_144 and threads == 0 for _, cache, threads in writes)
+    assert seen[-1] == ("SELECT 'finish import'", -262_144, 0)
+
+
 def test_a_later_person_added_by_hand_is_found(
     bulk: None, cli: Cli, store: Store, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline_tui.services.maintenance import backup, backups, doctor
 from pipeline_tui.store.sqlite import SqliteStore as Store
+from pipeline_tui.store.sqlite.core import PAGE_SIZE
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 from tests.conftest import Cli
 
@@ -114,6 +115,33 @@ def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path:
         sqlite3.connect(kept[0]).execute("SELECT title FROM deals WHERE id = 1").fetchone()[0]
         == "After the backup"
     )
+
+
+@pytest.mark.sqlite_only("SQLite page sizes, read with sqlite3")
+def test_restore_takes_a_backup_with_another_page_size(
+    cli: Cli, demo_store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    """A new database has 16 KiB pages; a backup made before that (4 KiB) still restores
+    into it, and takes its own page size with it."""
+    assert demo_store.scalar("PRAGMA page_size") == PAGE_SIZE == 16_384
+    old = tmp_path / "old-version.db"
+    raw = sqlite3.connect(db_path)
+    raw.execute("PRAGMA page_size = 4096")
+    raw.execute("VACUUM INTO ?", (str(old),))
+    raw.close()
+    assert sqlite3.connect(old).execute("PRAGMA page_size").fetchone()[0] == 4096
+    with demo_store.tx("after") as tx:
+        tx.update("deals", 1, {"title": "After the backup"})
+    demo_store.close()
+    r = cli("restore", str(old))
+    assert r.exit_code == 0, r.stderr
+    s = Store(db_path)
+    assert s.scalar("PRAGMA page_size") == 4096
+    assert s.scalar("PRAGMA journal_mode") == "wal"
+    assert s.scalar("SELECT count(*) FROM deals") == 60
+    assert s.scalar("SELECT title FROM deals WHERE id = 1") != "After the backup"
+    s.close()
+    assert problems(db_path) == {}
 
 
 @pytest.mark.sqlite_only(

@@ -21,6 +21,7 @@ from pipeline_tui.store.sqlite.next_step import DERIVED, refresh
 from pipeline_tui.store.sqlite.schema import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
+PAGE_SIZE = 16_384  # bytes, for new databases (_pragmas)
 # Tables whose rows carry updated_at; Tx.update stamps it so undo can restore it exactly.
 _STAMPED = {"leads", "deals", "activities", "targets", "companies", "contacts", "notes"}
 # Activity fields that decide which planned activity is a deal's next step.
@@ -96,6 +97,11 @@ class Database:
     def _pragmas(self) -> None:
         c = self._conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Takes effect only on a new, empty file (before WAL is set): an existing database
+        # keeps the page size it was made with. 16 KiB pages make a large import's B-trees
+        # shallower and its writes fewer (bench/import_bench.py: 1,000,000 leads import
+        # about 8 % faster than with 4 KiB pages).
+        c.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             c.execute("PRAGMA journal_mode = WAL")
         c.execute("PRAGMA foreign_keys = ON")

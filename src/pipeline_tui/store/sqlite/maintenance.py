@@ -86,6 +86,10 @@ def restore_from(db: Path, source: Path, keep: Path) -> None:
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         dst = sqlite3.connect(db, timeout=15)
         try:
+            # A database in WAL mode cannot take another page size, and a backup made
+            # by another version may have one (store/sqlite/core.py, PAGE_SIZE): the copy
+            # goes in with a rollback journal, which the exclusive hold above allows.
+            dst.execute("PRAGMA journal_mode = DELETE")
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = WAL")
             _start_undo_horizon(dst)
