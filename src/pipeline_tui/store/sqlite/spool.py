@@ -52,7 +52,7 @@ class Spool:
         marks = ", ".join(
             "?1"
             if n == 1
-            else f"CASE WHEN trim(?{n}, ' \t\r\n') = '' THEN NULL ELSE ?{n} END"
+            else f"iif(?{n} GLOB '*[^ \t\r\n]*', ?{n}, NULL)"
             if col in _TEXT or col.startswith("x")
             else f"nullif(?{n}, '')"
             for n, col in enumerate(self.columns, start=1)
