@@ -97,16 +97,23 @@ def test_undo_after_restore_never_reaches_before_it(
     assert cli("undo").exit_code == 1
 
 
-@pytest.mark.sqlite_only("backups kept beside the SQLite file, read with sqlite3")
-def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path: Path) -> None:
-    made, _ = backup(db_path)
+def _edit_then_restore(cli: Cli, demo_store: Store, db_path: Path, source: Path) -> Store:
+    """Change deal 1 after ``source`` was made, restore ``source``, and reopen: the change
+    is gone."""
     with demo_store.tx("after") as tx:
         tx.update("deals", 1, {"title": "After the backup"})
     demo_store.close()
-    r = cli("restore", str(made))
+    r = cli("restore", str(source))
     assert r.exit_code == 0, r.stderr
     s = Store(db_path)
     assert s.scalar("SELECT title FROM deals WHERE id = 1") != "After the backup"
+    return s
+
+
+@pytest.mark.sqlite_only("backups kept beside the SQLite file, read with sqlite3")
+def test_restore_round_trip_keeps_previous(cli: Cli, demo_store: Store, db_path: Path) -> None:
+    made, _ = backup(db_path)
+    s = _edit_then_restore(cli, demo_store, db_path, made)
     assert s.scalar("SELECT count(*) FROM deals") == 60
     s.close()
     kept = [p for p in backups(db_path) if "before-restore" in p.name]
@@ -130,16 +137,10 @@ def test_restore_takes_a_backup_with_another_page_size(
     raw.execute("VACUUM INTO ?", (str(old),))
     raw.close()
     assert sqlite3.connect(old).execute("PRAGMA page_size").fetchone()[0] == 4096
-    with demo_store.tx("after") as tx:
-        tx.update("deals", 1, {"title": "After the backup"})
-    demo_store.close()
-    r = cli("restore", str(old))
-    assert r.exit_code == 0, r.stderr
-    s = Store(db_path)
+    s = _edit_then_restore(cli, demo_store, db_path, old)
     assert s.scalar("PRAGMA page_size") == 4096
     assert s.scalar("PRAGMA journal_mode") == "wal"
     assert s.scalar("SELECT count(*) FROM deals") == 60
-    assert s.scalar("SELECT title FROM deals WHERE id = 1") != "After the backup"
     s.close()
     assert problems(db_path) == {}
 
