@@ -99,8 +99,9 @@ class Database:
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Takes effect only on a new, empty file (before WAL is set): an existing database
         # keeps the page size it was made with. 16 KiB pages make a large import's B-trees
-        # shallower and its writes fewer (bench/import_bench.py: 1,000,000 leads import
-        # about 8 % faster than with 4 KiB pages).
+        # shallower and its writes fewer (bench/import_bench.py, 1,000,000 leads: about
+        # 21 s against 23 s with 4 KiB pages in paired runs; everyday commands on a
+        # million deals measured the same either way, bench/scale_bench.py).
         c.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             c.execute("PRAGMA journal_mode = WAL")

@@ -28,7 +28,7 @@ REBUILD_MIN_ROWS = 20_000
 # SQLite sorts an index's keys in runs of at most its cache size, then merges the runs. With
 # the import's 256 MB cache a million keys are one run, sorted on one core with poor locality;
 # runs of 4 MB fit the processor's caches, and with worker threads they are sorted in
-# parallel. Each index of a million leads or people: about 1.2 s in one run, 0.5 s in runs.
+# parallel. Each index of a million leads or people: 1.2-1.5 s in one run, 0.5-0.9 s in runs.
 SORT_CACHE_KIB = 4096
 SORT_THREADS = min(4, os.cpu_count() or 1)  # helper threads, beside the connection's own
 
